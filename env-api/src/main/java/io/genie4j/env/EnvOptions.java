@@ -9,15 +9,52 @@ import java.util.Map;
  * the user (converted to its type) or its default. Handed to an {@link EnvRegistration}'s factory.
  */
 public final class EnvOptions {
+    private final EnvSpec spec;
     private final Map<String, Object> values;
 
-    EnvOptions(Map<String, Object> values) {
+    private EnvOptions(EnvSpec spec, Map<String, Object> values) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.spec = spec.withOptions(this.values);
     }
 
-    /** Options with exactly these already-typed values, for code that builds envs directly. */
-    public static EnvOptions of(Map<String, Object> values) {
-        return new EnvOptions(values);
+    /**
+     * Options for the registration {@code reg}: each declared option takes its value from {@code
+     * given} (converted to its type) or its default.
+     *
+     * @throws IllegalArgumentException for an option {@code reg} does not declare (the message
+     *     lists those it does) or a value of the wrong type
+     */
+    public static EnvOptions resolve(EnvRegistration reg, Map<String, ?> given) {
+        Map<String, EnvOption> declared = new LinkedHashMap<>();
+        reg.options().forEach(o -> declared.put(o.name(), o));
+        for (String name : given.keySet()) {
+            if (!declared.containsKey(name)) {
+                throw new IllegalArgumentException(
+                        "unknown option '"
+                                + name
+                                + "' for "
+                                + reg.id()
+                                + "; known options: "
+                                + (declared.isEmpty()
+                                        ? "(none)"
+                                        : String.join(", ", declared.keySet())));
+            }
+        }
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (EnvOption o : declared.values()) {
+            values.put(
+                    o.name(),
+                    given.containsKey(o.name()) ? o.coerce(given.get(o.name())) : o.defaultValue());
+        }
+        return new EnvOptions(reg.spec(), values);
+    }
+
+    /**
+     * The spec of the env these options make: the registration's spec with {@link
+     * EnvSpec#options()} set to these values. Envs return it from {@link Env#spec()}.
+     */
+    public EnvSpec spec() {
+        return spec;
     }
 
     /**
