@@ -1,0 +1,71 @@
+package io.genie4j.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code genie4j} command: a thin picocli front over the modules. Each subcommand parses its
+ * options, calls one module's public API and prints the result; no logic lives here.
+ */
+@Command(
+        name = "genie4j",
+        mixinStandardHelpOptions = true,
+        versionProvider = Genie4jCommand.Version.class,
+        description = {
+            "Genie4j: generative interactive environments on the JVM.",
+            "A world model learned from action-free video, served as Gymnasium-style environments."
+        },
+        subcommands = {EnvsCommand.class, CommandLine.HelpCommand.class})
+public final class Genie4jCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Entry point: runs the command line and exits with its status. */
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /** The configured command line, for {@link #main} and tests. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Genie4jCommand());
+        cl.setExecutionExceptionHandler(
+                (ex, commandLine, parseResult) -> {
+                    // Bad input is the user's to fix: print the message, not a stack trace.
+                    if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
+                        commandLine.getErr().println("genie4j: " + ex.getMessage());
+                        return 2;
+                    }
+                    throw ex;
+                });
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version the build wrote into {@code genie4j-version.properties}. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in =
+                    Genie4jCommand.class.getResourceAsStream("/genie4j-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {
+                "genie4j " + p.getProperty("version", "unknown"),
+                "Java "
+                        + System.getProperty("java.version")
+                        + " ("
+                        + System.getProperty("java.vm.name")
+                        + ")"
+            };
+        }
+    }
+}
