@@ -1,0 +1,170 @@
+package io.genie4j.protocol;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/**
+ * A client connection to an {@link EnvServer}: one DEALER socket, request ids, time-outs. Owns its
+ * ZeroMQ context. Not thread-safe: one thread (or one {@link RemoteVectorEnv}) per connection.
+ */
+public final class RemoteConnection implements AutoCloseable {
+    /** Default time to wait for a reply. */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final ZContext ctx = new ZContext(1);
+    private final ZMQ.Socket socket;
+    private final String address;
+    private final long timeoutMs;
+    private long nextId = 1;
+    private boolean closed;
+
+    private RemoteConnection(String address, Duration timeout, Curve curve) {
+        this.address = address;
+        this.timeoutMs = timeout.toMillis();
+        this.socket = ctx.createSocket(SocketType.DEALER);
+        socket.setLinger(0);
+        socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        socket.setSendTimeOut((int) Math.min(Integer.MAX_VALUE, timeoutMs));
+        if (curve != null) {
+            socket.setCurveServerKey(ZMQ.Curve.z85Decode(curve.serverPublicKey()));
+            socket.setCurvePublicKey(ZMQ.Curve.z85Decode(curve.clientPublicKey()));
+            socket.setCurveSecretKey(ZMQ.Curve.z85Decode(curve.clientSecretKey()));
+        }
+        socket.connect(address);
+    }
+
+    /** Connects without security (loopback servers). */
+    public static RemoteConnection connect(String address) {
+        return new RemoteConnection(address, DEFAULT_TIMEOUT, null);
+    }
+
+    /**
+     * Connects with a reply time-out and, optionally, CURVE keys.
+     *
+     * @param curve the server's public key and this client's key pair, or {@code null}
+     */
+    public static RemoteConnection connect(String address, Duration timeout, Curve curve) {
+        return new RemoteConnection(address, timeout, curve);
+    }
+
+    /**
+     * A client's CURVE keys, Z85.
+     *
+     * @param serverPublicKey the server's public key
+     * @param clientPublicKey this client's public key (on the server's allow-list)
+     * @param clientSecretKey this client's secret key
+     */
+    public record Curve(String serverPublicKey, String clientPublicKey, String clientSecretKey) {}
+
+    /** The server address. */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * Sends a request and waits for its reply.
+     *
+     * @param request the header fields ({@code op} and the rest); values may be tensors
+     * @return the reply's fields, with tensors decoded
+     * @throws IllegalArgumentException when the server replies {@code INVALID_ARGUMENT}
+     * @throws IllegalStateException when the server replies {@code FAILED_PRECONDITION}
+     * @throws ProtocolException with the server's code for any other error reply
+     * @throws RemoteTimeoutException when no reply comes within the time-out
+     */
+    public Map<String, Object> call(Map<String, Object> request) {
+        if (closed) {
+            throw new IllegalStateException("connection to " + address + " is closed");
+        }
+        long id = nextId++;
+        Map<String, Object> h = new LinkedHashMap<>(request);
+        h.put("id", id);
+        List<byte[]> frames = WireMessage.encode(h);
+        for (int i = 0; i < frames.size(); i++) {
+            if (!socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0)) {
+                throw new RemoteTimeoutException(
+                        "could not send to " + address + " within " + timeoutMs + " ms");
+            }
+        }
+        long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
+        while (true) {
+            List<byte[]> reply = receive();
+            if (reply == null || System.nanoTime() > deadline) {
+                throw new RemoteTimeoutException(
+                        "no reply from "
+                                + address
+                                + " within "
+                                + timeoutMs
+                                + " ms to '"
+                                + request.get("op")
+                                + "'; is the server running?");
+            }
+            Map<String, Object> r = WireMessage.decode(reply);
+            Object rid = r.get("id");
+            if (rid instanceof Number n && n.longValue() != id) {
+                continue; // a late reply to a request that already timed out
+            }
+            if (!Boolean.TRUE.equals(r.get("ok"))) {
+                Map<?, ?> err = r.get("error") instanceof Map<?, ?> m ? m : Map.of();
+                ErrorCode code;
+                try {
+                    code = ErrorCode.valueOf(String.valueOf(err.get("code")));
+                } catch (IllegalArgumentException e) {
+                    code = ErrorCode.INTERNAL;
+                }
+                throw asException(code, String.valueOf(err.get("message")));
+            }
+            return r;
+        }
+    }
+
+    /**
+     * Maps an error reply to the exception the env API promises: a bad argument to {@link
+     * IllegalArgumentException}, a call in the wrong state to {@link IllegalStateException}, each
+     * caused by the {@link ProtocolException}; other codes to the {@link ProtocolException} itself.
+     */
+    private static RuntimeException asException(ErrorCode code, String message) {
+        ProtocolException p = new ProtocolException(code, message);
+        return switch (code) {
+            case INVALID_ARGUMENT -> new IllegalArgumentException(message, p);
+            case FAILED_PRECONDITION -> new IllegalStateException(message, p);
+            default -> p;
+        };
+    }
+
+    private List<byte[]> receive() {
+        byte[] first = socket.recv(0);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>(6);
+        frames.add(first);
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return frames;
+    }
+
+    /** Closes the socket and context. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            ctx.close();
+        }
+    }
+
+    /** No reply arrived in time: the server is gone, overloaded or unreachable. */
+    public static final class RemoteTimeoutException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RemoteTimeoutException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package io.genie4j.protocol;
+
+import io.genie4j.env.EnvSpec;
+import io.genie4j.env.Space;
+import io.genie4j.env.Spaces;
+import io.genie4j.env.Tensor;
+import io.genie4j.env.VectorEnv;
+import io.genie4j.env.VectorReset;
+import io.genie4j.env.VectorStep;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@link VectorEnv} whose envs live in an {@link EnvServer}: one session of {@code N} envs,
+ * stepped in one round trip. Any code written against {@code VectorEnv} runs unchanged against it;
+ * results equal those of the same envs in-process. Owns its connection.
+ *
+ * @param <O> the observation type of one env
+ * @param <A> the action type of one env
+ */
+public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
+    private final RemoteConnection connection;
+    private final String session;
+    private final int numEnvs;
+    private final Space<O> observationSpace;
+    private final Space<A> actionSpace;
+    private final EnvSpec spec;
+    private boolean closed;
+
+    @SuppressWarnings("unchecked")
+    private RemoteVectorEnv(RemoteConnection connection, Map<String, Object> made) {
+        this.connection = connection;
+        this.session = (String) made.get("session");
+        this.numEnvs = ((Number) made.get("num_envs")).intValue();
+        this.observationSpace =
+                (Space<O>) Spaces.fromJson((Map<String, ?>) made.get("observation_space"));
+        this.actionSpace = (Space<A>) Spaces.fromJson((Map<String, ?>) made.get("action_space"));
+        this.spec = EnvSpec.fromJson((Map<String, ?>) made.get("spec"));
+    }
+
+    /**
+     * Makes {@code numEnvs} envs on the server at {@code address}.
+     *
+     * @throws ProtocolException if the server refuses (unknown id or option, limits)
+     */
+    public static RemoteVectorEnv<Object, Object> make(
+            String address, String envId, int numEnvs, Map<String, ?> options) {
+        return make(RemoteConnection.connect(address), envId, numEnvs, options);
+    }
+
+    /** Makes envs over an existing connection, which the env then owns. */
+    public static RemoteVectorEnv<Object, Object> make(
+            RemoteConnection connection, String envId, int numEnvs, Map<String, ?> options) {
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("op", "make");
+        req.put("env_id", envId);
+        req.put("num_envs", numEnvs);
+        req.put("options", options);
+        try {
+            return new RemoteVectorEnv<>(connection, connection.call(req));
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /** The server's session id. */
+    public String session() {
+        return session;
+    }
+
+    @Override
+    public int numEnvs() {
+        return numEnvs;
+    }
+
+    @Override
+    public Space<O> singleObservationSpace() {
+        return observationSpace;
+    }
+
+    @Override
+    public Space<A> singleActionSpace() {
+        return actionSpace;
+    }
+
+    @Override
+    public EnvSpec spec() {
+        return spec;
+    }
+
+    private Map<String, Object> request(String op) {
+        if (closed) {
+            throw new IllegalStateException("the remote env is closed");
+        }
+        Map<String, Object> req = new LinkedHashMap<>();
+        req.put("op", op);
+        req.put("session", session);
+        return req;
+    }
+
+    @Override
+    public VectorReset<O> reset(Long seed, Map<String, Object> options) {
+        Map<String, Object> req = request("reset");
+        req.put("seed", seed);
+        req.put("options", options);
+        return resetReply(connection.call(req));
+    }
+
+    @Override
+    public VectorReset<O> reset(long[] seeds, Map<String, Object> options) {
+        if (seeds.length != numEnvs) {
+            throw new IllegalArgumentException(
+                    "reset got " + seeds.length + " seeds for " + numEnvs + " envs");
+        }
+        Map<String, Object> req = request("reset");
+        req.put("seeds", Arrays.stream(seeds).boxed().toList());
+        req.put("options", options);
+        return resetReply(connection.call(req));
+    }
+
+    @SuppressWarnings("unchecked")
+    private VectorReset<O> resetReply(Map<String, Object> r) {
+        List<O> obs =
+                (List<O>)
+                        Batches.unbatch(
+                                observationSpace, r.get("observations"), numEnvs, "observations");
+        return new VectorReset<>(obs, infos(r));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public VectorStep<O> step(List<A> actions) {
+        if (actions.size() != numEnvs) {
+            throw new IllegalArgumentException(
+                    "step got " + actions.size() + " actions for " + numEnvs + " envs");
+        }
+        for (int i = 0; i < actions.size(); i++) {
+            actionSpace.validate(actions.get(i), "action [" + i + "]");
+        }
+        Map<String, Object> req = request("step");
+        req.put("actions", Batches.batch(actionSpace, actions));
+        Map<String, Object> r = connection.call(req);
+        List<O> obs =
+                (List<O>)
+                        Batches.unbatch(
+                                observationSpace, r.get("observations"), numEnvs, "observations");
+        return new VectorStep<>(
+                obs,
+                ((Tensor) r.get("rewards")).toDoubleArray(),
+                flags((Tensor) r.get("terminated")),
+                flags((Tensor) r.get("truncated")),
+                infos(r));
+    }
+
+    @Override
+    public List<Tensor> render() {
+        Tensor frames = (Tensor) connection.call(request("render")).get("frames");
+        List<Tensor> out = new ArrayList<>(numEnvs);
+        for (int i = 0; i < numEnvs; i++) {
+            out.add(frames.slice(i));
+        }
+        return out;
+    }
+
+    private static boolean[] flags(Tensor t) {
+        boolean[] b = new boolean[t.size()];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = t.getLong(i) != 0;
+        }
+        return b;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Map<String, Object>> infos(Map<String, Object> r) {
+        Object infos = r.get("infos");
+        if (infos instanceof List<?> l && l.size() == numEnvs) {
+            return (List<Map<String, Object>>) l;
+        }
+        throw new ProtocolException(
+                ErrorCode.INTERNAL, "reply has no list of " + numEnvs + " infos");
+    }
+
+    /** Closes the session and the connection. Idempotent; a server that is gone is not an error. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            connection.call(request("close"));
+        } catch (RuntimeException e) {
+            // The server may be gone or have reaped the session already; nothing is left to
+            // release.
+        } finally {
+            closed = true;
+            connection.close();
+        }
+    }
+}

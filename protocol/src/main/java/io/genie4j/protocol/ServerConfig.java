@@ -1,0 +1,138 @@
+package io.genie4j.protocol;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * How an {@link EnvServer} binds and what it allows (PROTOCOL.md §7–8).
+ *
+ * @param bind the ZeroMQ endpoint to bind, e.g. {@code tcp://127.0.0.1:5555} ({@code :*} picks a
+ *     free port)
+ * @param maxMessageBytes the largest request, header and buffers together
+ * @param maxSessions sessions on the server
+ * @param maxSessionsPerClient sessions per connection
+ * @param maxEnvsPerSession envs in one session
+ * @param idleTimeoutMs a session with no request for this long is closed
+ * @param workerThreads threads that run env work
+ * @param curve CURVE security, or {@code null} for none (then bind only to loopback)
+ */
+public record ServerConfig(
+        String bind,
+        long maxMessageBytes,
+        int maxSessions,
+        int maxSessionsPerClient,
+        int maxEnvsPerSession,
+        long idleTimeoutMs,
+        int workerThreads,
+        Curve curve) {
+
+    /** The default endpoint: loopback only. */
+    public static final String DEFAULT_BIND = "tcp://127.0.0.1:5555";
+
+    /** Validates the limits. */
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        if (maxMessageBytes < 1024
+                || maxSessions < 1
+                || maxSessionsPerClient < 1
+                || maxEnvsPerSession < 1
+                || idleTimeoutMs < 1
+                || workerThreads < 1) {
+            throw new IllegalArgumentException(
+                    "server limits must be positive (message size >= 1024)");
+        }
+    }
+
+    /** The defaults of PROTOCOL.md §7 on {@code bind}. */
+    public static ServerConfig defaults(String bind) {
+        return new ServerConfig(
+                bind,
+                64L << 20,
+                256,
+                64,
+                1024,
+                300_000,
+                Math.max(2, Runtime.getRuntime().availableProcessors()),
+                null);
+    }
+
+    /** This config with another idle timeout. */
+    public ServerConfig withIdleTimeoutMs(long ms) {
+        return new ServerConfig(
+                bind,
+                maxMessageBytes,
+                maxSessions,
+                maxSessionsPerClient,
+                maxEnvsPerSession,
+                ms,
+                workerThreads,
+                curve);
+    }
+
+    /** This config with other session limits. */
+    public ServerConfig withSessionLimits(int total, int perClient, int envsPerSession) {
+        return new ServerConfig(
+                bind,
+                maxMessageBytes,
+                total,
+                perClient,
+                envsPerSession,
+                idleTimeoutMs,
+                workerThreads,
+                curve);
+    }
+
+    /** This config with another message size limit. */
+    public ServerConfig withMaxMessageBytes(long bytes) {
+        return new ServerConfig(
+                bind,
+                bytes,
+                maxSessions,
+                maxSessionsPerClient,
+                maxEnvsPerSession,
+                idleTimeoutMs,
+                workerThreads,
+                curve);
+    }
+
+    /** This config with CURVE security. */
+    public ServerConfig withCurve(Curve newCurve) {
+        return new ServerConfig(
+                bind,
+                maxMessageBytes,
+                maxSessions,
+                maxSessionsPerClient,
+                maxEnvsPerSession,
+                idleTimeoutMs,
+                workerThreads,
+                newCurve);
+    }
+
+    /**
+     * CURVE keys: the server's key pair and the public keys of the clients it serves, all Z85 (40
+     * characters).
+     *
+     * @param serverPublicKey the server's public key
+     * @param serverSecretKey the server's secret key
+     * @param allowedClientKeys the public keys of allowed clients
+     */
+    public record Curve(
+            String serverPublicKey, String serverSecretKey, Set<String> allowedClientKeys) {
+        /** Validates the key lengths. */
+        public Curve {
+            for (String k : Set.of(serverPublicKey, serverSecretKey)) {
+                if (k.length() != 40) {
+                    throw new IllegalArgumentException(
+                            "a Z85 CURVE key has 40 characters, got " + k.length());
+                }
+            }
+            for (String k : allowedClientKeys) {
+                if (k.length() != 40) {
+                    throw new IllegalArgumentException(
+                            "allowed client key '" + k + "' is not a 40-character Z85 key");
+                }
+            }
+            allowedClientKeys = Set.copyOf(allowedClientKeys);
+        }
+    }
+}

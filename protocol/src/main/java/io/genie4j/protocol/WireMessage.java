@@ -1,0 +1,189 @@
+package io.genie4j.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genie4j.env.DType;
+import io.genie4j.env.Tensor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The framing of PROTOCOL.md §1–2: a JSON header whose values may be {@link Tensor}s anywhere; on
+ * the wire each tensor becomes a reference {@code {"$tensor": i, "dtype", "shape"}} to buffer frame
+ * {@code i} after the header.
+ */
+public final class WireMessage {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String REF = "$tensor";
+
+    private WireMessage() {}
+
+    /**
+     * Encodes a header whose values may include {@link Tensor}s into frames: the JSON header, then
+     * one buffer per tensor in the order they are met (maps in iteration order, lists in order).
+     */
+    public static List<byte[]> encode(Map<String, ?> header) {
+        List<byte[]> buffers = new ArrayList<>();
+        Object json = toWire(header, buffers);
+        List<byte[]> frames = new ArrayList<>(buffers.size() + 1);
+        try {
+            frames.add(JSON.writeValueAsBytes(json));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "cannot encode message header: " + e.getMessage(), e);
+        }
+        frames.addAll(buffers);
+        return frames;
+    }
+
+    private static Object toWire(Object v, List<byte[]> buffers) {
+        if (v instanceof Tensor t) {
+            Map<String, Object> ref = new LinkedHashMap<>();
+            ref.put(REF, buffers.size());
+            ref.put("dtype", t.dtype().numpyName());
+            ref.put("shape", t.shape());
+            buffers.add(t.toByteArray());
+            return ref;
+        } else if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), toWire(x, buffers)));
+            return out;
+        } else if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(toWire(x, buffers)));
+            return out;
+        } else if (v == null
+                || v instanceof Number
+                || v instanceof String
+                || v instanceof Boolean
+                || v instanceof int[]
+                || v instanceof long[]
+                || v instanceof double[]) {
+            if (v instanceof Double d && !Double.isFinite(d)
+                    || v instanceof Float f && !Float.isFinite(f)) {
+                return String.valueOf(v); // JSON has no NaN or infinity
+            }
+            return v;
+        } else if (v instanceof Enum<?> e) {
+            return e.name();
+        }
+        return String.valueOf(v);
+    }
+
+    /**
+     * Decodes frames into a header map whose tensor references are replaced by {@link Tensor}s.
+     *
+     * @throws ProtocolException ({@link ErrorCode#INVALID_ARGUMENT}) for malformed JSON, a header
+     *     that is not an object, a bad reference, a buffer of the wrong size, or an unreferenced
+     *     buffer
+     */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> decode(List<byte[]> frames) {
+        if (frames.isEmpty()) {
+            throw invalid("empty message: expected a JSON header frame");
+        }
+        Object parsed;
+        try {
+            parsed = JSON.readValue(frames.get(0), Object.class);
+        } catch (JsonProcessingException e) {
+            throw invalid("header is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw invalid("header is not valid JSON: " + e.getMessage());
+        }
+        if (!(parsed instanceof Map)) {
+            throw invalid("header must be a JSON object");
+        }
+        boolean[] used = new boolean[frames.size() - 1];
+        Map<String, Object> header = (Map<String, Object>) fromWire(parsed, frames, used, 0);
+        for (int i = 0; i < used.length; i++) {
+            if (!used[i]) {
+                throw invalid("buffer frame " + i + " is not referenced by the header");
+            }
+        }
+        return header;
+    }
+
+    private static Object fromWire(Object v, List<byte[]> frames, boolean[] used, int depth) {
+        if (depth > 64) {
+            throw invalid("header nested deeper than 64");
+        }
+        if (v instanceof Map<?, ?> m) {
+            if (m.containsKey(REF)) {
+                return tensor(m, frames, used);
+            }
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, fromWire(x, frames, used, depth + 1)));
+            return out;
+        } else if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(fromWire(x, frames, used, depth + 1)));
+            return out;
+        }
+        return v;
+    }
+
+    private static Tensor tensor(Map<?, ?> ref, List<byte[]> frames, boolean[] used) {
+        if (!(ref.get(REF) instanceof Integer index)) {
+            throw invalid("tensor reference needs an integer \"$tensor\", got " + ref.get(REF));
+        }
+        if (index < 0 || index >= used.length) {
+            throw invalid(
+                    "tensor reference "
+                            + index
+                            + " but the message has "
+                            + used.length
+                            + " buffer frame(s)");
+        }
+        if (used[index]) {
+            throw invalid("buffer frame " + index + " is referenced twice");
+        }
+        used[index] = true;
+        if (!(ref.get("dtype") instanceof String dt)) {
+            throw invalid("tensor reference " + index + " needs a string \"dtype\"");
+        }
+        DType dtype;
+        try {
+            dtype = DType.fromNumpyName(dt);
+        } catch (IllegalArgumentException e) {
+            throw invalid("tensor " + index + ": " + e.getMessage());
+        }
+        if (!(ref.get("shape") instanceof List<?> dims)) {
+            throw invalid("tensor reference " + index + " needs a list \"shape\"");
+        }
+        int[] shape = new int[dims.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (!(dims.get(i) instanceof Integer d) || d < 0) {
+                throw invalid("tensor " + index + " has a bad shape " + dims);
+            }
+            shape[i] = d;
+            count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw invalid("tensor " + index + " shape " + dims + " is too large");
+            }
+        }
+        byte[] data = frames.get(index + 1);
+        if (data.length != count * dtype.byteSize()) {
+            throw invalid(
+                    "tensor "
+                            + index
+                            + " ("
+                            + dt
+                            + " "
+                            + Arrays.toString(shape)
+                            + ") needs "
+                            + count * dtype.byteSize()
+                            + " bytes, buffer has "
+                            + data.length);
+        }
+        return Tensor.wrap(dtype, data, shape);
+    }
+
+    private static ProtocolException invalid(String message) {
+        return new ProtocolException(ErrorCode.INVALID_ARGUMENT, message);
+    }
+}
