@@ -18,7 +18,12 @@ import picocli.CommandLine.Command;
             "Genie4j: generative interactive environments on the JVM.",
             "A world model learned from action-free video, served as Gymnasium-style environments."
         },
-        subcommands = {EnvsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            EnvsCommand.class,
+            ServeCommand.class,
+            KeygenCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Genie4jCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

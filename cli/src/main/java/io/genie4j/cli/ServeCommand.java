@@ -1,0 +1,126 @@
+package io.genie4j.cli;
+
+import io.genie4j.protocol.CurveKeys;
+import io.genie4j.protocol.EnvServer;
+import io.genie4j.protocol.ServerConfig;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code genie4j serve}: hosts every registered environment over ZeroMQ (protocol/PROTOCOL.md). */
+@Command(
+        name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serve every registered environment over ZeroMQ (see protocol/PROTOCOL.md).",
+            "Binds to loopback by default; binding elsewhere requires CURVE keys (genie4j keygen)."
+        })
+final class ServeCommand implements Callable<Integer> {
+    @Option(
+            names = "--bind",
+            defaultValue = ServerConfig.DEFAULT_BIND,
+            description = "ZeroMQ endpoint to bind (default: ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(
+            names = "--idle-timeout",
+            defaultValue = "300",
+            description = "Seconds before an idle session is closed (default: ${DEFAULT-VALUE}).")
+    long idleTimeoutSeconds;
+
+    @Option(
+            names = "--max-sessions",
+            defaultValue = "256",
+            description = "Sessions on the server (default: ${DEFAULT-VALUE}).")
+    int maxSessions;
+
+    @Option(
+            names = "--max-sessions-per-client",
+            defaultValue = "64",
+            description = "Sessions per connection (default: ${DEFAULT-VALUE}).")
+    int maxSessionsPerClient;
+
+    @Option(
+            names = "--max-envs-per-session",
+            defaultValue = "1024",
+            description = "Envs in one session (default: ${DEFAULT-VALUE}).")
+    int maxEnvsPerSession;
+
+    @Option(
+            names = "--max-message-mb",
+            defaultValue = "64",
+            description = "Largest request in MiB (default: ${DEFAULT-VALUE}).")
+    int maxMessageMb;
+
+    @Option(
+            names = "--curve-secret",
+            paramLabel = "FILE",
+            description = "The server's .secret key file: enables CURVE.")
+    Path curveSecret;
+
+    @Option(
+            names = "--allow",
+            paramLabel = "FILE",
+            description =
+                    "Public keys of the clients to serve, one per line (with --curve-secret).")
+    Path allow;
+
+    @Override
+    public Integer call() throws Exception {
+        ServerConfig config =
+                ServerConfig.defaults(bind)
+                        .withIdleTimeoutMs(idleTimeoutSeconds * 1000)
+                        .withSessionLimits(maxSessions, maxSessionsPerClient, maxEnvsPerSession)
+                        .withMaxMessageBytes((long) maxMessageMb << 20);
+        if ((curveSecret == null) != (allow == null)) {
+            throw new IllegalArgumentException("--curve-secret and --allow go together");
+        }
+        if (curveSecret != null) {
+            CurveKeys keys = CurveKeys.readSecret(curveSecret);
+            config =
+                    config.withCurve(
+                            new ServerConfig.Curve(
+                                    keys.publicKey(),
+                                    keys.secretKey(),
+                                    CurveKeys.readPublicKeys(allow)));
+        } else if (!isLoopback(bind)) {
+            throw new IllegalArgumentException(
+                    "refusing to serve "
+                            + bind
+                            + " without CURVE: anyone who can reach it could drive the server. Use"
+                            + " --curve-secret and --allow (genie4j keygen), or bind 127.0.0.1");
+        }
+        EnvServer server = EnvServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "env-server-shutdown"));
+        System.err.println(
+                "genie4j: serving "
+                        + String.join(", ", io.genie4j.env.Envs.ids())
+                        + " on "
+                        + server.endpoint()
+                        + (curveSecret != null ? " (CURVE)" : "")
+                        + "; Ctrl-C stops");
+        server.awaitTermination();
+        return 0;
+    }
+
+    static boolean isLoopback(String endpoint) {
+        if (endpoint.startsWith("ipc://") || endpoint.startsWith("inproc://")) {
+            return true;
+        }
+        if (!endpoint.startsWith("tcp://")) {
+            return false;
+        }
+        String host = endpoint.substring(6, endpoint.lastIndexOf(':'));
+        if (host.equals("*")) {
+            return false;
+        }
+        try {
+            return InetAddress.getByName(host.replace("[", "").replace("]", ""))
+                    .isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.genie4j.protocol;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+/** A test client that sends arbitrary frames, to probe the server with malformed requests. */
+final class RawClient implements AutoCloseable {
+    private final ZContext ctx = new ZContext(1);
+    private final ZMQ.Socket socket;
+
+    RawClient(String endpoint) {
+        socket = ctx.createSocket(SocketType.DEALER);
+        socket.setReceiveTimeOut(5000);
+        socket.setLinger(0);
+        socket.connect(endpoint);
+    }
+
+    void send(List<byte[]> frames) {
+        for (int i = 0; i < frames.size(); i++) {
+            socket.send(frames.get(i), i < frames.size() - 1 ? ZMQ.SNDMORE : 0);
+        }
+    }
+
+    void sendJson(String json, byte[]... buffers) {
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(json.getBytes(StandardCharsets.UTF_8));
+        frames.addAll(List.of(buffers));
+        send(frames);
+    }
+
+    /** The next reply's header, or null on time-out. */
+    Map<String, Object> reply() {
+        byte[] first = socket.recv(0);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>();
+        frames.add(first);
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return WireMessage.decode(frames);
+    }
+
+    static String code(Map<String, Object> reply) {
+        return String.valueOf(((Map<?, ?>) reply.get("error")).get("code"));
+    }
+
+    @Override
+    public void close() {
+        ctx.close();
+    }
+}
