@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             EnvsCommand.class,
             ServeCommand.class,
             KeygenCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,10 +21,12 @@ import org.zeromq.ZMQ;
 /**
  * Hosts every registered environment over ZeroMQ, as PROTOCOL.md specifies.
  *
- * <p>One thread owns the ROUTER socket: it reads requests, answers {@code hello} and {@code ping}
- * at once, and hands session work to a pool where each {@link Session} runs its tasks in order.
- * Workers send replies back through an in-process socket that the router thread forwards. Every bad
- * request gets an error reply and changes nothing; an env that throws fails only its own request.
+ * <p>One thread owns the ROUTER socket and answers requests in arrival order, stepping envs itself:
+ * on a two-core machine a hand-off to other threads costs more than it saves, and a batch session
+ * already steps its envs in parallel. Only {@code make}, which may load a model, runs on a pool;
+ * its reply is queued and the socket thread woken by an in-process message carrying a secret token.
+ * Every bad request gets an error reply and changes nothing; an env that throws fails only its own
+ * request.
  *
  * <pre>{@code
  * try (EnvServer server = EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:5555"))) {
@@ -40,10 +43,12 @@ public final class EnvServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final ZContext ctx = new ZContext();
-    private final String repliesEndpoint =
-            "inproc://genie4j-replies-" + INSTANCES.incrementAndGet();
+    private final String wakeEndpoint = "inproc://genie4j-server-" + INSTANCES.incrementAndGet();
+    private final byte[] wakeToken = new byte[16];
     private final ExecutorService pool;
-    private final ThreadLocal<ZMQ.Socket> replySocket;
+    private final ThreadLocal<ZMQ.Socket> wakeSocket;
+    private final ConcurrentLinkedQueue<List<byte[]>> pendingReplies =
+            new ConcurrentLinkedQueue<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final RequestHandler handler;
     private final Thread thread;
@@ -65,11 +70,14 @@ public final class EnvServer implements AutoCloseable {
                             t.setDaemon(true);
                             return t;
                         });
-        this.replySocket =
+        RANDOM.nextBytes(wakeToken);
+        this.wakeSocket =
                 ThreadLocal.withInitial(
                         () -> {
-                            ZMQ.Socket s = ctx.createSocket(SocketType.PUSH);
-                            s.connect(repliesEndpoint);
+                            ZMQ.Socket s = ctx.createSocket(SocketType.DEALER);
+                            s.setSendTimeOut(1000);
+                            s.setLinger(0);
+                            s.connect(wakeEndpoint);
                             return s;
                         });
         this.handler = new RequestHandler(config, sessions, pool, this::newSessionId);
@@ -116,13 +124,13 @@ public final class EnvServer implements AutoCloseable {
 
     private void loop() {
         ZMQ.Socket router;
-        ZMQ.Socket replies;
         try {
             router = ctx.createSocket(SocketType.ROUTER);
             // A hard cap far above the protocol limit; requests between the two get a proper error.
             router.setMaxMsgSize(
                     Math.min(Integer.MAX_VALUE, 2 * config.maxMessageBytes() + (1 << 20)));
             router.setLinger(0);
+            router.setReceiveTimeOut((int) Math.min(1000, config.idleTimeoutMs()));
             if (config.curve() != null) {
                 authenticator = CurveAuthenticator.start(ctx, config.curve().allowedClientKeys());
                 router.setZAPDomain("genie4j".getBytes(StandardCharsets.UTF_8));
@@ -131,8 +139,7 @@ public final class EnvServer implements AutoCloseable {
             }
             router.bind(config.bind());
             endpoint = router.getLastEndpoint();
-            replies = ctx.createSocket(SocketType.PULL);
-            replies.bind(repliesEndpoint);
+            router.bind(wakeEndpoint);
         } catch (RuntimeException e) {
             startFailure =
                     new IllegalStateException(
@@ -142,32 +149,17 @@ public final class EnvServer implements AutoCloseable {
             return;
         }
         bound.countDown();
-        ZMQ.Poller poller = ctx.createPoller(2);
-        poller.register(router, ZMQ.Poller.POLLIN);
-        poller.register(replies, ZMQ.Poller.POLLIN);
         long nextReap = System.nanoTime();
         try {
-            while (running && !Thread.currentThread().isInterrupted()) {
-                if (poller.poll(100) < 0) {
-                    break;
+            while (running) {
+                List<byte[]> frames = receive(router);
+                if (frames != null && !isWake(frames)) {
+                    handle(router, frames);
                 }
-                if (poller.pollin(0)) {
-                    for (int i = 0; i < 64; i++) {
-                        List<byte[]> frames = receive(router, true);
-                        if (frames == null) {
-                            break;
-                        }
-                        handle(router, frames);
-                    }
-                }
-                if (poller.pollin(1)) {
-                    for (int i = 0; i < 256; i++) {
-                        List<byte[]> frames = receive(replies, false);
-                        if (frames == null) {
-                            break;
-                        }
-                        send(router, frames);
-                    }
+                // Replies of pool work; the wake message only ends the wait for them.
+                List<byte[]> reply;
+                while ((reply = pendingReplies.poll()) != null) {
+                    send(router, reply);
                 }
                 if (System.nanoTime() >= nextReap) {
                     handler.reapIdle();
@@ -182,13 +174,22 @@ public final class EnvServer implements AutoCloseable {
                 System.err.println("env server stopped on an unexpected error: " + e);
             }
         } finally {
-            poller.close();
             stopped.countDown();
         }
     }
 
-    private static List<byte[]> receive(ZMQ.Socket socket, boolean nonBlocking) {
-        byte[] first = socket.recv(ZMQ.DONTWAIT);
+    private boolean isWake(List<byte[]> frames) {
+        return frames.size() == 2 && java.util.Arrays.equals(frames.get(1), wakeToken);
+    }
+
+    /** The next message, or {@code null} when the receive timed out or the server is stopping. */
+    private static List<byte[]> receive(ZMQ.Socket socket) {
+        byte[] first;
+        try {
+            first = socket.recv(0);
+        } catch (org.zeromq.ZMQException e) {
+            return null; // context closed or interrupted: the loop checks running
+        }
         if (first == null) {
             return null;
         }
@@ -208,7 +209,7 @@ public final class EnvServer implements AutoCloseable {
         }
     }
 
-    /** Splits routing frames off, then lets the handler answer inline or on the pool. */
+    /** Splits routing frames off, then lets the handler answer, inline or (for make) later. */
     private void handle(ZMQ.Socket router, List<byte[]> frames) {
         List<byte[]> route = new ArrayList<>(2);
         route.add(frames.get(0));
@@ -223,13 +224,14 @@ public final class EnvServer implements AutoCloseable {
                 client,
                 body,
                 reply -> {
-                    List<byte[]> out = new ArrayList<>(route.size() + reply.size());
+                    List<byte[]> out = new ArrayList<>(route.size() + 2);
                     out.addAll(route);
                     out.addAll(WireMessage.encode(reply));
                     if (Thread.currentThread() == thread) {
                         send(router, out);
                     } else {
-                        send(replySocket.get(), out);
+                        pendingReplies.add(out);
+                        wakeSocket.get().send(wakeToken, ZMQ.DONTWAIT);
                     }
                 });
     }
@@ -243,6 +245,9 @@ public final class EnvServer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (endpoint != null && thread.isAlive()) {
+            wakeSocket.get().send(wakeToken, 0); // end the blocking receive now
+        }
         try {
             stopped.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

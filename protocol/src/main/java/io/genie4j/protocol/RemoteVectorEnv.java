@@ -67,6 +67,11 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         }
     }
 
+    /** The connection this env owns, e.g. to send {@code ping}s on it. */
+    public RemoteConnection connection() {
+        return connection;
+    }
+
     /** The server's session id. */
     public String session() {
         return session;

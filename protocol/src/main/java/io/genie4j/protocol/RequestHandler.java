@@ -103,15 +103,8 @@ final class RequestHandler {
             case "close" -> {
                 Session s = session(client, h);
                 sessions.remove(s.id);
-                s.submit(
-                        () ->
-                                reply.accept(
-                                        run(
-                                                id,
-                                                () -> {
-                                                    closeQuietly(s);
-                                                    return ok(id);
-                                                })));
+                closeQuietly(s);
+                reply.accept(ok(id));
             }
             default ->
                     throw new ProtocolException(
@@ -203,7 +196,7 @@ final class RequestHandler {
                                                 (VectorEnv<Object, Object>)
                                                         Envs.makeVector(
                                                                 envId, numEnvs, options, threads);
-                                        Session s = new Session(newId.get(), client, env, pool);
+                                        Session s = new Session(newId.get(), client, env);
                                         sessions.put(s.id, s);
                                         Map<String, Object> m = ok(id);
                                         m.put("session", s.id);
@@ -307,19 +300,7 @@ final class RequestHandler {
             SessionOp op) {
         Session s = session(client, h);
         s.lastUsedNanos = System.nanoTime();
-        s.submit(
-                () ->
-                        reply.accept(
-                                run(
-                                        id,
-                                        () -> {
-                                            if (s.closed) {
-                                                throw new ProtocolException(
-                                                        ErrorCode.NOT_FOUND,
-                                                        "session " + s.id + " is closed");
-                                            }
-                                            return op.apply(s);
-                                        })));
+        reply.accept(run(id, () -> op.apply(s)));
     }
 
     private Session session(String client, Map<String, Object> h) {
@@ -354,9 +335,9 @@ final class RequestHandler {
     void reapIdle() {
         long cutoff = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         for (Session s : new ArrayList<>(sessions.values())) {
-            if (s.lastUsedNanos < cutoff && s.idle()) {
+            if (s.lastUsedNanos < cutoff) {
                 sessions.remove(s.id);
-                s.submit(() -> closeQuietly(s));
+                closeQuietly(s);
             }
         }
     }
@@ -369,7 +350,6 @@ final class RequestHandler {
     }
 
     private static void closeQuietly(Session s) {
-        s.closed = true;
         try {
             s.env.close();
         } catch (RuntimeException e) {
@@ -378,12 +358,7 @@ final class RequestHandler {
     }
 
     private static Object peekId(List<byte[]> body) {
-        try {
-            Object id = WireMessage.decode(List.of(body.get(0))).get("id");
-            return id instanceof Integer || id instanceof Long ? id : null;
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return body.isEmpty() ? null : WireMessage.peekId(body.get(0));
     }
 
     static Map<String, Object> ok(Object id) {

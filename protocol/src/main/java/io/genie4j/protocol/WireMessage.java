@@ -107,6 +107,19 @@ public final class WireMessage {
         return header;
     }
 
+    /**
+     * The {@code id} of a request whose frames could not be decoded, read from the header JSON
+     * alone; {@code null} when the header is not JSON or has no integer id.
+     */
+    static Object peekId(byte[] header) {
+        try {
+            Object id = JSON.readTree(header).get("id").numberValue();
+            return id instanceof Integer || id instanceof Long ? id : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static Object fromWire(Object v, List<byte[]> frames, boolean[] used, int depth) {
         if (depth > 64) {
             throw invalid("header nested deeper than 64");

@@ -1,0 +1,139 @@
+package io.genie4j.protocol;
+
+import io.genie4j.env.Envs;
+import io.genie4j.env.VectorEnv;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Measures what the wire costs: env steps per second in-process against the same envs over a
+ * loopback {@link EnvServer}, for several batch sizes, and the round-trip latency of single-env
+ * steps and of pings. Used by {@code genie4j bench protocol}; prints nothing itself.
+ */
+public final class ProtocolBenchmark {
+    private ProtocolBenchmark() {}
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param envIds the envs to measure
+     * @param batchSizes envs per session
+     * @param seconds measuring time per configuration (after a warm-up of a third of it)
+     * @return JSON-ready results
+     */
+    public static Map<String, Object> run(List<String> envIds, int[] batchSizes, double seconds) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("benchmark", "protocol");
+        out.put("cores", Runtime.getRuntime().availableProcessors());
+        out.put("seconds_per_measurement", seconds);
+        List<Object> throughput = new ArrayList<>();
+        try (EnvServer server = EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:*"))) {
+            out.put("endpoint", server.endpoint());
+            for (String id : envIds) {
+                for (int n : batchSizes) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("env", id);
+                    row.put("num_envs", n);
+                    double local;
+                    try (VectorEnv<?, ?> env =
+                            Envs.makeVector(
+                                    id,
+                                    n,
+                                    Map.of(),
+                                    n >= 8 ? Runtime.getRuntime().availableProcessors() : 1)) {
+                        local = stepsPerSecond(env, seconds);
+                    }
+                    double remote;
+                    try (VectorEnv<?, ?> env =
+                            RemoteVectorEnv.make(server.endpoint(), id, n, Map.of())) {
+                        remote = stepsPerSecond(env, seconds);
+                    }
+                    row.put("in_process_steps_per_s", Math.round(local));
+                    row.put("loopback_steps_per_s", Math.round(remote));
+                    row.put("loopback_fraction", Math.round(remote / local * 1000) / 1000.0);
+                    throughput.add(row);
+                }
+            }
+            out.put("throughput", throughput);
+            Map<String, Object> latency = new LinkedHashMap<>();
+            String id = envIds.get(0);
+            try (RemoteVectorEnv<Object, Object> env =
+                    RemoteVectorEnv.make(server.endpoint(), id, 1, Map.of())) {
+                latency.put("step_" + id, percentiles(env, seconds, false));
+                latency.put("ping", percentiles(env, seconds, true));
+            }
+            out.put("round_trip_us", latency);
+        }
+        return out;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static double stepsPerSecond(VectorEnv env, double seconds) {
+        SplittableRandom rng = new SplittableRandom(0);
+        env.reset(0L, Map.of());
+        List actions = new ArrayList();
+        for (int i = 0; i < env.numEnvs(); i++) {
+            actions.add(env.singleActionSpace().sample(rng));
+        }
+        long warm = System.nanoTime() + (long) (seconds / 3 * 1e9);
+        while (System.nanoTime() < warm) {
+            env.step(actions);
+        }
+        long steps = 0;
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        long now;
+        do {
+            for (int i = 0; i < env.numEnvs(); i++) {
+                actions.set(i, env.singleActionSpace().sample(rng));
+            }
+            env.step(actions);
+            steps += env.numEnvs();
+            now = System.nanoTime();
+        } while (now < end);
+        return steps / ((now - start) / 1e9);
+    }
+
+    private static Map<String, Object> percentiles(
+            RemoteVectorEnv<Object, Object> env, double seconds, boolean ping) {
+        RemoteConnection c = connectionOf(env);
+        env.reset(0L, Map.of());
+        List<Object> action = List.of(env.singleActionSpace().sample(new SplittableRandom(1)));
+        long[] samples = new long[1 << 20];
+        int n = 0;
+        Map<String, Object> pingRequest = Map.of("op", "ping");
+        long warm = System.nanoTime() + (long) (seconds / 2 * 1e9); // let the JIT settle first
+        while (System.nanoTime() < warm) {
+            if (ping) {
+                c.call(pingRequest);
+            } else {
+                env.step(action);
+            }
+        }
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        while (System.nanoTime() < end && n < samples.length) {
+            long t0 = System.nanoTime();
+            if (ping) {
+                c.call(pingRequest);
+            } else {
+                env.step(action);
+            }
+            samples[n++] = System.nanoTime() - t0;
+        }
+        long[] s = Arrays.copyOf(samples, n);
+        Arrays.sort(s);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("samples", n);
+        m.put("p50", Math.round(s[n / 2] / 100.0) / 10.0);
+        m.put("p99", Math.round(s[Math.min(n - 1, (int) (n * 0.99))] / 100.0) / 10.0);
+        return m;
+    }
+
+    private static RemoteConnection connectionOf(RemoteVectorEnv<Object, Object> env) {
+        return env.connection();
+    }
+}

@@ -1,0 +1,154 @@
+package io.genie4j.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of bad request of PROTOCOL.md gets its error code and leaves the session usable. */
+class MalformedRequestTest {
+    private EnvServer server;
+    private RawClient client;
+    private String session;
+
+    @BeforeEach
+    void start() {
+        server =
+                EnvServer.start(
+                        ServerConfig.defaults("tcp://127.0.0.1:*").withMaxMessageBytes(64 * 1024));
+        client = new RawClient(server.endpoint());
+        client.sendJson("{\"op\":\"make\",\"id\":1,\"env_id\":\"Corridor-v0\",\"num_envs\":2}");
+        session = (String) client.reply().get("session");
+        client.sendJson("{\"op\":\"reset\",\"id\":2,\"session\":\"" + session + "\",\"seed\":5}");
+        assertEquals(true, client.reply().get("ok"));
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.close();
+    }
+
+    private Map<String, Object> send(String json, byte[]... buffers) {
+        client.sendJson(json, buffers);
+        Map<String, Object> r = client.reply();
+        assertNotNull(r, "no reply to " + json);
+        return r;
+    }
+
+    private void assertError(String code, Map<String, Object> reply) {
+        assertFalse((Boolean) reply.get("ok"), reply.toString());
+        assertEquals(code, RawClient.code(reply), reply.toString());
+    }
+
+    private static byte[] int64s(long... v) {
+        ByteBuffer b = ByteBuffer.allocate(8 * v.length).order(ByteOrder.LITTLE_ENDIAN);
+        for (long x : v) {
+            b.putLong(x);
+        }
+        return b.array();
+    }
+
+    private String step(String actions) {
+        return "{\"op\":\"step\",\"id\":9,\"session\":\""
+                + session
+                + "\",\"actions\":"
+                + actions
+                + "}";
+    }
+
+    @Test
+    void badJsonIsInvalid() {
+        assertError("INVALID_ARGUMENT", send("{\"op\": \"step\", "));
+        assertError("INVALID_ARGUMENT", send("[1, 2]"));
+    }
+
+    @Test
+    void unknownOpIsUnimplementedAndKeepsTheId() {
+        Map<String, Object> r = send("{\"op\":\"teleport\",\"id\":77}");
+        assertError("UNIMPLEMENTED", r);
+        assertEquals(77, r.get("id"));
+    }
+
+    @Test
+    void missingOrIllTypedFieldsAreInvalid() {
+        assertError("INVALID_ARGUMENT", send("{\"id\":3}"));
+        assertError("INVALID_ARGUMENT", send("{\"op\":\"reset\",\"id\":3}"));
+        assertError(
+                "INVALID_ARGUMENT",
+                send("{\"op\":\"make\",\"id\":3,\"env_id\":\"Corridor-v0\",\"num_envs\":0}"));
+        assertError(
+                "INVALID_ARGUMENT",
+                send("{\"op\":\"reset\",\"id\":3,\"session\":\"" + session + "\",\"seed\":\"x\"}"));
+        assertError("INVALID_ARGUMENT", send("{\"op\":\"ping\",\"id\":\"abc\"}"));
+    }
+
+    @Test
+    void wrongDtypeShapeOrValueOfActionsIsInvalid() {
+        assertError(
+                "INVALID_ARGUMENT",
+                send(step("{\"$tensor\":0,\"dtype\":\"float32\",\"shape\":[2]}"), new byte[8]));
+        assertError(
+                "INVALID_ARGUMENT",
+                send(step("{\"$tensor\":0,\"dtype\":\"int64\",\"shape\":[3]}"), int64s(1, 1, 1)));
+        assertError(
+                "INVALID_ARGUMENT",
+                send(step("{\"$tensor\":0,\"dtype\":\"int64\",\"shape\":[2]}"), int64s(1, 9)));
+        assertError("INVALID_ARGUMENT", send(step("[1]")));
+        assertError("INVALID_ARGUMENT", send(step("\"left\"")));
+    }
+
+    @Test
+    void missingOrExtraBuffersAreInvalid() {
+        assertError(
+                "INVALID_ARGUMENT",
+                send(step("{\"$tensor\":0,\"dtype\":\"int64\",\"shape\":[2]}")));
+        assertError(
+                "INVALID_ARGUMENT",
+                send(step("{\"$tensor\":0,\"dtype\":\"int64\",\"shape\":[2]}"), new byte[5]));
+        assertError("INVALID_ARGUMENT", send(step("[1, 1]"), new byte[8]));
+        assertError(
+                "INVALID_ARGUMENT",
+                send(step("{\"$tensor\":1,\"dtype\":\"int64\",\"shape\":[2]}"), int64s(1, 1)));
+    }
+
+    @Test
+    void oversizedMessageIsResourceExhausted() {
+        Map<String, Object> r =
+                send(
+                        "{\"op\":\"ping\",\"id\":4,\"pad\":{\"$tensor\":0,\"dtype\":\"uint8\",\"shape\":[100000]}}",
+                        new byte[100_000]);
+        assertError("RESOURCE_EXHAUSTED", r);
+        assertEquals(4, r.get("id"));
+    }
+
+    @Test
+    void closedSessionIsNotFound() {
+        assertEquals(
+                true,
+                send("{\"op\":\"close\",\"id\":5,\"session\":\"" + session + "\"}").get("ok"));
+        assertError("NOT_FOUND", send(step("[1, 1]")));
+        assertError(
+                "NOT_FOUND", send("{\"op\":\"close\",\"id\":6,\"session\":\"" + session + "\"}"));
+    }
+
+    @Test
+    void aBadRequestChangesNothing() {
+        // Env 1's action is out of range: neither env may move.
+        Map<String, Object> before =
+                send("{\"op\":\"render\",\"id\":7,\"session\":\"" + session + "\"}");
+        assertError("INVALID_ARGUMENT", send(step("[2, 3]")));
+        Map<String, Object> after =
+                send("{\"op\":\"render\",\"id\":8,\"session\":\"" + session + "\"}");
+        assertEquals(before.get("frames"), after.get("frames"));
+        Map<String, Object> ok = send(step("[2, 2]"));
+        assertTrue((Boolean) ok.get("ok"));
+    }
+}
