@@ -1,0 +1,86 @@
+package io.genie4j.protocol;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CURVE: a client whose key is on the allow-list is served; any other is refused at the handshake.
+ */
+class CurveTest {
+
+    @Test
+    void knownKeyIsServedUnknownKeyIsRefused(@TempDir Path dir) throws Exception {
+        CurveKeys serverKeys = CurveKeys.generate();
+        CurveKeys known = CurveKeys.generate();
+        CurveKeys stranger = CurveKeys.generate();
+        serverKeys.write(dir, "server");
+        known.write(dir, "alice");
+        Files.writeString(dir.resolve("allowed.txt"), "# clients\n" + known.publicKey() + "\n");
+        CurveKeys readBack = CurveKeys.readSecret(dir.resolve("server.secret"));
+        assertEquals(serverKeys, readBack);
+        Set<String> allowed = CurveKeys.readPublicKeys(dir.resolve("allowed.txt"));
+        assertEquals(Set.of(known.publicKey()), allowed);
+
+        ServerConfig config =
+                ServerConfig.defaults("tcp://127.0.0.1:*")
+                        .withCurve(
+                                new ServerConfig.Curve(
+                                        serverKeys.publicKey(), serverKeys.secretKey(), allowed));
+        try (EnvServer server = EnvServer.start(config)) {
+            RemoteConnection.Curve good =
+                    new RemoteConnection.Curve(
+                            serverKeys.publicKey(), known.publicKey(), known.secretKey());
+            try (RemoteConnection c =
+                    RemoteConnection.connect(server.endpoint(), Duration.ofSeconds(5), good)) {
+                try (RemoteEnv<Object, Object> env = RemoteEnv.make(c, "Corridor-v0", Map.of())) {
+                    Map<String, Object> info = normalise(env.reset(3L, Map.of()).info());
+                    int start = (Integer) info.get("position");
+                    assertEquals(start + 1, normalise(env.step(2).info()).get("position"));
+                }
+            }
+            RemoteConnection.Curve bad =
+                    new RemoteConnection.Curve(
+                            serverKeys.publicKey(), stranger.publicKey(), stranger.secretKey());
+            try (RemoteConnection c =
+                    RemoteConnection.connect(server.endpoint(), Duration.ofMillis(1500), bad)) {
+                assertThrows(
+                        RemoteConnection.RemoteTimeoutException.class,
+                        () -> c.call(Map.of("op", "ping")));
+            }
+            try (RemoteConnection c =
+                    RemoteConnection.connect(server.endpoint(), Duration.ofMillis(1500), null)) {
+                assertThrows(
+                        RemoteConnection.RemoteTimeoutException.class,
+                        () -> c.call(Map.of("op", "ping")));
+            }
+            assertEquals(0, server.sessionCount());
+        }
+    }
+
+    private static Map<String, Object> normalise(Map<String, Object> info) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        info.forEach((k, v) -> m.put(k, v instanceof Number n ? n.intValue() : v));
+        return m;
+    }
+
+    @Test
+    void malformedKeyFilesAreRejectedWithTheirName(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("bad.secret");
+        Files.writeString(secret, "public=abc\n");
+        java.io.IOException e =
+                assertThrows(java.io.IOException.class, () -> CurveKeys.readSecret(secret));
+        assertEquals(true, e.getMessage().contains("bad.secret"));
+        Path list = dir.resolve("allow.txt");
+        Files.writeString(list, "tooshort\n");
+        e = assertThrows(java.io.IOException.class, () -> CurveKeys.readPublicKeys(list));
+        assertEquals(true, e.getMessage().contains("allow.txt:1"));
+    }
+}
