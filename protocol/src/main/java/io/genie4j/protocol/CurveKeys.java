@@ -76,20 +76,20 @@ public record CurveKeys(String publicKey, String secretKey) {
         Set<String> keys = new LinkedHashSet<>();
         List<String> lines = Files.readAllLines(file);
         for (int i = 0; i < lines.size(); i++) {
-            String l = lines.get(i).replaceAll("#.*", "").trim();
-            if (l.isEmpty()) {
-                continue;
-            }
-            if (l.length() != 40) {
+            // Z85 keys may contain '#': the first word is the key when it has 40 characters.
+            String l = lines.get(i).trim();
+            String word = l.isEmpty() ? "" : l.split("\\s+")[0];
+            if (word.length() == 40) {
+                keys.add(word);
+            } else if (!l.isEmpty() && !l.startsWith("#")) {
                 throw new IOException(
                         file
                                 + ":"
                                 + (i + 1)
                                 + ": '"
-                                + l
+                                + word
                                 + "' is not a 40-character Z85 public key");
             }
-            keys.add(l);
         }
         return keys;
     }

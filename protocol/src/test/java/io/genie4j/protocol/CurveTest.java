@@ -72,6 +72,15 @@ class CurveTest {
     }
 
     @Test
+    void allowListsKeepKeysThatContainHashAndSkipComments(@TempDir Path dir) throws Exception {
+        String hashKey = "#".repeat(3) + "a".repeat(37);
+        String plain = "b".repeat(40);
+        Path list = dir.resolve("allow.txt");
+        Files.writeString(list, "# clients of the lab\n\n" + hashKey + "\n" + plain + "   # bob\n");
+        assertEquals(Set.of(hashKey, plain), CurveKeys.readPublicKeys(list));
+    }
+
+    @Test
     void malformedKeyFilesAreRejectedWithTheirName(@TempDir Path dir) throws Exception {
         Path secret = dir.resolve("bad.secret");
         Files.writeString(secret, "public=abc\n");
