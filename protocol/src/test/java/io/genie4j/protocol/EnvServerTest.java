@@ -83,6 +83,21 @@ class EnvServerTest {
     }
 
     @Test
+    void readmeExampleRunsAsWritten() {
+        try (RemoteVectorEnv<Object, Object> envs =
+                RemoteVectorEnv.make(server.endpoint(), "Corridor-v0", 16, Map.of())) {
+            VectorReset<Object> first = envs.reset(0L, Map.of());
+            VectorStep<Object> next = envs.step(java.util.Collections.nCopies(16, 2));
+            assertEquals(16, first.observations().size());
+            for (int i = 0; i < 16; i++) {
+                long before = ((Number) first.infos().get(i).get("position")).longValue();
+                long after = ((Number) next.infos().get(i).get("position")).longValue();
+                assertEquals(before + 1, after, "env " + i + " moved right by one cell");
+            }
+        }
+    }
+
+    @Test
     void remoteEnvPassesTheEnvChecker() {
         EnvChecker.check(() -> RemoteEnv.make(server.endpoint(), "Corridor-v0", Map.of()));
     }
