@@ -8,25 +8,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 
 /**
  * Hosts every registered environment over ZeroMQ, as PROTOCOL.md specifies.
  *
- * <p>One thread owns the ROUTER socket and answers requests in arrival order, stepping envs itself:
- * on a two-core machine a hand-off to other threads costs more than it saves, and a batch session
- * already steps its envs in parallel. Only {@code make}, which may load a model, runs on a pool;
- * its reply is queued and the socket thread woken by an in-process message carrying a secret token.
- * Every bad request gets an error reply and changes nothing; an env that throws fails only its own
- * request.
+ * <p>One thread owns the ROUTER socket and answers every request itself, in arrival order. On a
+ * two-core machine a hand-off to other threads costs more than it saves (it doubled the round trip
+ * in our measurements), and a batch session already steps its envs on all cores through a {@link
+ * io.genie4j.env.ThreadedVectorEnv}. The cost: a slow request (a {@code make} that loads a model, a
+ * large batch step) delays other clients' requests until it is done. Every bad request gets an
+ * error reply and changes nothing; an env that throws fails only its own request.
  *
  * <pre>{@code
  * try (EnvServer server = EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:5555"))) {
@@ -38,17 +35,13 @@ public final class EnvServer implements AutoCloseable {
     /** The protocol versions this server speaks. */
     public static final List<Integer> VERSIONS = List.of(1);
 
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** How often the socket thread wakes, without requests, to reap sessions and notice close(). */
+    private static final int TICK_MS = 100;
+
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ServerConfig config;
     private final ZContext ctx = new ZContext();
-    private final String wakeEndpoint = "inproc://genie4j-server-" + INSTANCES.incrementAndGet();
-    private final byte[] wakeToken = new byte[16];
-    private final ExecutorService pool;
-    private final ThreadLocal<ZMQ.Socket> wakeSocket;
-    private final ConcurrentLinkedQueue<List<byte[]>> pendingReplies =
-            new ConcurrentLinkedQueue<>();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final RequestHandler handler;
     private final Thread thread;
@@ -61,26 +54,7 @@ public final class EnvServer implements AutoCloseable {
 
     private EnvServer(ServerConfig config) {
         this.config = config;
-        AtomicInteger n = new AtomicInteger();
-        this.pool =
-                Executors.newFixedThreadPool(
-                        config.workerThreads(),
-                        r -> {
-                            Thread t = new Thread(r, "env-server-worker-" + n.incrementAndGet());
-                            t.setDaemon(true);
-                            return t;
-                        });
-        RANDOM.nextBytes(wakeToken);
-        this.wakeSocket =
-                ThreadLocal.withInitial(
-                        () -> {
-                            ZMQ.Socket s = ctx.createSocket(SocketType.DEALER);
-                            s.setSendTimeOut(1000);
-                            s.setLinger(0);
-                            s.connect(wakeEndpoint);
-                            return s;
-                        });
-        this.handler = new RequestHandler(config, sessions, pool, this::newSessionId);
+        this.handler = new RequestHandler(config, sessions, EnvServer::newSessionId);
         this.thread = new Thread(this::loop, "env-server");
     }
 
@@ -116,7 +90,7 @@ public final class EnvServer implements AutoCloseable {
         return sessions.size();
     }
 
-    private String newSessionId() {
+    private static String newSessionId() {
         byte[] b = new byte[16];
         RANDOM.nextBytes(b);
         return HexFormat.of().formatHex(b);
@@ -130,7 +104,6 @@ public final class EnvServer implements AutoCloseable {
             router.setMaxMsgSize(
                     Math.min(Integer.MAX_VALUE, 2 * config.maxMessageBytes() + (1 << 20)));
             router.setLinger(0);
-            router.setReceiveTimeOut((int) Math.min(1000, config.idleTimeoutMs()));
             if (config.curve() != null) {
                 authenticator = CurveAuthenticator.start(ctx, config.curve().allowedClientKeys());
                 router.setZAPDomain("genie4j".getBytes(StandardCharsets.UTF_8));
@@ -139,7 +112,6 @@ public final class EnvServer implements AutoCloseable {
             }
             router.bind(config.bind());
             endpoint = router.getLastEndpoint();
-            router.bind(wakeEndpoint);
         } catch (RuntimeException e) {
             startFailure =
                     new IllegalStateException(
@@ -149,17 +121,17 @@ public final class EnvServer implements AutoCloseable {
             return;
         }
         bound.countDown();
+        // Poll, then receive without waiting: a receive time-out on the socket itself (RCVTIMEO)
+        // occasionally left an arriving request unnoticed until the next one came, in our tests.
+        ZMQ.Poller poller = ctx.createPoller(1);
+        poller.register(router, ZMQ.Poller.POLLIN);
         long nextReap = System.nanoTime();
         try {
             while (running) {
-                List<byte[]> frames = receive(router);
-                if (frames != null && !isWake(frames)) {
+                poller.poll(TICK_MS);
+                List<byte[]> frames;
+                while ((frames = receive(router)) != null) {
                     handle(router, frames);
-                }
-                // Replies of pool work; the wake message only ends the wait for them.
-                List<byte[]> reply;
-                while ((reply = pendingReplies.poll()) != null) {
-                    send(router, reply);
                 }
                 if (System.nanoTime() >= nextReap) {
                     handler.reapIdle();
@@ -174,20 +146,17 @@ public final class EnvServer implements AutoCloseable {
                 System.err.println("env server stopped on an unexpected error: " + e);
             }
         } finally {
+            poller.close();
             stopped.countDown();
         }
     }
 
-    private boolean isWake(List<byte[]> frames) {
-        return frames.size() == 2 && java.util.Arrays.equals(frames.get(1), wakeToken);
-    }
-
-    /** The next message, or {@code null} when the receive timed out or the server is stopping. */
+    /** The next waiting message, or {@code null} when there is none or the context is closing. */
     private static List<byte[]> receive(ZMQ.Socket socket) {
         byte[] first;
         try {
-            first = socket.recv(0);
-        } catch (org.zeromq.ZMQException e) {
+            first = socket.recv(ZMQ.DONTWAIT);
+        } catch (ZMQException e) {
             return null; // context closed or interrupted: the loop checks running
         }
         if (first == null) {
@@ -201,39 +170,21 @@ public final class EnvServer implements AutoCloseable {
         return frames;
     }
 
-    private static void send(ZMQ.Socket socket, List<byte[]> frames) {
-        for (int i = 0; i < frames.size(); i++) {
-            socket.send(
-                    frames.get(i),
-                    i < frames.size() - 1 ? ZMQ.SNDMORE | ZMQ.DONTWAIT : ZMQ.DONTWAIT);
-        }
-    }
-
-    /** Splits routing frames off, then lets the handler answer, inline or (for make) later. */
+    /** Splits the routing frames off, lets the handler answer, and sends the reply back. */
     private void handle(ZMQ.Socket router, List<byte[]> frames) {
-        List<byte[]> route = new ArrayList<>(2);
-        route.add(frames.get(0));
+        List<byte[]> out = new ArrayList<>(4);
+        out.add(frames.get(0));
         int start = 1;
         if (frames.size() > 1 && frames.get(1).length == 0) {
-            route.add(frames.get(1)); // REQ client: keep its empty delimiter
+            out.add(frames.get(1)); // REQ client: keep its empty delimiter
             start = 2;
         }
-        List<byte[]> body = frames.subList(start, frames.size());
         String client = HexFormat.of().formatHex(frames.get(0));
-        handler.handle(
-                client,
-                body,
-                reply -> {
-                    List<byte[]> out = new ArrayList<>(route.size() + 2);
-                    out.addAll(route);
-                    out.addAll(WireMessage.encode(reply));
-                    if (Thread.currentThread() == thread) {
-                        send(router, out);
-                    } else {
-                        pendingReplies.add(out);
-                        wakeSocket.get().send(wakeToken, ZMQ.DONTWAIT);
-                    }
-                });
+        out.addAll(
+                WireMessage.encode(handler.handle(client, frames.subList(start, frames.size()))));
+        for (int i = 0; i < out.size(); i++) {
+            router.send(out.get(i), i < out.size() - 1 ? ZMQ.SNDMORE | ZMQ.DONTWAIT : ZMQ.DONTWAIT);
+        }
     }
 
     /** Blocks until the server stops. */
@@ -245,17 +196,8 @@ public final class EnvServer implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        if (endpoint != null && thread.isAlive()) {
-            wakeSocket.get().send(wakeToken, 0); // end the blocking receive now
-        }
         try {
             stopped.await(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pool.shutdown();
-        try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

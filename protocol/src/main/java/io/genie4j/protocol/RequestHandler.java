@@ -6,49 +6,40 @@ import io.genie4j.env.VectorEnv;
 import io.genie4j.env.VectorReset;
 import io.genie4j.env.VectorStep;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Answers protocol requests (PROTOCOL.md §3–6). Called on the server's router thread; answers
- * {@code hello} and {@code ping} there and runs everything that touches an env on the pool, in
- * session order. Every failure becomes an error reply carrying the request's id.
+ * Answers protocol requests (PROTOCOL.md §3–6), one at a time, on the server's socket thread. Every
+ * failure becomes an error reply carrying the request's id; a failed request changes nothing.
  */
 final class RequestHandler {
+    /** Sessions with at least this many envs step them on every core. */
     private static final int VECTOR_THREADS_FROM = 8;
+
     private final ServerConfig config;
     private final Map<String, Session> sessions;
-    private final Executor pool;
     private final Supplier<String> newId;
-    private final Map<String, Integer> pendingByClient = new HashMap<>();
-    private int pending;
 
-    RequestHandler(
-            ServerConfig config,
-            Map<String, Session> sessions,
-            Executor pool,
-            Supplier<String> newId) {
+    RequestHandler(ServerConfig config, Map<String, Session> sessions, Supplier<String> newId) {
         this.config = config;
         this.sessions = sessions;
-        this.pool = pool;
         this.newId = newId;
     }
 
-    void handle(String client, List<byte[]> body, Consumer<Map<String, Object>> reply) {
-        Object id = null;
+    /** The reply to one request from {@code client} (its routing identity, hex). */
+    Map<String, Object> handle(String client, List<byte[]> body) {
+        Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
         try {
             long size = 0;
             for (byte[] f : body) {
                 size += f.length;
             }
             if (size > config.maxMessageBytes()) {
-                id = peekId(body);
                 throw new ProtocolException(
                         ErrorCode.RESOURCE_EXHAUSTED,
                         "message of "
@@ -56,45 +47,41 @@ final class RequestHandler {
                                 + " bytes exceeds the limit of "
                                 + config.maxMessageBytes());
             }
-            Map<String, Object> header;
-            try {
-                header = WireMessage.decode(body);
-            } catch (ProtocolException e) {
-                id = peekId(body);
-                throw e;
-            }
+            Map<String, Object> header = WireMessage.decode(body);
             Object rawId = header.get("id");
             if (rawId != null && !(rawId instanceof Integer || rawId instanceof Long)) {
+                id = null;
                 throw invalid("\"id\" must be an integer, got " + rawId);
             }
-            id = rawId;
             if (!(header.get("op") instanceof String op)) {
                 throw invalid("request needs a string \"op\"");
             }
-            dispatch(client, op, header, id, reply);
+            return dispatch(client, op, header, id);
         } catch (ProtocolException e) {
-            reply.accept(error(id, e.code(), e.getMessage()));
+            return error(id, e.code(), e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return error(id, ErrorCode.INVALID_ARGUMENT, e.getMessage());
+        } catch (IllegalStateException e) {
+            return error(id, ErrorCode.FAILED_PRECONDITION, e.getMessage());
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            return error(id, ErrorCode.INTERNAL, "the environment failed: " + e);
         }
     }
 
-    private void dispatch(
-            String client,
-            String op,
-            Map<String, Object> h,
-            Object id,
-            Consumer<Map<String, Object>> reply) {
-        switch (op) {
-            case "ping" -> reply.accept(ok(id));
-            case "hello" -> reply.accept(hello(h, id));
-            case "make" -> make(client, h, id, reply);
-            case "reset" -> onSession(client, h, id, reply, s -> reset(s, h, id));
-            case "step" -> onSession(client, h, id, reply, s -> step(s, h, id));
+    private Map<String, Object> dispatch(
+            String client, String op, Map<String, Object> h, Object id) {
+        return switch (op) {
+            case "ping" -> ok(id);
+            case "hello" -> hello(h, id);
+            case "make" -> make(client, h, id);
+            case "reset" -> onSession(client, h, s -> reset(s, h, id));
+            case "step" -> onSession(client, h, s -> step(s, h, id));
             case "render" ->
                     onSession(
                             client,
                             h,
-                            id,
-                            reply,
                             s -> {
                                 Map<String, Object> m = ok(id);
                                 m.put("frames", Tensor.stack(s.env.render()));
@@ -104,7 +91,7 @@ final class RequestHandler {
                 Session s = session(client, h);
                 sessions.remove(s.id);
                 closeQuietly(s);
-                reply.accept(ok(id));
+                yield ok(id);
             }
             default ->
                     throw new ProtocolException(
@@ -113,7 +100,7 @@ final class RequestHandler {
                                     + op
                                     + "'; expected one of hello, make, reset, step, render, close,"
                                     + " ping");
-        }
+        };
     }
 
     private Map<String, Object> hello(Map<String, Object> h, Object id) {
@@ -137,19 +124,14 @@ final class RequestHandler {
         }
         Map<String, Object> m = ok(id);
         m.put("version", best);
-        m.put("server", "genie4j/" + version());
+        String v = RequestHandler.class.getPackage().getImplementationVersion();
+        m.put("server", "genie4j/" + (v == null ? "dev" : v));
         m.put("env_ids", Envs.ids());
         m.put("limits", EnvServer.limits(config));
         return m;
     }
 
-    private static String version() {
-        String v = RequestHandler.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
-    }
-
-    private void make(
-            String client, Map<String, Object> h, Object id, Consumer<Map<String, Object>> reply) {
+    private Map<String, Object> make(String client, Map<String, Object> h, Object id) {
         if (!(h.get("env_id") instanceof String envId)) {
             throw invalid("make needs a string \"env_id\"");
         }
@@ -174,52 +156,11 @@ final class RequestHandler {
                             + config.maxEnvsPerSession()
                             + " envs per session");
         }
-        Object o = h.getOrDefault("options", Map.of());
-        if (!(o instanceof Map<?, ?> rawOptions)) {
+        if (!(h.getOrDefault("options", Map.of()) instanceof Map<?, ?> rawOptions)) {
             throw invalid("\"options\" must be an object");
         }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> options = (Map<String, Object>) rawOptions;
-        reserve(client);
-        pool.execute(
-                () -> {
-                    Map<String, Object> r =
-                            run(
-                                    id,
-                                    () -> {
-                                        int threads =
-                                                numEnvs >= VECTOR_THREADS_FROM
-                                                        ? Runtime.getRuntime().availableProcessors()
-                                                        : 1;
-                                        @SuppressWarnings("unchecked")
-                                        VectorEnv<Object, Object> env =
-                                                (VectorEnv<Object, Object>)
-                                                        Envs.makeVector(
-                                                                envId, numEnvs, options, threads);
-                                        Session s = new Session(newId.get(), client, env);
-                                        sessions.put(s.id, s);
-                                        Map<String, Object> m = ok(id);
-                                        m.put("session", s.id);
-                                        m.put("num_envs", numEnvs);
-                                        m.put(
-                                                "observation_space",
-                                                env.singleObservationSpace().toJson());
-                                        m.put("action_space", env.singleActionSpace().toJson());
-                                        m.put("spec", env.spec().toJson());
-                                        m.put("metadata", env.metadata());
-                                        return m;
-                                    });
-                    release(client);
-                    reply.accept(r);
-                });
-    }
-
-    private synchronized void reserve(String client) {
-        int mine = pendingByClient.getOrDefault(client, 0);
-        for (Session s : sessions.values()) {
-            mine += s.owner.equals(client) ? 1 : 0;
-        }
-        if (sessions.size() + pending >= config.maxSessions()) {
+        long mine = sessions.values().stream().filter(s -> s.owner.equals(client)).count();
+        if (sessions.size() >= config.maxSessions()) {
             throw new ProtocolException(
                     ErrorCode.RESOURCE_EXHAUSTED,
                     "the server already has its limit of " + config.maxSessions() + " sessions");
@@ -231,18 +172,27 @@ final class RequestHandler {
                             + config.maxSessionsPerClient()
                             + " sessions; close some first");
         }
-        pending++;
-        pendingByClient.merge(client, 1, Integer::sum);
-    }
-
-    private synchronized void release(String client) {
-        pending--;
-        pendingByClient.computeIfPresent(client, (k, v) -> v > 1 ? v - 1 : null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> options = (Map<String, Object>) rawOptions;
+        int threads =
+                numEnvs >= VECTOR_THREADS_FROM ? Runtime.getRuntime().availableProcessors() : 1;
+        @SuppressWarnings("unchecked")
+        VectorEnv<Object, Object> env =
+                (VectorEnv<Object, Object>) Envs.makeVector(envId, numEnvs, options, threads);
+        Session s = new Session(newId.get(), client, env);
+        sessions.put(s.id, s);
+        Map<String, Object> m = ok(id);
+        m.put("session", s.id);
+        m.put("num_envs", numEnvs);
+        m.put("observation_space", env.singleObservationSpace().toJson());
+        m.put("action_space", env.singleActionSpace().toJson());
+        m.put("spec", env.spec().toJson());
+        m.put("metadata", env.metadata());
+        return m;
     }
 
     private Map<String, Object> reset(Session s, Map<String, Object> h, Object id) {
-        Object o = h.getOrDefault("options", Map.of());
-        if (!(o instanceof Map<?, ?> raw)) {
+        if (!(h.getOrDefault("options", Map.of()) instanceof Map<?, ?> raw)) {
             throw invalid("\"options\" must be an object");
         }
         @SuppressWarnings("unchecked")
@@ -274,11 +224,10 @@ final class RequestHandler {
     }
 
     private Map<String, Object> step(Session s, Map<String, Object> h, Object id) {
-        List<Object> actions =
-                Batches.unbatch(
-                        s.env.singleActionSpace(), h.get("actions"), s.env.numEnvs(), "actions");
-        VectorStep<Object> r = s.env.step(actions);
         int n = s.env.numEnvs();
+        List<Object> actions =
+                Batches.unbatch(s.env.singleActionSpace(), h.get("actions"), n, "actions");
+        VectorStep<Object> r = s.env.step(actions);
         Map<String, Object> m = ok(id);
         m.put("observations", Batches.batch(s.env.singleObservationSpace(), r.observations()));
         m.put("rewards", Tensor.float64(r.rewards(), n));
@@ -288,19 +237,11 @@ final class RequestHandler {
         return m;
     }
 
-    private interface SessionOp {
-        Map<String, Object> apply(Session s);
-    }
-
-    private void onSession(
-            String client,
-            Map<String, Object> h,
-            Object id,
-            Consumer<Map<String, Object>> reply,
-            SessionOp op) {
+    private Map<String, Object> onSession(
+            String client, Map<String, Object> h, Function<Session, Map<String, Object>> op) {
         Session s = session(client, h);
         s.lastUsedNanos = System.nanoTime();
-        reply.accept(run(id, () -> op.apply(s)));
+        return op.apply(s);
     }
 
     private Session session(String client, Map<String, Object> h) {
@@ -313,23 +254,6 @@ final class RequestHandler {
                     ErrorCode.NOT_FOUND, "no open session '" + sid + "' on this connection");
         }
         return s;
-    }
-
-    /** Runs env work, turning every failure into an error reply. */
-    private static Map<String, Object> run(Object id, Supplier<Map<String, Object>> work) {
-        try {
-            return work.get();
-        } catch (ProtocolException e) {
-            return error(id, e.code(), e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return error(id, ErrorCode.INVALID_ARGUMENT, e.getMessage());
-        } catch (IllegalStateException e) {
-            return error(id, ErrorCode.FAILED_PRECONDITION, e.getMessage());
-        } catch (VirtualMachineError e) {
-            throw e;
-        } catch (RuntimeException | Error e) {
-            return error(id, ErrorCode.INTERNAL, "the environment failed: " + e);
-        }
     }
 
     void reapIdle() {
@@ -355,10 +279,6 @@ final class RequestHandler {
         } catch (RuntimeException e) {
             System.err.println("closing session " + s.id + " failed: " + e);
         }
-    }
-
-    private static Object peekId(List<byte[]> body) {
-        return body.isEmpty() ? null : WireMessage.peekId(body.get(0));
     }
 
     static Map<String, Object> ok(Object id) {

@@ -13,7 +13,6 @@ import java.util.Set;
  * @param maxSessionsPerClient sessions per connection
  * @param maxEnvsPerSession envs in one session
  * @param idleTimeoutMs a session with no request for this long is closed
- * @param workerThreads threads that run env work
  * @param curve CURVE security, or {@code null} for none (then bind only to loopback)
  */
 public record ServerConfig(
@@ -23,7 +22,6 @@ public record ServerConfig(
         int maxSessionsPerClient,
         int maxEnvsPerSession,
         long idleTimeoutMs,
-        int workerThreads,
         Curve curve) {
 
     /** The default endpoint: loopback only. */
@@ -32,28 +30,22 @@ public record ServerConfig(
     /** Validates the limits. */
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
-        if (maxMessageBytes < 1024
-                || maxSessions < 1
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException(
+                    "message size limit must be >= 1024 bytes, got " + maxMessageBytes);
+        }
+        if (maxSessions < 1
                 || maxSessionsPerClient < 1
                 || maxEnvsPerSession < 1
-                || idleTimeoutMs < 1
-                || workerThreads < 1) {
+                || idleTimeoutMs < 1) {
             throw new IllegalArgumentException(
-                    "server limits must be positive (message size >= 1024)");
+                    "session limits and the idle timeout must be positive");
         }
     }
 
     /** The defaults of PROTOCOL.md §7 on {@code bind}. */
     public static ServerConfig defaults(String bind) {
-        return new ServerConfig(
-                bind,
-                64L << 20,
-                256,
-                64,
-                1024,
-                300_000,
-                Math.max(2, Runtime.getRuntime().availableProcessors()),
-                null);
+        return new ServerConfig(bind, 64L << 20, 256, 64, 1024, 300_000, null);
     }
 
     /** This config with another idle timeout. */
@@ -65,21 +57,13 @@ public record ServerConfig(
                 maxSessionsPerClient,
                 maxEnvsPerSession,
                 ms,
-                workerThreads,
                 curve);
     }
 
     /** This config with other session limits. */
     public ServerConfig withSessionLimits(int total, int perClient, int envsPerSession) {
         return new ServerConfig(
-                bind,
-                maxMessageBytes,
-                total,
-                perClient,
-                envsPerSession,
-                idleTimeoutMs,
-                workerThreads,
-                curve);
+                bind, maxMessageBytes, total, perClient, envsPerSession, idleTimeoutMs, curve);
     }
 
     /** This config with another message size limit. */
@@ -91,7 +75,6 @@ public record ServerConfig(
                 maxSessionsPerClient,
                 maxEnvsPerSession,
                 idleTimeoutMs,
-                workerThreads,
                 curve);
     }
 
@@ -104,7 +87,6 @@ public record ServerConfig(
                 maxSessionsPerClient,
                 maxEnvsPerSession,
                 idleTimeoutMs,
-                workerThreads,
                 newCurve);
     }
 

@@ -11,13 +11,24 @@ import org.zeromq.ZMQ;
 /** A test client that sends arbitrary frames, to probe the server with malformed requests. */
 final class RawClient implements AutoCloseable {
     private final ZContext ctx = new ZContext(1);
-    private final ZMQ.Socket socket;
 
+    private ZMQ.Socket socket;
+
+    /** Connects and pings until the server answers, on a fresh socket each try, as clients must. */
     RawClient(String endpoint) {
-        socket = ctx.createSocket(SocketType.DEALER);
-        socket.setReceiveTimeOut(5000);
-        socket.setLinger(0);
-        socket.connect(endpoint);
+        for (int attempt = 0; attempt < 20; attempt++) {
+            socket = ctx.createSocket(SocketType.DEALER);
+            socket.setReceiveTimeOut(500);
+            socket.setLinger(0);
+            socket.connect(endpoint);
+            socket.send("{\"op\":\"ping\"}");
+            if (socket.recv(0) != null) {
+                socket.setReceiveTimeOut(5000);
+                return;
+            }
+            socket.close();
+        }
+        throw new IllegalStateException("no server at " + endpoint);
     }
 
     void send(List<byte[]> frames) {
