@@ -1,0 +1,210 @@
+"""Gymnasium-style envs whose state lives in a Genie4j server: one session of N envs."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from . import _spaces
+from ._client import Connection
+
+try:  # pragma: no cover - depends on the environment
+    import gymnasium as _gym
+    _EnvBase: Any = _gym.Env
+    _VectorBase: Any = _gym.vector.VectorEnv
+except ImportError:  # pragma: no cover
+    _gym = None
+    _EnvBase = object
+    _VectorBase = object
+
+
+class _Session:
+    """What the single and the vector env share: the connection, the session and its spaces."""
+
+    def __init__(self, env_id: str, address: str, num_envs: int, timeout: float,
+                 curve: Optional[Dict[str, str]], options: Dict[str, Any]) -> None:
+        self.conn = Connection(address, timeout, curve)
+        try:
+            r = self.conn.call({"op": "make", "env_id": env_id, "num_envs": int(num_envs), "options": options})
+        except BaseException:
+            self.conn.close()
+            raise
+        self.id: str = r["session"]
+        self.num_envs: int = int(r["num_envs"])
+        self.observation_json = r["observation_space"]
+        self.action_json = r["action_space"]
+        self.spec: Dict[str, Any] = r["spec"]
+        self.metadata: Dict[str, Any] = dict(r.get("metadata", {}))
+        self.closed = False
+
+    def request(self, op: str, **fields: Any) -> Dict[str, Any]:
+        if self.closed:
+            raise RuntimeError("the environment is closed")
+        return self.conn.call(dict(fields, op=op, session=self.id))
+
+    def reset(self, seed: Any, options: Optional[dict]) -> Dict[str, Any]:
+        fields: Dict[str, Any] = {"options": options or {}}
+        if isinstance(seed, (list, tuple, np.ndarray)):
+            fields["seeds"] = [int(s) for s in seed]
+        else:
+            fields["seed"] = None if seed is None else int(seed)
+        return self.request("reset", **fields)
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        try:
+            self.request("close")
+        except Exception:
+            pass  # the server may be gone or have reaped the session: nothing left to release
+        finally:
+            self.closed = True
+            self.conn.close()
+
+
+def _check(space: Any, action: Any, label: str = "action") -> None:
+    if not space.contains(action):
+        raise ValueError(f"{label} {action!r} is outside {space}")
+
+
+def _batch_actions(space_json: dict, actions: Any, n: int) -> Any:
+    t = space_json["type"]
+    if t == "Discrete":
+        return np.asarray(actions, dtype=np.int64).reshape(n)
+    if t == "MultiDiscrete":
+        return np.asarray(actions, dtype=np.int64).reshape(n, len(space_json["nvec"]))
+    if t == "Box":
+        from ._wire import numpy_dtype
+        return np.asarray(actions, dtype=numpy_dtype(space_json["dtype"])).reshape([n] + list(space_json["shape"]))
+    raise ValueError(f"{t} actions are not supported over the wire")
+
+
+class RemoteEnv(_EnvBase):
+    """One environment in a Genie4j server, with Gymnasium's `Env` API (a real `gymnasium.Env` when
+    gymnasium is installed). Observations are numpy arrays; results equal the env in-process."""
+
+    def __init__(self, env_id: str, address: str = "tcp://127.0.0.1:5555", timeout: float = 30.0,
+                 curve: Optional[Dict[str, str]] = None, **options: Any) -> None:
+        self._s = _Session(env_id, address, 1, timeout, curve, options)
+        self.observation_space = _spaces.from_json(self._s.observation_json)
+        self.action_space = _spaces.from_json(self._s.action_json)
+        self.metadata = dict(self._s.metadata, render_modes=["rgb_array"])
+        self.render_mode = "rgb_array"
+        self.spec_json = self._s.spec
+
+    @property
+    def unwrapped(self) -> "RemoteEnv":
+        return self
+
+    def reset(self, *, seed: Optional[int] = None, options: Optional[dict] = None) -> Tuple[Any, dict]:
+        r = self._s.reset(seed, options)
+        return _first(r["observations"]), r["infos"][0]
+
+    def step(self, action: Any) -> Tuple[Any, float, bool, bool, dict]:
+        _check(self.action_space, action)
+        r = self._s.request("step", actions=_batch_actions(self._s.action_json, [action], 1))
+        return (_first(r["observations"]), float(r["rewards"][0]), bool(r["terminated"][0]),
+                bool(r["truncated"][0]), r["infos"][0])
+
+    def render(self) -> np.ndarray:
+        return self._s.request("render")["frames"][0]
+
+    def close(self) -> None:
+        self._s.close()
+
+    def __enter__(self) -> "RemoteEnv":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _first(obs: Any) -> Any:
+    if isinstance(obs, dict):
+        return {k: _first(v) for k, v in obs.items()}
+    if obs.ndim == 1 and obs.dtype == np.int64 and obs.shape[0] == 1:
+        return obs[0]
+    return obs[0]
+
+
+def _vector_infos(infos: List[dict]) -> Dict[str, Any]:
+    """Gymnasium's vector info form: a dict of arrays, each with a boolean `_key` mask."""
+    out: Dict[str, Any] = {}
+    n = len(infos)
+    for i, info in enumerate(infos):
+        for k, v in info.items():
+            if k not in out:
+                out[k] = np.zeros(n, dtype=np.asarray(v).dtype if np.isscalar(v) else object)
+                out["_" + k] = np.zeros(n, dtype=bool)
+            out[k][i] = v
+            out["_" + k][i] = True
+    return out
+
+
+class RemoteVectorEnv(_VectorBase):
+    """N environments in one server session, stepped in one round trip, with Gymnasium 1.x's vector
+    API and next-step autoreset (`metadata["autoreset_mode"]`)."""
+
+    def __init__(self, env_id: str, num_envs: int, address: str = "tcp://127.0.0.1:5555", timeout: float = 30.0,
+                 curve: Optional[Dict[str, str]] = None, **options: Any) -> None:
+        self._s = _Session(env_id, address, num_envs, timeout, curve, options)
+        self.num_envs = self._s.num_envs
+        self.single_observation_space = _spaces.from_json(self._s.observation_json)
+        self.single_action_space = _spaces.from_json(self._s.action_json)
+        self.observation_space = _batched(self._s.observation_json, self.num_envs)
+        self.action_space = _batched(self._s.action_json, self.num_envs)
+        self.metadata = dict(self._s.metadata)
+        if _gym is not None:
+            self.metadata["autoreset_mode"] = _gym.vector.AutoresetMode.NEXT_STEP
+        self.render_mode = "rgb_array"
+        self.spec_json = self._s.spec
+
+    @property
+    def unwrapped(self) -> "RemoteVectorEnv":
+        return self
+
+    def reset(self, *, seed: Any = None, options: Optional[dict] = None) -> Tuple[Any, dict]:
+        r = self._s.reset(seed, options)
+        return r["observations"], _vector_infos(r["infos"])
+
+    def step(self, actions: Any) -> Tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict]:
+        batch = _batch_actions(self._s.action_json, actions, self.num_envs)
+        for i in range(self.num_envs):
+            a = batch[i].item() if batch[i].ndim == 0 else batch[i]
+            _check(self.single_action_space, a, f"action [{i}]")
+        r = self._s.request("step", actions=batch)
+        return (r["observations"], np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
+                np.asarray(r["truncated"], dtype=bool), _vector_infos(r["infos"]))
+
+    def render(self) -> np.ndarray:
+        return self._s.request("render")["frames"]
+
+    def close(self, **kwargs: Any) -> None:
+        self._s.close()
+
+    def __enter__(self) -> "RemoteVectorEnv":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _batched(space_json: dict, n: int) -> Any:
+    """The batched space of N copies, as Gymnasium's `batch_space` would give."""
+    return _spaces.from_json(_batched_json(space_json, n))
+
+
+def _batched_json(j: dict, n: int) -> dict:
+    t = j["type"]
+    if t == "Discrete":
+        return {"type": "MultiDiscrete", "nvec": [int(j["n"])] * n, "start": [int(j.get("start", 0))] * n}
+    if t == "Box":
+        def rep(b: Any) -> Any:
+            return [x for _ in range(n) for x in b] if isinstance(b, list) else b
+        return dict(j, shape=[n] + list(j["shape"]), low=rep(j["low"]), high=rep(j["high"]))
+    if t == "MultiDiscrete":
+        start = list(j.get("start", [0] * len(j["nvec"])))
+        return {"type": "MultiDiscrete", "nvec": [[int(x) for x in j["nvec"]] for _ in range(n)],
+                "start": [start for _ in range(n)]}
+    return {"type": "Dict", "spaces": {k: _batched_json(v, n) for k, v in j["spaces"].items()}}

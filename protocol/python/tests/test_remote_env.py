@@ -1,0 +1,119 @@
+"""The Python client against a real Genie4j server (started by conftest.py)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import genie4j
+
+
+def test_reset_and_step_shapes(address):
+    with genie4j.make("Corridor-v0", address=address) as env:
+        assert env.action_space.n == 3
+        assert env.observation_space.shape == (64, 64, 3)
+        assert env.metadata["autoreset_mode"] == "NextStep"
+        obs, info = env.reset(seed=1)
+        assert obs.shape == (64, 64, 3) and obs.dtype == np.uint8
+        assert env.observation_space.contains(obs)
+        obs, reward, terminated, truncated, info = env.step(2)
+        assert isinstance(reward, float) and isinstance(terminated, bool) and isinstance(truncated, bool)
+        assert env.render().shape == (64, 64, 3)
+
+
+def test_same_seed_and_actions_same_observations(address):
+    runs = []
+    for _ in range(2):
+        with genie4j.make("Corridor-v0", address=address, length=6) as env:
+            obs, _ = env.reset(seed=5)
+            frames = [obs]
+            for a in [2, 0, 2, 2, 1, 2, 2, 2]:
+                obs, *_ = env.step(a)
+                frames.append(obs)
+            runs.append(np.stack(frames))
+    assert np.array_equal(runs[0], runs[1])
+
+
+def test_corridor_dynamics(address):
+    with genie4j.make("Corridor-v0", address=address, length=5) as env:
+        _, info = env.reset(seed=3)
+        position = info["position"]
+        while True:
+            _, reward, terminated, truncated, info = env.step(2)
+            position += 1
+            assert info["position"] == position
+            if terminated:
+                break
+            assert reward == 0.0
+        assert reward == 1.0 and position == 4 and not truncated
+
+
+def test_vector_autoreset_is_next_step(address):
+    with genie4j.make("Corridor-v0", address=address, num_envs=3, length=2) as envs:
+        assert envs.num_envs == 3
+        assert envs.single_action_space.n == 3
+        assert envs.observation_space.shape == (3, 64, 64, 3)
+        obs, infos = envs.reset(seed=10)
+        assert obs.shape == (3, 64, 64, 3)
+        assert infos["_position"].all()
+        # length 2: every env starts at cell 0 and reaches the goal in one step right
+        obs, rewards, terminated, truncated, infos = envs.step(np.array([2, 2, 2]))
+        assert rewards.dtype == np.float64 and terminated.all() and not truncated.any()
+        assert (infos["position"] == 1).all()
+        obs2, rewards, terminated, truncated, infos = envs.step(np.array([2, 2, 2]))
+        assert (rewards == 0).all() and not terminated.any() and not truncated.any()
+        assert (infos["position"] == 0).all(), "the step after the end resets and ignores the action"
+
+
+def test_vector_seeds_are_seed_plus_index(address):
+    with genie4j.make("Corridor-v0", address=address, num_envs=2, length=40) as a, \
+            genie4j.make("Corridor-v0", address=address, length=40) as b:
+        _, infos = a.reset(seed=7)
+        _, info1 = b.reset(seed=8)
+        assert infos["position"][1] == info1["position"]
+        _, infos = a.reset(seed=[8, 7])
+        assert infos["position"][0] == info1["position"]
+
+
+def test_errors_are_mapped(address):
+    with pytest.raises(genie4j.NotFound) as e:
+        genie4j.make("Nope-v0", address=address)
+    assert "Corridor-v0" in str(e.value) and e.value.code == "NOT_FOUND"
+    with pytest.raises(genie4j.InvalidArgument) as e:
+        genie4j.make("Corridor-v0", address=address, colour="red")
+    assert isinstance(e.value, ValueError) and "unknown option 'colour'" in str(e.value)
+    with genie4j.make("Corridor-v0", address=address) as env:
+        with pytest.raises(genie4j.FailedPrecondition) as e:
+            env.step(1)
+        assert e.value.code == "FAILED_PRECONDITION"
+        env.reset(seed=0)
+        with pytest.raises(ValueError, match="action 7 is outside Discrete"):
+            env.step(7)
+
+
+def test_timeout_when_no_server():
+    with pytest.raises(genie4j.TimeoutError) as e:
+        genie4j.make("Corridor-v0", address="tcp://127.0.0.1:9", timeout=0.5)
+    assert "tcp://127.0.0.1:9" in str(e.value)
+    assert isinstance(e.value, TimeoutError)
+
+
+def test_close_is_idempotent(address):
+    env = genie4j.make("Corridor-v0", address=address)
+    env.close()
+    env.close()
+    with pytest.raises(RuntimeError):
+        env.reset(seed=0)
+
+
+def test_random_agent_example_runs(address):
+    script = Path(__file__).resolve().parents[1] / "examples" / "random_agent.py"
+    out = subprocess.run([sys.executable, str(script), "--address", address, "--env", "Corridor-v0",
+                          "--episodes", "2", "--num-envs", "2", "--seed", "3"],
+                         capture_output=True, text=True, timeout=120,
+                         env={"PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("episode") >= 2, out.stdout
+    assert "steps/s" in out.stdout
