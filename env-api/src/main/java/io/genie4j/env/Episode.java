@@ -152,6 +152,27 @@ public record Episode(
             boolean terminated,
             boolean truncated) {
 
+        /** The summary of an episode with these per-transition arrays ({@code T - 1} each). */
+        public static Summary of(
+                String file,
+                long seed,
+                float[] rewards,
+                boolean[] terminated,
+                boolean[] truncated) {
+            int n = rewards.length;
+            double total = 0;
+            for (float r : rewards) {
+                total += r;
+            }
+            return new Summary(
+                    file,
+                    seed,
+                    n + 1,
+                    total,
+                    n > 0 && terminated[n - 1],
+                    n > 0 && truncated[n - 1]);
+        }
+
         /** The JSON form used in {@code manifest.json}. */
         public Map<String, Object> toJson() {
             Map<String, Object> m = new java.util.LinkedHashMap<>();

@@ -66,8 +66,8 @@ public final class EpisodeReader implements AutoCloseable {
                                 + actions.describe());
             }
             rewards = vector(EpisodeFormat.REWARDS, n).toFloatArray();
-            terminated = flags(vector(EpisodeFormat.TERMINATED, n));
-            truncated = flags(vector(EpisodeFormat.TRUNCATED, n));
+            terminated = vector(EpisodeFormat.TERMINATED, n).toBooleanArray();
+            truncated = vector(EpisodeFormat.TRUNCATED, n).toBooleanArray();
             Tensor seedArr = tensor(EpisodeFormat.SEED);
             if (seedArr.size() != 1 || seedArr.dtype().isFloat()) {
                 throw new IOException(
@@ -153,14 +153,6 @@ public final class EpisodeReader implements AutoCloseable {
         return s;
     }
 
-    private static boolean[] flags(Tensor t) {
-        boolean[] b = new boolean[t.size()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = t.getDouble(i) != 0;
-        }
-        return b;
-    }
-
     /** Number of frames, {@code T}. */
     public int frameCount() {
         return frameCount;
@@ -193,18 +185,8 @@ public final class EpisodeReader implements AutoCloseable {
 
     /** What a dataset manifest records of this episode. */
     public Episode.Summary summary() {
-        int n = frameCount - 1;
-        double total = 0;
-        for (float r : rewards) {
-            total += r;
-        }
-        return new Episode.Summary(
-                file.getFileName().toString(),
-                seed,
-                frameCount,
-                total,
-                n > 0 && terminated[n - 1],
-                n > 0 && truncated[n - 1]);
+        return Episode.Summary.of(
+                file.getFileName().toString(), seed, rewards, terminated, truncated);
     }
 
     /** The stored metadata. */

@@ -150,12 +150,10 @@ public final class EpisodeWriter implements AutoCloseable {
         float[] r = new float[n];
         boolean[] te = new boolean[n];
         boolean[] tr = new boolean[n];
-        double total = 0;
         for (int i = 0; i < n; i++) {
             r[i] = rewards.get(i);
             te[i] = terminated.get(i);
             tr[i] = truncated.get(i);
-            total += r[i];
         }
         Tensor acts = n == 0 ? Tensor.int64(new long[0], 0) : stackActions();
         int[] shape = new int[4];
@@ -185,14 +183,7 @@ public final class EpisodeWriter implements AutoCloseable {
         } finally {
             release();
         }
-        Episode.Summary s =
-                new Episode.Summary(
-                        file.getFileName().toString(),
-                        seed,
-                        frames,
-                        total,
-                        n > 0 && te[n - 1],
-                        n > 0 && tr[n - 1]);
+        Episode.Summary s = Episode.Summary.of(file.getFileName().toString(), seed, r, te, tr);
         onFinish.accept(s);
         return s;
     }

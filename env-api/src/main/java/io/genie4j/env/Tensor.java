@@ -212,6 +212,15 @@ public final class Tensor {
         return out;
     }
 
+    /** All elements as booleans: non-zero is true (the form of numpy's {@code bool}). */
+    public boolean[] toBooleanArray() {
+        boolean[] out = new boolean[size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = getDouble(i) != 0;
+        }
+        return out;
+    }
+
     /** All elements as longs; see {@link #getLong(int)}. */
     public long[] toLongArray() {
         long[] out = new long[size()];

@@ -153,21 +153,11 @@ public final class EnvServer implements AutoCloseable {
 
     /** The next waiting message, or {@code null} when there is none or the context is closing. */
     private static List<byte[]> receive(ZMQ.Socket socket) {
-        byte[] first;
         try {
-            first = socket.recv(ZMQ.DONTWAIT);
+            return WireMessage.receive(socket, ZMQ.DONTWAIT);
         } catch (ZMQException e) {
             return null; // context closed or interrupted: the loop checks running
         }
-        if (first == null) {
-            return null;
-        }
-        List<byte[]> frames = new ArrayList<>(4);
-        frames.add(first);
-        while (socket.hasReceiveMore()) {
-            frames.add(socket.recv(0));
-        }
-        return frames;
     }
 
     /** Splits the routing frames off, lets the handler answer, and sends the reply back. */

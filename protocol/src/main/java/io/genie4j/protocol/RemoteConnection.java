@@ -1,7 +1,6 @@
 package io.genie4j.protocol;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,7 +147,7 @@ public final class RemoteConnection implements AutoCloseable {
         }
         long deadline = System.nanoTime() + waitMs * 1_000_000L;
         while (true) {
-            List<byte[]> reply = receive();
+            List<byte[]> reply = WireMessage.receive(socket, 0);
             if (reply == null || System.nanoTime() > deadline) {
                 throw new RemoteTimeoutException(
                         "no reply from "
@@ -190,19 +189,6 @@ public final class RemoteConnection implements AutoCloseable {
             case FAILED_PRECONDITION -> new IllegalStateException(message, p);
             default -> p;
         };
-    }
-
-    private List<byte[]> receive() {
-        byte[] first = socket.recv(0);
-        if (first == null) {
-            return null;
-        }
-        List<byte[]> frames = new ArrayList<>(6);
-        frames.add(first);
-        while (socket.hasReceiveMore()) {
-            frames.add(socket.recv(0));
-        }
-        return frames;
     }
 
     /** Closes the socket and context. Idempotent. */

@@ -156,8 +156,8 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         return new VectorStep<>(
                 obs,
                 ((Tensor) r.get("rewards")).toDoubleArray(),
-                flags((Tensor) r.get("terminated")),
-                flags((Tensor) r.get("truncated")),
+                ((Tensor) r.get("terminated")).toBooleanArray(),
+                ((Tensor) r.get("truncated")).toBooleanArray(),
                 infos(r));
     }
 
@@ -169,14 +169,6 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
             out.add(frames.slice(i));
         }
         return out;
-    }
-
-    private static boolean[] flags(Tensor t) {
-        boolean[] b = new boolean[t.size()];
-        for (int i = 0; i < b.length; i++) {
-            b[i] = t.getLong(i) != 0;
-        }
-        return b;
     }
 
     @SuppressWarnings("unchecked")

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.zeromq.ZMQ;
 
 /**
  * The framing of PROTOCOL.md §1–2: a JSON header whose values may be {@link Tensor}s anywhere; on
@@ -72,6 +73,26 @@ public final class WireMessage {
             return e.name();
         }
         return String.valueOf(v);
+    }
+
+    /**
+     * Receives one multipart message.
+     *
+     * @param flags {@code 0} to wait (up to the socket's receive time-out) or {@link ZMQ#DONTWAIT}
+     * @return the frames, or {@code null} when nothing arrived
+     * @throws org.zeromq.ZMQException when the socket's context is closing
+     */
+    static List<byte[]> receive(ZMQ.Socket socket, int flags) {
+        byte[] first = socket.recv(flags);
+        if (first == null) {
+            return null;
+        }
+        List<byte[]> frames = new ArrayList<>(4);
+        frames.add(first);
+        while (socket.hasReceiveMore()) {
+            frames.add(socket.recv(0));
+        }
+        return frames;
     }
 
     /**
