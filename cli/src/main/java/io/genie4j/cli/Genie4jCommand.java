@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             ServeCommand.class,
             KeygenCommand.class,
             BenchCommand.class,
+            CoinRunCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

@@ -73,6 +73,23 @@ class Genie4jCommandTest {
     }
 
     @Test
+    void coinrunLevelPrintsOneJsonLinePerSeed() {
+        Result r = run("coinrun", "level", "--seeds", "3..5", "--mode", "hard");
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().trim().split("\n");
+        assertEquals(3, lines.length);
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> level = (Map<?, ?>) Json.parse(lines[i]);
+            assertEquals((long) (3 + i), level.get("seed"));
+            assertEquals("hard", level.get("mode"));
+            assertEquals(64, ((List<?>) level.get("grid")).size());
+        }
+        Result bad = run("coinrun", "level", "--seeds", "9..2");
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("--seeds 9..2 is invalid"), bad.err());
+    }
+
+    @Test
     void unknownSubcommandFailsWithUsageError() {
         Result r = run("frobnicate");
         assertEquals(2, r.exit());

@@ -1,0 +1,84 @@
+package io.genie4j.cli;
+
+import io.genie4j.coinrun.CoinRunLevel;
+import io.genie4j.env.Json;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code genie4j coinrun}: inspection commands for comparing Genie4j's CoinRun with Procgen's. */
+@Command(
+        name = "coinrun",
+        mixinStandardHelpOptions = true,
+        description = "Inspect CoinRun levels, for comparison with OpenAI Procgen.",
+        subcommands = {CoinRunCommand.Level.class})
+final class CoinRunCommand implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** {@code genie4j coinrun level}. */
+    @Command(
+            name = "level",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Print each level as one JSON line: {\"seed\",\"mode\",\"grid\":[64 rows, top"
+                        + " first],",
+                "\"agent\":[x,y],\"entities\":[[type,x,y,vx,vy],...]}. Cells: . empty, # wall,",
+                "^ wall top, L lava, l lava top, G coin, B enemy barrier; x right, y up, in cells."
+            })
+    static final class Level implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--seeds",
+                required = true,
+                paramLabel = "A..B",
+                description = "Level seeds: one seed N or an inclusive range A..B.")
+        String seeds;
+
+        @Option(
+                names = "--mode",
+                defaultValue = "easy",
+                description = "easy or hard (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Override
+        public Integer call() {
+            if (!mode.equals("easy") && !mode.equals("hard")) {
+                throw new IllegalArgumentException(
+                        "--mode " + mode + " is invalid: expected easy or hard");
+            }
+            long[] range = parseRange(seeds);
+            PrintWriter out = spec.commandLine().getOut();
+            for (long s = range[0]; s <= range[1]; s++) {
+                out.println(
+                        Json.write(CoinRunLevel.generate((int) s, mode.equals("hard")).toJson()));
+            }
+            out.flush();
+            return 0;
+        }
+
+        static long[] parseRange(String text) {
+            String[] parts = text.split("\\.\\.", -1);
+            try {
+                long a = Long.parseLong(parts[0].trim());
+                long b = parts.length == 2 ? Long.parseLong(parts[1].trim()) : a;
+                if (parts.length > 2 || a < Integer.MIN_VALUE || b > Integer.MAX_VALUE || b < a) {
+                    throw new NumberFormatException();
+                }
+                return new long[] {a, b};
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        "--seeds "
+                                + text
+                                + " is invalid: expected N or A..B with A <= B, 32-bit integers");
+            }
+        }
+    }
+}
