@@ -26,6 +26,45 @@ class ProcgenRandomTest {
     }
 
     @Test
+    void outputsEqualCommonsMathMersenneTwisterAndCopiesContinueAlike() {
+        for (int seed : new int[] {0, 1, 42, Integer.MAX_VALUE}) {
+            org.apache.commons.math3.random.MersenneTwister ref =
+                    new org.apache.commons.math3.random.MersenneTwister(seed);
+            ProcgenRandom r = new ProcgenRandom(seed);
+            for (int i = 0; i < 2000; i++) {
+                assertEquals(
+                        ref.nextInt() & 0xFFFFFFFFL, r.nextUInt(), "seed " + seed + " output " + i);
+            }
+            ProcgenRandom c = r.copy();
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(r.nextUInt(), c.nextUInt());
+            }
+        }
+    }
+
+    @Test
+    void negativeSeedsAreUnsignedAsInStdMt19937() {
+        // Outputs 1, 2 and 1000 of std::mt19937 seeded with these ints (g++ 12, libstdc++).
+        // commons-math3 sign-extends negative seeds and differs here; Procgen seeds with
+        // randint() outputs, which can be negative.
+        long[][] expected = {
+            {-7, 239131324L, 2796382077L, 3404272172L},
+            {Integer.MIN_VALUE, 652847386L, 1439962116L, 4245258283L},
+            {Integer.MAX_VALUE, 1689602031L, 3831148394L, 1139402846L},
+            {42, 1608637542L, 3421126067L, 2998581749L},
+        };
+        for (long[] e : expected) {
+            ProcgenRandom r = new ProcgenRandom((int) e[0]);
+            assertEquals(e[1], r.nextUInt());
+            assertEquals(e[2], r.nextUInt());
+            for (int i = 2; i < 999; i++) {
+                r.nextUInt();
+            }
+            assertEquals(e[3], r.nextUInt(), "output 1000 for seed " + e[0]);
+        }
+    }
+
+    @Test
     void derivedDrawsUseUnsignedArithmetic() {
         ProcgenRandom r = new ProcgenRandom(5489);
         assertEquals((int) (3499211612L % 7), r.randn(7));
