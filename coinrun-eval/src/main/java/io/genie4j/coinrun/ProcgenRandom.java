@@ -7,10 +7,12 @@ package io.genie4j.coinrun;
  * mirrors its C++ twin, including unsigned arithmetic and the double-to-float rounding of {@link
  * #rand01()}.
  *
- * <p>The twister is written out here (rather than taken from commons-math3's {@code
- * MersenneTwister}, whose outputs it equals, as a test checks) because game states are cloned
- * thousands of times per step by planners, and a clone must carry the generator's state: {@link
- * #copy()}.
+ * <p>The twister is written out here rather than taken from commons-math3's {@code MersenneTwister}
+ * for two reasons: commons-math3 sign-extends a negative seed, so its outputs differ from {@code
+ * std::mt19937}'s for negative seeds, which Procgen uses (it seeds each game's level-seed generator
+ * with a signed {@code randint()}); and planners clone game states thousands of times per step, so
+ * the generator's state must be cheap to copy ({@link #copy()}). Tests pin the outputs to {@code
+ * std::mt19937}'s and, for non-negative seeds, to commons-math3's.
  */
 public final class ProcgenRandom {
     private static final int N = 624;
