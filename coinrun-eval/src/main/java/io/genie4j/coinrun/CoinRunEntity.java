@@ -12,7 +12,9 @@ public final class CoinRunEntity {
         /** A walking enemy: touching it kills; it turns around at walls and barriers. */
         ENEMY,
         /** A crate: solid from above, passable from below and by pressing down. */
-        CRATE
+        CRATE,
+        /** The player. */
+        AGENT
     }
 
     final Kind kind;
@@ -20,21 +22,27 @@ public final class CoinRunEntity {
     float y;
     float vx;
     float vy;
-    final float rx = .5f;
-    final float ry = .5f;
+    final float rx;
+    final float ry;
     final int theme;
 
     CoinRunEntity(Kind kind, float x, float y, float vx, float vy, int theme) {
+        this(kind, x, y, vx, vy, .5f, .5f, theme);
+    }
+
+    CoinRunEntity(Kind kind, float x, float y, float vx, float vy, float rx, float ry, int theme) {
         this.kind = kind;
         this.x = x;
         this.y = y;
         this.vx = vx;
         this.vy = vy;
+        this.rx = rx;
+        this.ry = ry;
         this.theme = theme;
     }
 
     CoinRunEntity copy() {
-        return new CoinRunEntity(kind, x, y, vx, vy, theme);
+        return new CoinRunEntity(kind, x, y, vx, vy, rx, ry, theme);
     }
 
     /** The kind. */

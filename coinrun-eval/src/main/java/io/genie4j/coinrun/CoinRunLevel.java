@@ -107,6 +107,11 @@ public final class CoinRunLevel {
         return new CoinRunLevel(seed, hard);
     }
 
+    /** The game's generator as generation left it: play continues drawing from it. */
+    ProcgenRandom generatorAfterGeneration() {
+        return rng.copy();
+    }
+
     /** The level seed. */
     public int seed() {
         return seed;
