@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures as JSON.",
-        subcommands = {BenchCommand.Protocol.class})
+        subcommands = {BenchCommand.Protocol.class, BenchCommand.CoinRun.class})
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -33,10 +33,8 @@ final class BenchCommand implements Runnable {
         @Option(
                 names = "--envs",
                 split = ",",
-                defaultValue = "Noop-v0,Corridor-v0",
-                description =
-                        "Env ids to measure (default: ${DEFAULT-VALUE}; add CoinRun-v0 when"
-                                + " installed).")
+                defaultValue = "CoinRun-v0,Noop-v0",
+                description = "Env ids to measure (default: ${DEFAULT-VALUE}).")
         List<String> envs;
 
         @Option(
@@ -55,6 +53,27 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(Json.write(ProtocolBenchmark.run(envs, batch, seconds)));
+            return 0;
+        }
+    }
+
+    /** {@code genie4j bench coinrun}. */
+    @Command(
+            name = "coinrun",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Single-thread CoinRun steps/s, easy and hard, with and without rendering,"
+                            + " resets included.")
+    static final class CoinRun implements Callable<Integer> {
+        @Option(
+                names = "--seconds",
+                defaultValue = "3",
+                description = "Seconds per measurement (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            System.out.println(Json.write(io.genie4j.coinrun.CoinRunBenchmark.run(seconds)));
             return 0;
         }
     }

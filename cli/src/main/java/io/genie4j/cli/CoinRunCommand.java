@@ -1,6 +1,7 @@
 package io.genie4j.cli;
 
 import io.genie4j.coinrun.CoinRunLevel;
+import io.genie4j.coinrun.CoinRunTrace;
 import io.genie4j.env.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Option;
         name = "coinrun",
         mixinStandardHelpOptions = true,
         description = "Inspect CoinRun levels, for comparison with OpenAI Procgen.",
-        subcommands = {CoinRunCommand.Level.class})
+        subcommands = {CoinRunCommand.Level.class, CoinRunCommand.Trace.class})
 final class CoinRunCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -79,6 +80,73 @@ final class CoinRunCommand implements Runnable {
                                 + text
                                 + " is invalid: expected N or A..B with A <= B, 32-bit integers");
             }
+        }
+    }
+
+    /** {@code genie4j coinrun trace}. */
+    @Command(
+            name = "trace",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Read JSON lines {\"seed\":S,\"actions\":[...]} on standard input; for each, play"
+                        + " the",
+                "actions from the level's reset and print {\"seed\",\"trace\":[[t,x,y,vx,vy],...],",
+                "\"steps\",\"reward_total\",\"level_complete\",\"died\",\"timed_out\"}."
+            })
+    static final class Trace implements Callable<Integer> {
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+        @Option(
+                names = "--mode",
+                defaultValue = "easy",
+                description = "easy or hard (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            if (!mode.equals("easy") && !mode.equals("hard")) {
+                throw new IllegalArgumentException(
+                        "--mode " + mode + " is invalid: expected easy or hard");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            java.io.BufferedReader in =
+                    new java.io.BufferedReader(
+                            new java.io.InputStreamReader(
+                                    System.in, java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            int lineNo = 0;
+            while ((line = in.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                java.util.Map<String, Object> req;
+                try {
+                    req = Json.parseObject(line);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("line " + lineNo + ": " + e.getMessage());
+                }
+                if (!(req.get("seed") instanceof Long seed)
+                        || !(req.get("actions") instanceof java.util.List<?> acts)) {
+                    throw new IllegalArgumentException(
+                            "line "
+                                    + lineNo
+                                    + ": expected {\"seed\": int, \"actions\": [int, ...]}");
+                }
+                java.util.List<Integer> actions = new java.util.ArrayList<>();
+                for (Object a : acts) {
+                    if (!(a instanceof Long l)) {
+                        throw new IllegalArgumentException(
+                                "line " + lineNo + ": action " + a + " is not an integer");
+                    }
+                    actions.add(l.intValue());
+                }
+                out.println(
+                        Json.write(
+                                CoinRunTrace.play(seed.intValue(), mode.equals("hard"), actions)));
+                out.flush();
+            }
+            return 0;
         }
     }
 }
