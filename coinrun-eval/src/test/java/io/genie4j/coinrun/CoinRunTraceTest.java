@@ -32,16 +32,22 @@ class CoinRunTraceTest {
 
     @Test
     void aDeathEndsTheTrace() {
-        // Hard levels often put a saw or enemy in the first section: run right until something ends
-        // it.
-        for (int seed = 0; seed < 50; seed++) {
-            Map<String, Object> r = CoinRunTrace.play(seed, true, Collections.nCopies(500, 7));
+        // Random play on hard levels dies often; the trace stops at the death.
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        for (int seed = 0; seed < 200; seed++) {
+            List<Integer> actions = new java.util.ArrayList<>();
+            for (int t = 0; t < 500; t++) {
+                actions.add(rng.nextInt(15));
+            }
+            Map<String, Object> r = CoinRunTrace.play(seed, true, actions);
             if ((Boolean) r.get("died")) {
-                assertTrue((Integer) r.get("steps") < 500);
+                int steps = (Integer) r.get("steps");
+                assertTrue(steps < 500);
+                assertEquals(steps, ((List<?>) r.get("trace")).size());
                 return;
             }
         }
-        throw new AssertionError("no hard level in 0..49 kills a jumping runner");
+        throw new AssertionError("random play died on none of 200 hard levels");
     }
 
     @Test
