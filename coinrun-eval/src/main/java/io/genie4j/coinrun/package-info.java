@@ -1,8 +1,10 @@
 /**
- * CoinRun, faithful to OpenAI Procgen. So far: Procgen's random generator ({@link
- * io.genie4j.coinrun.ProcgenRandom}) and level generation ({@link
- * io.genie4j.coinrun.CoinRunLevel}), inspectable with {@code genie4j coinrun level}. The game's
- * physics, the {@code CoinRun-v0} environment, its renderer, expert and recorder are not written
- * yet.
+ * CoinRun, reimplemented from OpenAI Procgen 0.10's source (MIT licence) to play the same levels
+ * and the same episodes: Procgen's random generator ({@link io.genie4j.coinrun.ProcgenRandom}),
+ * level generation ({@link io.genie4j.coinrun.CoinRunLevel}), physics ({@link
+ * io.genie4j.coinrun.CoinRunGame}), the {@code CoinRun-v0} environment ({@link
+ * io.genie4j.coinrun.CoinRunEnv}) with its own renderer, and the inspection and benchmark code
+ * behind {@code genie4j coinrun level|trace} and {@code genie4j bench coinrun}. The expert, the
+ * episode recorder and the behaviour-cloning evaluation are not written yet.
  */
 package io.genie4j.coinrun;
