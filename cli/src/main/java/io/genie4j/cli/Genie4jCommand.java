@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             KeygenCommand.class,
             BenchCommand.class,
             CoinRunCommand.class,
+            RecordCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

@@ -1,0 +1,88 @@
+package io.genie4j.coinrun;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genie4j.env.Episode;
+import io.genie4j.env.EpisodeDataset;
+import io.genie4j.env.EpisodeReader;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EpisodeRecorderTest {
+
+    @Test
+    void recordsOneEpisodePerLevelSeedWithoutRepeatsAndResumes(@TempDir Path dir) throws Exception {
+        EpisodeRecorder.Config c =
+                new EpisodeRecorder.Config(
+                        "CoinRun-v0",
+                        Map.of("distribution_mode", "easy"),
+                        "random-no-repeat",
+                        4,
+                        100,
+                        2);
+        EpisodeRecorder.Summary first = EpisodeRecorder.record(c, dir, n -> {});
+        assertEquals(4, first.recorded());
+        EpisodeDataset ds = EpisodeDataset.open(dir);
+        assertEquals(4, ds.episodes().size());
+        long frames = 0;
+        for (int i = 0; i < 4; i++) {
+            Episode e =
+                    EpisodeReader.readEpisode(
+                            dir.resolve(String.format("episode_%08d.npz", 100 + i)));
+            assertEquals(100 + i, e.seed());
+            assertEquals(
+                    100 + i,
+                    ((Number) e.metadata().get("level_seed")).intValue(),
+                    "seed i plays level i");
+            long[] a = e.actions().toLongArray();
+            for (int t = 1; t < a.length; t++) {
+                assertTrue(a[t] != a[t - 1], "no action repeats");
+            }
+            assertTrue(e.endedTerminated() || e.endedTruncated());
+            frames += e.frameCount();
+        }
+        assertEquals(frames, first.frames());
+        EpisodeRecorder.Config more =
+                new EpisodeRecorder.Config(
+                        "CoinRun-v0",
+                        Map.of("distribution_mode", "easy"),
+                        "random-no-repeat",
+                        6,
+                        100,
+                        2);
+        EpisodeRecorder.Summary second = EpisodeRecorder.record(more, dir, n -> {});
+        assertEquals(4, second.skipped());
+        assertEquals(2, second.recorded());
+    }
+
+    @Test
+    void recordingsDoNotDependOnTheThreadCount(@TempDir Path dir) throws Exception {
+        for (int threads : new int[] {1, 3}) {
+            EpisodeRecorder.record(
+                    new EpisodeRecorder.Config("Corridor-v0", Map.of(), "random", 5, 0, threads),
+                    dir.resolve("t" + threads),
+                    n -> {});
+        }
+        for (int i = 0; i < 5; i++) {
+            String f = String.format("episode_%08d.npz", i);
+            assertEquals(
+                    EpisodeReader.readEpisode(dir.resolve("t1").resolve(f)),
+                    EpisodeReader.readEpisode(dir.resolve("t3").resolve(f)));
+        }
+    }
+
+    @Test
+    void unknownPoliciesAndTheMissingExpertAreRefused() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "CoinRun-v0", Map.of(), "expert", 1, 0, 1));
+        assertTrue(e.getMessage().contains("not written yet"), e.getMessage());
+    }
+}
