@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
         name = "coinrun",
         mixinStandardHelpOptions = true,
         description = "Inspect CoinRun levels, for comparison with OpenAI Procgen.",
-        subcommands = {CoinRunCommand.Level.class, CoinRunCommand.Trace.class})
+        subcommands = {CoinRunCommand.Level.class, CoinRunCommand.Trace.class, CoinRunCommand.Eval.class})
 final class CoinRunCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -146,6 +146,34 @@ final class CoinRunCommand implements Runnable {
                                 CoinRunTrace.play(seed.intValue(), mode.equals("hard"), actions)));
                 out.flush();
             }
+            return 0;
+        }
+    }
+
+    /** {@code genie4j coinrun eval}. */
+    @Command(
+            name = "eval",
+            mixinStandardHelpOptions = true,
+            description = "Success rate (coin within 1000 steps) of the expert or of uniform random play, as JSON.")
+    static final class Eval implements Callable<Integer> {
+        @Option(names = "--policy", defaultValue = "expert", description = "expert or random (default: ${DEFAULT-VALUE}).")
+        String policy;
+
+        @Option(names = "--mode", defaultValue = "easy", description = "easy or hard (default: ${DEFAULT-VALUE}).")
+        String mode;
+
+        @Option(names = "--seeds", defaultValue = "100000..100199",
+                description = "Level seeds N or A..B (default: ${DEFAULT-VALUE}, disjoint from recorded data).")
+        String seeds;
+
+        @Override
+        public Integer call() {
+            if (!mode.equals("easy") && !mode.equals("hard")) {
+                throw new IllegalArgumentException("--mode " + mode + " is invalid: expected easy or hard");
+            }
+            long[] range = Level.parseRange(seeds);
+            System.out.println(Json.write(io.genie4j.coinrun.CoinRunPolicyEval.run(
+                    policy, mode.equals("hard"), (int) range[0], (int) range[1])));
             return 0;
         }
     }

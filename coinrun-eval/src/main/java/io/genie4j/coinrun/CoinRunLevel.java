@@ -112,6 +112,16 @@ public final class CoinRunLevel {
         return rng.copy();
     }
 
+    /** The x of the coin's cell. */
+    public int goalX() {
+        for (int i = 0; i < grid.length; i++) {
+            if (grid[i] == GOAL) {
+                return i % SIZE;
+            }
+        }
+        throw new IllegalStateException("level " + seed + " has no coin");
+    }
+
     /** The level seed. */
     public int seed() {
         return seed;

@@ -29,12 +29,14 @@ import java.util.function.IntConsumer;
  * {@code CoinRun-v0} the seed is the level seed (Genie's case study records levels 0–10,000).
  *
  * <p>Policies: {@code random} (uniform), {@code random-no-repeat} (uniform over the actions other
- * than the previous one, as Genie's CoinRun data). Each episode's actions come from a generator
- * seeded by its seed, so a recording is reproducible whatever the thread count.
+ * than the previous one, as Genie's CoinRun data), {@code expert} (CoinRun only: {@link
+ * CoinRunExpert}'s plan, then uniform random actions if the plan ends without the coin). Each
+ * episode's actions come from a generator seeded by its seed, so a recording is reproducible
+ * whatever the thread count.
  */
 public final class EpisodeRecorder {
     /** The policies a recording can use. */
-    public static final List<String> POLICIES = List.of("random", "random-no-repeat");
+    public static final List<String> POLICIES = List.of("random", "random-no-repeat", "expert");
 
     /**
      * What to record.
@@ -57,13 +59,11 @@ public final class EpisodeRecorder {
         public Config {
             if (!POLICIES.contains(policy)) {
                 throw new IllegalArgumentException(
-                        "policy '"
-                                + policy
-                                + "' is not one of "
-                                + POLICIES
-                                + (policy.equals("expert")
-                                        ? " (the CoinRun expert is not written yet)"
-                                        : ""));
+                        "policy '" + policy + "' is not one of " + POLICIES);
+            }
+            if (policy.equals("expert") && !envId.equals(CoinRunEnv.ID)) {
+                throw new IllegalArgumentException(
+                        "the expert policy plays " + CoinRunEnv.ID + " only, not " + envId);
             }
             if (episodes < 1 || threads < 1) {
                 throw new IllegalArgumentException("episodes and threads must be >= 1");
@@ -160,8 +160,19 @@ public final class EpisodeRecorder {
             try (EpisodeWriter w = ds.newEpisode(name, seed, meta)) {
                 w.reset(r.observation());
                 int previous = -1;
+                java.util.Iterator<Integer> plan = null;
+                if (config.policy().equals("expert")) {
+                    List<Integer> p =
+                            new CoinRunExpert(CoinRunPolicyEval.EXPERT_BUDGET)
+                                    .plan(((CoinRunEnv) unwrap(env)).gameState());
+                    w.putMetadata("expert_plan_found", !p.isEmpty());
+                    plan = p.iterator();
+                }
                 while (true) {
-                    int a = d.start() + rng.nextInt(d.n());
+                    int a =
+                            plan != null && plan.hasNext()
+                                    ? plan.next()
+                                    : d.start() + rng.nextInt(d.n());
                     if (config.policy().equals("random-no-repeat") && d.n() > 1) {
                         while (a == previous) {
                             a = d.start() + rng.nextInt(d.n());
@@ -181,5 +192,9 @@ public final class EpisodeRecorder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static io.genie4j.env.Env<?, ?> unwrap(io.genie4j.env.Env<?, ?> env) {
+        return env instanceof io.genie4j.env.Wrapper<?, ?> w ? w.unwrapped() : env;
     }
 }

@@ -76,13 +76,37 @@ class EpisodeRecorderTest {
     }
 
     @Test
-    void unknownPoliciesAndTheMissingExpertAreRefused() {
+    void unknownPoliciesAndTheExpertOutsideCoinRunAreRefused() {
         IllegalArgumentException e =
                 assertThrows(
                         IllegalArgumentException.class,
                         () ->
                                 new EpisodeRecorder.Config(
-                                        "CoinRun-v0", Map.of(), "expert", 1, 0, 1));
-        assertTrue(e.getMessage().contains("not written yet"), e.getMessage());
+                                        "CoinRun-v0", Map.of(), "greedy", 1, 0, 1));
+        assertTrue(e.getMessage().contains("'greedy' is not one of"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "Corridor-v0", Map.of(), "expert", 1, 0, 1));
+        assertTrue(e.getMessage().contains("CoinRun-v0 only"), e.getMessage());
+    }
+
+    @Test
+    void expertDemonstrationsReachTheCoin(@TempDir Path dir) throws Exception {
+        EpisodeRecorder.record(
+                new EpisodeRecorder.Config(
+                        "CoinRun-v0", Map.of("distribution_mode", "hard"), "expert", 3, 200000, 2),
+                dir,
+                n -> {});
+        for (int i = 0; i < 3; i++) {
+            Episode e =
+                    EpisodeReader.readEpisode(
+                            dir.resolve(String.format("episode_%08d.npz", 200000 + i)));
+            assertEquals(true, e.metadata().get("expert_plan_found"));
+            assertTrue(e.endedTerminated());
+            assertEquals(10f, e.rewards()[e.length() - 1], "the last step collects the coin");
+        }
     }
 }
