@@ -14,9 +14,19 @@ import picocli.CommandLine.Option;
         name = "coinrun",
         mixinStandardHelpOptions = true,
         description = "Inspect CoinRun levels, for comparison with OpenAI Procgen.",
-        subcommands = {CoinRunCommand.Level.class, CoinRunCommand.Trace.class, CoinRunCommand.Eval.class})
+        subcommands = {
+            CoinRunCommand.Level.class,
+            CoinRunCommand.Trace.class,
+            CoinRunCommand.Eval.class
+        })
 final class CoinRunCommand implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /** Procgen's distribution modes; picocli rejects any other value, naming these. */
+    enum Mode {
+        easy,
+        hard
+    }
 
     @Override
     public void run() {
@@ -47,19 +57,14 @@ final class CoinRunCommand implements Runnable {
                 names = "--mode",
                 defaultValue = "easy",
                 description = "easy or hard (default: ${DEFAULT-VALUE}).")
-        String mode;
+        Mode mode;
 
         @Override
         public Integer call() {
-            if (!mode.equals("easy") && !mode.equals("hard")) {
-                throw new IllegalArgumentException(
-                        "--mode " + mode + " is invalid: expected easy or hard");
-            }
             long[] range = parseRange(seeds);
             PrintWriter out = spec.commandLine().getOut();
             for (long s = range[0]; s <= range[1]; s++) {
-                out.println(
-                        Json.write(CoinRunLevel.generate((int) s, mode.equals("hard")).toJson()));
+                out.println(Json.write(CoinRunLevel.generate((int) s, mode == Mode.hard).toJson()));
             }
             out.flush();
             return 0;
@@ -100,14 +105,10 @@ final class CoinRunCommand implements Runnable {
                 names = "--mode",
                 defaultValue = "easy",
                 description = "easy or hard (default: ${DEFAULT-VALUE}).")
-        String mode;
+        Mode mode;
 
         @Override
         public Integer call() throws java.io.IOException {
-            if (!mode.equals("easy") && !mode.equals("hard")) {
-                throw new IllegalArgumentException(
-                        "--mode " + mode + " is invalid: expected easy or hard");
-            }
             PrintWriter out = spec.commandLine().getOut();
             java.io.BufferedReader in =
                     new java.io.BufferedReader(
@@ -142,8 +143,7 @@ final class CoinRunCommand implements Runnable {
                     actions.add(l.intValue());
                 }
                 out.println(
-                        Json.write(
-                                CoinRunTrace.play(seed.intValue(), mode.equals("hard"), actions)));
+                        Json.write(CoinRunTrace.play(seed.intValue(), mode == Mode.hard, actions)));
                 out.flush();
             }
             return 0;
@@ -154,26 +154,37 @@ final class CoinRunCommand implements Runnable {
     @Command(
             name = "eval",
             mixinStandardHelpOptions = true,
-            description = "Success rate (coin within 1000 steps) of the expert or of uniform random play, as JSON.")
+            description =
+                    "Success rate (coin within 1000 steps) of the expert or of uniform random play,"
+                            + " as JSON.")
     static final class Eval implements Callable<Integer> {
-        @Option(names = "--policy", defaultValue = "expert", description = "expert or random (default: ${DEFAULT-VALUE}).")
+        @Option(
+                names = "--policy",
+                defaultValue = "expert",
+                description = "expert or random (default: ${DEFAULT-VALUE}).")
         String policy;
 
-        @Option(names = "--mode", defaultValue = "easy", description = "easy or hard (default: ${DEFAULT-VALUE}).")
-        String mode;
+        @Option(
+                names = "--mode",
+                defaultValue = "easy",
+                description = "easy or hard (default: ${DEFAULT-VALUE}).")
+        Mode mode;
 
-        @Option(names = "--seeds", defaultValue = "100000..100199",
-                description = "Level seeds N or A..B (default: ${DEFAULT-VALUE}, disjoint from recorded data).")
+        @Option(
+                names = "--seeds",
+                defaultValue = "100000..100199",
+                description =
+                        "Level seeds N or A..B (default: ${DEFAULT-VALUE}, disjoint from recorded"
+                                + " data).")
         String seeds;
 
         @Override
         public Integer call() {
-            if (!mode.equals("easy") && !mode.equals("hard")) {
-                throw new IllegalArgumentException("--mode " + mode + " is invalid: expected easy or hard");
-            }
             long[] range = Level.parseRange(seeds);
-            System.out.println(Json.write(io.genie4j.coinrun.CoinRunPolicyEval.run(
-                    policy, mode.equals("hard"), (int) range[0], (int) range[1])));
+            System.out.println(
+                    Json.write(
+                            io.genie4j.coinrun.CoinRunPolicyEval.run(
+                                    policy, mode == Mode.hard, (int) range[0], (int) range[1])));
             return 0;
         }
     }

@@ -30,7 +30,8 @@ final class RecordCommand implements Callable<Integer> {
     @Option(
             names = "--policy",
             defaultValue = "random-no-repeat",
-            description = "random, random-no-repeat or expert (CoinRun-v0) (default: ${DEFAULT-VALUE}).")
+            description =
+                    "random, random-no-repeat or expert (CoinRun-v0) (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(names = "--episodes", required = true, description = "Number of seeds to record.")
