@@ -9,11 +9,15 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code genie4j coinrun}: inspection commands for comparing with Procgen, and policy evaluation. */
+/**
+ * {@code genie4j coinrun}: inspection commands for comparing with Procgen, and policy evaluation.
+ */
 @Command(
         name = "coinrun",
         mixinStandardHelpOptions = true,
-        description = "CoinRun levels and traces as JSON (to compare with OpenAI Procgen), and policy evaluation.",
+        description =
+                "CoinRun levels and traces as JSON (to compare with OpenAI Procgen), and policy"
+                        + " evaluation.",
         subcommands = {
             CoinRunCommand.Level.class,
             CoinRunCommand.Trace.class,
