@@ -129,16 +129,28 @@ def _first(obs: Any) -> Any:
 
 
 def _vector_infos(infos: List[dict]) -> Dict[str, Any]:
-    """Gymnasium's vector info form: a dict of arrays, each with a boolean `_key` mask."""
+    """Gymnasium's vector info form: a dict of arrays, each with a boolean `_key` mask.
+
+    Each array's dtype fits every value present for its key (bool, int64, float64, else object), so
+    no value is cut: a string array sized to its first value would truncate longer ones."""
     out: Dict[str, Any] = {}
-    n = len(infos)
-    for i, info in enumerate(infos):
-        for k, v in info.items():
-            if k not in out:
-                out[k] = np.zeros(n, dtype=np.asarray(v).dtype if np.isscalar(v) else object)
-                out["_" + k] = np.zeros(n, dtype=bool)
-            out[k][i] = v
-            out["_" + k][i] = True
+    for k in dict.fromkeys(k for info in infos for k in info):
+        mask = np.array([k in info for info in infos], dtype=bool)
+        present = [info[k] for info in infos if k in info]
+        if all(isinstance(v, (bool, np.bool_)) for v in present):
+            dtype: Any = bool
+        elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in present):
+            dtype = np.int64
+        elif all(isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)) for v in present):
+            dtype = np.float64
+        else:
+            dtype = object
+        arr = np.zeros(len(infos), dtype=dtype)
+        for i, info in enumerate(infos):
+            if k in info:
+                arr[i] = info[k]
+        out[k] = arr
+        out["_" + k] = mask
     return out
 
 

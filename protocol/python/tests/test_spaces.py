@@ -52,3 +52,13 @@ def test_wire_round_trip_of_every_dtype():
 def test_little_endian_buffers():
     frames = _wire.encode({"x": np.array([1], dtype=np.int32)})
     assert frames[1] == b"\x01\x00\x00\x00"
+
+
+def test_vector_infos_keep_every_value_whole():
+    from genie4j._env import _vector_infos
+    infos = _vector_infos([{"death": "saw", "x": 1}, {"death": "enemy", "x": 1.5}, {"y": True}])
+    assert list(infos["death"][:2]) == ["saw", "enemy"]
+    assert infos["x"].dtype == np.float64 and list(infos["x"][:2]) == [1.0, 1.5]
+    assert list(infos["_death"]) == [True, True, False]
+    assert infos["y"].dtype == bool and list(infos["_y"]) == [False, False, True]
+    assert _vector_infos([{"n": 2}, {"n": 3}])["n"].dtype == np.int64
