@@ -123,8 +123,6 @@ class RemoteEnv(_EnvBase):
 def _first(obs: Any) -> Any:
     if isinstance(obs, dict):
         return {k: _first(v) for k, v in obs.items()}
-    if obs.ndim == 1 and obs.dtype == np.int64 and obs.shape[0] == 1:
-        return obs[0]
     return obs[0]
 
 

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntConsumer;
 
 /**
@@ -92,7 +93,7 @@ public final class EpisodeRecorder {
         AtomicInteger done = new AtomicInteger();
         AtomicInteger recorded = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
-        long[] frames = new long[1];
+        AtomicLong frames = new AtomicLong();
         try (EpisodeDataset ds = EpisodeDataset.openOrCreate(out, config.envId(), meta)) {
             ExecutorService pool = Executors.newFixedThreadPool(config.threads());
             try {
@@ -106,10 +107,7 @@ public final class EpisodeRecorder {
                                         if (ds.contains(name)) {
                                             skipped.incrementAndGet();
                                         } else {
-                                            int n = recordOne(config, ds, name, seed);
-                                            synchronized (frames) {
-                                                frames[0] += n;
-                                            }
+                                            frames.addAndGet(recordOne(config, ds, name, seed));
                                             recorded.incrementAndGet();
                                         }
                                         progress.accept(done.incrementAndGet());
@@ -134,7 +132,7 @@ public final class EpisodeRecorder {
                 pool.shutdownNow();
             }
         }
-        return new Summary(recorded.get(), skipped.get(), frames[0]);
+        return new Summary(recorded.get(), skipped.get(), frames.get());
     }
 
     @SuppressWarnings("unchecked")
@@ -185,9 +183,7 @@ public final class EpisodeRecorder {
                         break;
                     }
                 }
-                int n = w.frameCount();
-                w.finish();
-                return n;
+                return w.finish().frames();
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -109,7 +109,7 @@ public final class ProtocolBenchmark {
 
     private static Map<String, Object> percentiles(
             RemoteVectorEnv<Object, Object> env, double seconds, boolean ping) {
-        RemoteConnection c = connectionOf(env);
+        RemoteConnection c = env.connection();
         env.reset(0L, Map.of());
         List<Object> action = List.of(env.singleActionSpace().sample(new SplittableRandom(1)));
         long[] samples = new long[1 << 20];
@@ -140,9 +140,5 @@ public final class ProtocolBenchmark {
         m.put("p50", Math.round(s[n / 2] / 100.0) / 10.0);
         m.put("p99", Math.round(s[Math.min(n - 1, (int) (n * 0.99))] / 100.0) / 10.0);
         return m;
-    }
-
-    private static RemoteConnection connectionOf(RemoteVectorEnv<Object, Object> env) {
-        return env.connection();
     }
 }
