@@ -12,7 +12,11 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its figures as JSON.",
-        subcommands = {BenchCommand.Protocol.class, BenchCommand.CoinRun.class})
+        subcommands = {
+            BenchCommand.Protocol.class,
+            BenchCommand.CoinRun.class,
+            BenchCommand.Train.class
+        })
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -74,6 +78,36 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() {
             System.out.println(Json.write(io.genie4j.coinrun.CoinRunBenchmark.run(seconds)));
+            return 0;
+        }
+    }
+
+    /** {@code genie4j bench train}. */
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Training frames/s of a model at its default size, the model GFLOP/s achieved",
+                "(matrix products, forward + backward) and its fraction of the fp32 matmul peak",
+                "measured in the same run."
+            })
+    static final class Train implements Callable<Integer> {
+        @Option(
+                names = "--model",
+                defaultValue = "tokenizer",
+                description = "Model to train: tokenizer (default: ${DEFAULT-VALUE}).")
+        String model;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "30",
+                description = "Seconds of timed training (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Override
+        public Integer call() {
+            System.out.println(
+                    Json.write(io.genie4j.genie.train.TrainBenchmark.run(model, seconds)));
             return 0;
         }
     }

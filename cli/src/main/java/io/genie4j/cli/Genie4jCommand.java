@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             CoinRunCommand.class,
             RecordCommand.class,
+            ImportVideoCommand.class,
+            TrainCommand.class,
+            EvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

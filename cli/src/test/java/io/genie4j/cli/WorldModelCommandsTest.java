@@ -1,0 +1,140 @@
+package io.genie4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genie4j.env.Json;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The tokenizer pipeline as a user drives it: import-video, train tokenizer, eval tokenizer. */
+class WorldModelCommandsTest {
+
+    @TempDir Path tmp;
+
+    private record Result(int exit, String out, String err) {}
+
+    private static Result run(String... args) {
+        CommandLine cl = Genie4jCommand.newCommandLine();
+        StringWriter err = new StringWriter();
+        cl.setErr(new PrintWriter(err));
+        PrintStream saved = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int exit = cl.execute(args);
+            return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString());
+        } finally {
+            System.setOut(saved);
+        }
+    }
+
+    private static Map<?, ?> json(Result r) {
+        String[] lines = r.out().trim().split("\n");
+        return (Map<?, ?>) Json.parse(lines[lines.length - 1]);
+    }
+
+    @Test
+    void importTrainAndEvaluateATinyTokenizer() throws Exception {
+        Path frames = tmp.resolve("frames");
+        Files.createDirectories(frames);
+        for (int t = 0; t < 40; t++) {
+            BufferedImage img = new BufferedImage(32, 32, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.setColor(new Color(60, 120, 200));
+            g.fillRect(0, 0, 32, 32);
+            g.setColor(Color.YELLOW);
+            g.fillRect(t % 24, 12, 8, 8);
+            g.dispose();
+            ImageIO.write(img, "png", frames.resolve(String.format("%03d.png", t)).toFile());
+        }
+        Path data = tmp.resolve("data");
+        Result imp =
+                run(
+                        "import-video",
+                        "--in",
+                        frames.toString(),
+                        "--out",
+                        data.toString(),
+                        "--size",
+                        "16",
+                        "--episode-frames",
+                        "10");
+        assertEquals(0, imp.exit(), imp.err());
+        assertEquals(4L, json(imp).get("episodes"));
+
+        Path config = tmp.resolve("tiny.json");
+        Files.writeString(
+                config,
+                "{\"model\": {\"imageSize\": 16, \"patch\": 4, \"dim\": 32, \"heads\": 2,"
+                    + " \"ffMult\": 2, \"encoderLayers\": 1, \"decoderLayers\": 1, \"codes\": 32,"
+                    + " \"codeDim\": 8, \"maxFrames\": 4}, \"train\": {\"batch\": 2,"
+                    + " \"clipLength\": 4, \"warmupSteps\": 2, \"checkpointEvery\": 5,"
+                    + " \"logEvery\": 2, \"validationFraction\": 0.3}}");
+        Path runDir = tmp.resolve("run");
+        Result train =
+                run(
+                        "train",
+                        "tokenizer",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        runDir.toString(),
+                        "--config",
+                        config.toString(),
+                        "--steps",
+                        "10");
+        assertEquals(0, train.exit(), train.err());
+        assertEquals(10L, json(train).get("step"));
+        assertTrue(Files.exists(runDir.resolve("model.json")));
+        assertTrue(Files.exists(runDir.resolve("loss.png")));
+
+        Result again =
+                run(
+                        "train",
+                        "tokenizer",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        runDir.toString(),
+                        "--config",
+                        config.toString());
+        assertEquals(2, again.exit());
+        assertTrue(again.err().contains("--resume"), again.err());
+
+        Result eval =
+                run("eval", "tokenizer", "--model", runDir.toString(), "--data", data.toString());
+        assertEquals(0, eval.exit(), eval.err());
+        Map<?, ?> e = json(eval);
+        assertTrue(((Number) e.get("psnr")).doubleValue() > 5, e.toString());
+        assertTrue(((Number) e.get("frames")).longValue() >= 4, e.toString());
+        assertTrue(((Number) e.get("codebook_used")).longValue() >= 1, e.toString());
+
+        Files.writeString(config, "{\"model\": {\"patchSize\": 4}}");
+        Result bad =
+                run(
+                        "train",
+                        "tokenizer",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        tmp.resolve("r2").toString(),
+                        "--config",
+                        config.toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("patchSize"), bad.err());
+    }
+}

@@ -1,0 +1,39 @@
+package io.genie4j.genie.data;
+
+/**
+ * A run of consecutive frames of one episode.
+ *
+ * @param source the episode
+ * @param start the first frame
+ * @param length the number of frames
+ */
+public record Clip(Source source, int start, int length) {
+
+    /** Copies the clip's frames into {@code out} at {@code offset}. */
+    public void copyTo(byte[] out, int offset) {
+        source.copyClip(start, length, 1, out, offset);
+    }
+
+    /**
+     * One episode's frames in memory.
+     *
+     * @param name the episode's file name
+     * @param pixels uint8 frames {@code [T, H, W, 3]}, row-major
+     * @param frames T
+     */
+    public record Source(String name, byte[] pixels, int frames) {
+
+        /** Bytes per frame. */
+        public int frameBytes() {
+            return pixels.length / frames;
+        }
+
+        /** Copies frames start, start+stride, … ({@code length} of them) into {@code out}. */
+        public void copyClip(int start, int length, int stride, byte[] out, int offset) {
+            int fb = frameBytes();
+            for (int i = 0; i < length; i++) {
+                System.arraycopy(pixels, (start + i * stride) * fb, out, offset + i * fb, fb);
+            }
+        }
+    }
+}

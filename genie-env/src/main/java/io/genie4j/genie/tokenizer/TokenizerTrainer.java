@@ -1,0 +1,274 @@
+package io.genie4j.genie.tokenizer;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.env.AtomicFiles;
+import io.genie4j.genie.data.BatchLoader;
+import io.genie4j.genie.data.VideoDataset;
+import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.train.AdamW;
+import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.TrainConfig;
+import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.train.TrainLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * Trains a {@link VideoTokenizer} on a directory of episodes into a run directory: checkpoints
+ * ({@code model.json}, {@code tokenizer.params}, {@code optimizer.params}) every few steps, {@code
+ * train.csv} and {@code loss.png}. A run resumes from its last checkpoint and continues exactly as
+ * if it had not stopped (same batches, same updates).
+ */
+public final class TokenizerTrainer {
+
+    /** The run directory's parameter file. */
+    public static final String PARAMS = "tokenizer.params";
+
+    static final String OPTIMIZER = "optimizer.params";
+    static final String[] COLUMNS = {
+        "step",
+        "seconds",
+        "lr",
+        "loss",
+        "recon_mse",
+        "train_psnr",
+        "grad_norm",
+        "frames_per_s",
+        "codes_used"
+    };
+
+    private TokenizerTrainer() {}
+
+    /** What a run did. */
+    public record Result(int step, double seconds, long frames, double framesPerSecond) {}
+
+    /**
+     * Trains for at most {@code minutes} of wall time in this call (≤ 0 for no limit) or until the
+     * config's step count. With {@code resume}, {@code model} and {@code train} are ignored and the
+     * run directory's own configs are used.
+     */
+    public static Result train(
+            Path data,
+            Path runDir,
+            TokenizerConfig model,
+            TrainConfig train,
+            double minutes,
+            boolean resume,
+            TrainListener listener)
+            throws IOException, InterruptedException {
+        int startStep = 0;
+        double priorSeconds = 0;
+        long priorFrames = 0;
+        if (resume) {
+            ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
+            model = Checkpoints.JSON.treeToValue(json.get("config"), TokenizerConfig.class);
+            train = Checkpoints.JSON.treeToValue(json.get("train_config"), TrainConfig.class);
+            startStep = json.path("training").path("step").asInt();
+            priorSeconds = json.path("training").path("seconds").asDouble();
+            priorFrames = json.path("training").path("frames").asLong();
+        } else if (Files.exists(runDir.resolve("model.json"))) {
+            throw new IllegalArgumentException(
+                    runDir
+                            + " already holds a model; pass --resume to continue it or choose"
+                            + " another --out");
+        }
+        model.validate();
+        train.validate();
+        if (train.clipLength() > model.maxFrames()) {
+            throw new IllegalArgumentException(
+                    "clips of "
+                            + train.clipLength()
+                            + " frames exceed the model's maxFrames "
+                            + model.maxFrames());
+        }
+        VideoDataset dataset =
+                VideoDataset.load(
+                        data, model.imageSize(), train.validationFraction(), train.maxEpisodes());
+        Files.createDirectories(runDir);
+        Engine.getInstance().setRandomSeed((int) train.seed());
+        int b = train.batch();
+        int t = train.clipLength();
+        int s = model.imageSize();
+        long framesPerStep = (long) b * t;
+        try (NDManager base = NDManager.newBaseManager();
+                BatchLoader loader =
+                        new BatchLoader(
+                                dataset.train(),
+                                b,
+                                t,
+                                train.frameStride(),
+                                train.seed(),
+                                startStep)) {
+            VideoTokenizer tok = new VideoTokenizer(model);
+            tok.initialize(base);
+            AdamW opt = new AdamW(base, tok.getParameters());
+            if (resume) {
+                try (var in = Files.newInputStream(runDir.resolve(PARAMS))) {
+                    Checkpoints.loadParameters(tok, base, in, runDir.resolve(PARAMS).toString());
+                }
+                // Loaded arrays replace the initialised ones and must collect gradients again.
+                for (var p : tok.getParameters()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+                opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
+                ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
+                var usage = json.path("training").path("codebook_usage");
+                if (usage.size() == model.codes()) {
+                    long[] counts = new long[model.codes()];
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] = usage.get(i).asLong();
+                    }
+                    tok.quantizer().setUsage(counts);
+                }
+            }
+            TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
+            ParameterStore ps = new ParameterStore(base, false);
+            listener.onStart(startStep, train.steps());
+            long t0 = System.nanoTime();
+            long deadline = minutes > 0 ? t0 + (long) (minutes * 60e9) : Long.MAX_VALUE;
+            int step = startStep;
+            double recentFps = 0;
+            double lossSum = 0;
+            double reconSum = 0;
+            double normSum = 0;
+            int sinceLog = 0;
+            int codesUsed = 0;
+            long windowStart = System.nanoTime();
+            while (step < train.steps() && System.nanoTime() < deadline) {
+                byte[] batch = loader.next();
+                float lr = train.learningRate(step);
+                float loss;
+                float recon;
+                float norm;
+                try (NDManager sm = base.newSubManager();
+                        NDScope scope = new NDScope()) {
+                    NDArray video =
+                            sm.create(
+                                    ByteBuffer.wrap(batch),
+                                    new Shape(b, t, s, s, 3),
+                                    DataType.UINT8);
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        VideoTokenizer.Output o = tok.forward(ps, video, true);
+                        gc.backward(o.loss());
+                        loss = o.loss().getFloat();
+                        recon = o.reconLoss().getFloat();
+                    }
+                    norm = opt.step(lr, train.weightDecay(), train.gradClip());
+                }
+                step++;
+                if (!Float.isFinite(loss)) {
+                    throw new IllegalStateException(
+                            "training diverged at step "
+                                    + step
+                                    + " (loss "
+                                    + loss
+                                    + "); lower the learning rate");
+                }
+                if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                    codesUsed = ImageMetrics.used(tok.quantizer().usage());
+                    tok.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
+                }
+                lossSum += loss;
+                reconSum += recon;
+                normSum += norm;
+                sinceLog++;
+                double elapsed = priorSeconds + (System.nanoTime() - t0) / 1e9;
+                if (step % train.logEvery() == 0 || step == train.steps()) {
+                    double window = (System.nanoTime() - windowStart) / 1e9;
+                    recentFps = sinceLog * framesPerStep / window;
+                    double meanRecon = reconSum / sinceLog;
+                    log.add(
+                            step,
+                            elapsed,
+                            lr,
+                            lossSum / sinceLog,
+                            meanRecon,
+                            10 * Math.log10(4 / meanRecon),
+                            normSum / sinceLog,
+                            recentFps,
+                            codesUsed);
+                    lossSum = reconSum = normSum = 0;
+                    sinceLog = 0;
+                    windowStart = System.nanoTime();
+                }
+                listener.onStep(
+                        new TrainListener.StepInfo(
+                                step, train.steps(), loss, recentFps, lr, elapsed));
+                boolean stop = listener.stopRequested();
+                boolean last = step == train.steps() || System.nanoTime() >= deadline || stop;
+                if (step % train.checkpointEvery() == 0 || last) {
+                    long frames = priorFrames + (long) (step - startStep) * framesPerStep;
+                    save(runDir, tok, opt, model, train, dataset, step, elapsed, frames, log);
+                    listener.onCheckpoint(step);
+                }
+                if (stop) {
+                    break;
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long frames = (long) (step - startStep) * framesPerStep;
+            opt.close();
+            return new Result(
+                    step,
+                    priorSeconds + seconds,
+                    priorFrames + frames,
+                    frames / Math.max(seconds, 1e-9));
+        }
+    }
+
+    private static void save(
+            Path dir,
+            VideoTokenizer tok,
+            AdamW opt,
+            TokenizerConfig model,
+            TrainConfig train,
+            VideoDataset dataset,
+            int step,
+            double seconds,
+            long frames,
+            TrainLog log)
+            throws IOException {
+        Checkpoints.saveParameters(tok, dir.resolve(PARAMS));
+        byte[] state = opt.encode();
+        AtomicFiles.write(dir.resolve(OPTIMIZER), out -> out.write(state));
+        ObjectNode json = Checkpoints.newModelJson(VideoTokenizer.KIND);
+        json.set("config", Checkpoints.JSON.valueToTree(model));
+        json.set("train_config", Checkpoints.JSON.valueToTree(train));
+        ObjectNode training = json.putObject("training");
+        training.put("step", step);
+        training.put("steps", train.steps());
+        training.put("seconds", Math.round(seconds * 10) / 10.0);
+        training.put("frames", frames);
+        training.put("parameters", tok.parameterCount());
+        var usage = training.putArray("codebook_usage");
+        for (long u : tok.quantizer().usage()) {
+            usage.add(u);
+        }
+        ObjectNode d = json.putObject("data");
+        d.put("dir", dataset.dir().toAbsolutePath().toString());
+        d.put("train_episodes", dataset.train().size());
+        d.put("train_frames", VideoDataset.frames(dataset.train()));
+        d.put("validation_episodes", dataset.validation().size());
+        d.put("validation_frames", VideoDataset.frames(dataset.validation()));
+        var rows = log.rows();
+        if (!rows.isEmpty()) {
+            double[] last = rows.get(rows.size() - 1);
+            ObjectNode m = json.putObject("metrics");
+            m.put("train_recon_mse", last[4]);
+            m.put("train_psnr", last[5]);
+        }
+        Checkpoints.writeModelJson(dir, json);
+        log.flush(4);
+    }
+}

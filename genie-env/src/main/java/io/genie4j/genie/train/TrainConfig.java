@@ -1,0 +1,96 @@
+package io.genie4j.genie.train;
+
+/**
+ * How to train: the optimiser, its schedule, the batches and the checkpoints. Saved in {@code
+ * model.json} beside the model's own config, so a run can be repeated exactly.
+ *
+ * @param batch clips per step
+ * @param clipLength frames per clip
+ * @param frameStride frames between consecutive clip frames in the source video
+ * @param learningRate peak learning rate
+ * @param finalLearningRate learning rate at the end of the cosine decay
+ * @param warmupSteps linear warm-up steps
+ * @param steps total steps (the cosine decay's horizon; training stops here)
+ * @param weightDecay AdamW's decoupled weight decay (weights only, not biases, norms or embeddings)
+ * @param gradClip global gradient-norm clip (≤ 0 for none)
+ * @param seed seeds initialisation, batches and dead-code resets
+ * @param checkpointEvery steps between checkpoints
+ * @param logEvery steps between CSV rows
+ * @param deadCodeEvery steps between dead-code resets (≤ 0 for none)
+ * @param validationFraction share of episodes held out for validation
+ * @param maxEpisodes episodes to load (≤ 0 for all)
+ */
+public record TrainConfig(
+        int batch,
+        int clipLength,
+        int frameStride,
+        float learningRate,
+        float finalLearningRate,
+        int warmupSteps,
+        int steps,
+        float weightDecay,
+        float gradClip,
+        long seed,
+        int checkpointEvery,
+        int logEvery,
+        int deadCodeEvery,
+        double validationFraction,
+        int maxEpisodes) {
+
+    /** The tokenizer defaults for this machine. */
+    public static TrainConfig tokenizerDefaults() {
+        return new TrainConfig(
+                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300);
+    }
+
+    /** Checks the numbers; throws {@link IllegalArgumentException} naming the first bad one. */
+    public TrainConfig validate() {
+        if (batch <= 0 || clipLength <= 0 || frameStride <= 0 || steps <= 0) {
+            throw new IllegalArgumentException(
+                    "batch, clipLength, frameStride and steps must be positive: " + this);
+        }
+        if (!(learningRate > 0) || !(finalLearningRate >= 0) || warmupSteps < 0) {
+            throw new IllegalArgumentException("bad learning-rate schedule: " + this);
+        }
+        if (checkpointEvery <= 0 || logEvery <= 0) {
+            throw new IllegalArgumentException(
+                    "checkpointEvery and logEvery must be positive: " + this);
+        }
+        if (!(validationFraction >= 0 && validationFraction < 1)) {
+            throw new IllegalArgumentException(
+                    "validationFraction must be in [0, 1): " + validationFraction);
+        }
+        return this;
+    }
+
+    /** Linear warm-up to the peak, then cosine decay to the final rate at {@code steps}. */
+    public float learningRate(int step) {
+        if (step < warmupSteps) {
+            return learningRate * (step + 1) / warmupSteps;
+        }
+        double p = Math.min(1.0, (double) (step - warmupSteps) / Math.max(1, steps - warmupSteps));
+        return (float)
+                (finalLearningRate
+                        + 0.5 * (learningRate - finalLearningRate) * (1 + Math.cos(Math.PI * p)));
+    }
+
+    /** A copy with a different step count. */
+    public TrainConfig withSteps(int newSteps) {
+        return new TrainConfig(
+                batch,
+                clipLength,
+                frameStride,
+                learningRate,
+                finalLearningRate,
+                Math.min(warmupSteps, newSteps / 10),
+                newSteps,
+                weightDecay,
+                gradClip,
+                seed,
+                checkpointEvery,
+                logEvery,
+                deadCodeEvery,
+                validationFraction,
+                maxEpisodes);
+    }
+}

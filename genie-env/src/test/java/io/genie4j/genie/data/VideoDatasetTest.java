@@ -1,0 +1,84 @@
+package io.genie4j.genie.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genie4j.env.EpisodeDataset;
+import io.genie4j.env.EpisodeWriter;
+import io.genie4j.env.Tensor;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class VideoDatasetTest {
+
+    @TempDir Path tmp;
+
+    /** Episode e's frame t is filled with the value 10e + t, so every clip can be traced. */
+    private void write(int episodes, int frames) throws Exception {
+        try (EpisodeDataset ds = EpisodeDataset.openOrCreate(tmp, "t", Map.of())) {
+            for (int e = 0; e < episodes; e++) {
+                try (EpisodeWriter w = ds.newEpisode("ep" + e + ".npz", e, Map.of())) {
+                    for (int t = 0; t < frames; t++) {
+                        byte[] f = new byte[4 * 4 * 3];
+                        java.util.Arrays.fill(f, (byte) (10 * e + t));
+                        Tensor tt = Tensor.uint8(f, 4, 4, 3);
+                        if (t == 0) {
+                            w.reset(tt);
+                        } else {
+                            w.step(0, tt, 0, false, false);
+                        }
+                    }
+                    w.finish();
+                }
+            }
+        }
+    }
+
+    @Test
+    void splitIsByEpisodeAndClipsAreConsecutiveFramesOfOneEpisode() throws Exception {
+        write(20, 8);
+        VideoDataset ds = VideoDataset.load(tmp, 4, 0.3, 0);
+        assertEquals(20, ds.train().size() + ds.validation().size());
+        assertTrue(!ds.validation().isEmpty() && ds.validation().size() < 15);
+        Set<String> names = new HashSet<>();
+        ds.train().forEach(s -> names.add(s.name()));
+        ds.validation().forEach(s -> assertTrue(names.add(s.name()), "episode in both splits"));
+        // Reloading gives the same split.
+        VideoDataset again = VideoDataset.load(tmp, 4, 0.3, 0);
+        assertEquals(
+                ds.validation().stream().map(Clip.Source::name).toList(),
+                again.validation().stream().map(Clip.Source::name).toList());
+
+        byte[] out = new byte[3 * 48];
+        java.util.Random rng = new java.util.Random(1);
+        for (int i = 0; i < 50; i++) {
+            VideoDataset.sampleClip(ds.train(), 3, 2, rng, out, 0);
+            int first = out[0];
+            assertEquals(first + 2, out[48]);
+            assertEquals(first + 4, out[96]);
+            assertTrue(
+                    first % 10 <= 3, "clip runs past its episode: starts at frame " + first % 10);
+        }
+        assertEquals(2 * ds.validation().size(), VideoDataset.clips(ds.validation(), 4, 0).size());
+    }
+
+    @Test
+    void batchesDependOnlyOnSeedAndIndex() throws Exception {
+        write(5, 10);
+        VideoDataset ds = VideoDataset.load(tmp, 4, 0.0, 0);
+        byte[] third;
+        try (BatchLoader l = new BatchLoader(ds.train(), 2, 3, 1, 42, 0)) {
+            l.next();
+            l.next();
+            third = l.next();
+        }
+        try (BatchLoader l = new BatchLoader(ds.train(), 2, 3, 1, 42, 2)) {
+            assertArrayEquals(third, l.next());
+        }
+    }
+}
