@@ -44,9 +44,16 @@ final class EvalCommand implements Runnable {
                 description = "Frames to evaluate at most (default: ${DEFAULT-VALUE}; 0: all).")
         long maxFrames;
 
+        @Option(
+                names = "--all-episodes",
+                description =
+                        "Use every episode of --data (a dataset recorded apart from training),"
+                                + " not its validation split.")
+        boolean allEpisodes;
+
         @Override
         public Integer call() throws Exception {
-            TokenizerEval.Result r = TokenizerEval.evaluate(model, data, maxFrames);
+            TokenizerEval.Result r = TokenizerEval.evaluate(model, data, allEpisodes, maxFrames);
             System.out.println(Json.write(new java.util.TreeMap<>(r.toJson())));
             return 0;
         }

@@ -61,9 +61,11 @@ public final class TokenizerEval {
     /**
      * Evaluates the tokenizer in {@code modelDir} (the shipped one if null) on the validation split
      * of {@code data}, split as the model's training run split it (by episode file name, with its
-     * validation fraction), on at most {@code maxFrames} frames.
+     * validation fraction), or on all of its episodes when {@code allEpisodes} (a dataset recorded
+     * apart from training), on at most {@code maxFrames} frames.
      */
-    public static Result evaluate(Path modelDir, Path data, long maxFrames) throws IOException {
+    public static Result evaluate(Path modelDir, Path data, boolean allEpisodes, long maxFrames)
+            throws IOException {
         try (NDManager m = NDManager.newBaseManager()) {
             VideoTokenizer tok;
             JsonNode trainConfig;
@@ -83,6 +85,10 @@ public final class TokenizerEval {
             double fraction = trainConfig.path("validationFraction").asDouble(0.05);
             int clip = Math.min(tok.config().maxFrames(), trainConfig.path("clipLength").asInt(8));
             int maxEpisodes = trainConfig.path("maxEpisodes").asInt(0);
+            if (allEpisodes) {
+                VideoDataset all = VideoDataset.load(data, tok.config().imageSize(), 0, 0);
+                return evaluate(tok, all.train(), clip, 8, maxFrames);
+            }
             VideoDataset ds =
                     VideoDataset.load(data, tok.config().imageSize(), fraction, maxEpisodes);
             return evaluate(tok, ds.validation(), clip, 8, maxFrames);
