@@ -5,9 +5,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.env.Json;
 import io.genie4j.genie.tokenizer.TokenizerConfig;
 import io.genie4j.genie.tokenizer.TokenizerTrainer;
+import io.genie4j.genie.tokenizer.VideoTokenizer;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.world.WorldConfig;
+import io.genie4j.genie.world.WorldTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +31,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "Train a world-model part into a run directory (checkpoints, train.csv, loss.png).",
-        subcommands = {TrainCommand.Tokenizer.class})
+        subcommands = {TrainCommand.Tokenizer.class, TrainCommand.World.class})
 final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -89,69 +92,179 @@ final class TrainCommand implements Runnable {
             if (steps != null) {
                 train = train.withSteps(steps);
             }
-            CountDownLatch done = new CountDownLatch(1);
-            ProgressBar[] bar = new ProgressBar[1];
-            StopOnSignal listener =
-                    new StopOnSignal() {
-                        @Override
-                        public void onStart(int fromStep, int total) {
-                            bar[0] =
-                                    new ProgressBarBuilder()
-                                            .setTaskName("train tokenizer")
-                                            .setInitialMax(total)
-                                            .setStyle(ProgressBarStyle.ASCII)
-                                            .setConsumer(
-                                                    new me.tongfei.progressbar
-                                                            .ConsoleProgressBarConsumer(System.err))
-                                            .startsFrom(fromStep, java.time.Duration.ZERO)
-                                            .build();
-                        }
-
-                        @Override
-                        public void onStep(StepInfo info) {
-                            bar[0].stepTo(info.step());
-                            bar[0].setExtraMessage(
-                                    String.format(
-                                            Locale.ROOT,
-                                            " loss %.4f  %.0f frames/s",
-                                            info.loss(),
-                                            info.framesPerSecond()));
-                        }
-                    };
-            Thread hook =
-                    new Thread(
-                            () -> {
-                                listener.stop = true;
-                                try {
-                                    done.await();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            });
-            Runtime.getRuntime().addShutdownHook(hook);
-            TokenizerTrainer.Result r;
-            try {
-                r = TokenizerTrainer.train(data, out, model, train, minutes, resume, listener);
-            } finally {
-                if (bar[0] != null) {
-                    bar[0].close();
-                }
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running: the JVM exits once we return
-                }
-            }
-            Map<String, Object> json = new LinkedHashMap<>();
-            json.put("out", out.toAbsolutePath().toString());
-            json.put("step", r.step());
-            json.put("seconds", Math.round(r.seconds() * 10) / 10.0);
-            json.put("frames", r.frames());
-            json.put("frames_per_s", Math.round(r.framesPerSecond() * 10) / 10.0);
-            System.out.println(Json.write(json));
-            return 0;
+            TokenizerConfig m = model;
+            TrainConfig t = train;
+            return runWithProgress(
+                    "train tokenizer",
+                    listener -> {
+                        TokenizerTrainer.Result r =
+                                TokenizerTrainer.train(data, out, m, t, minutes, resume, listener);
+                        return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                    });
         }
+    }
+
+    /** {@code genie4j train world}. */
+    @Command(
+            name = "world",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Co-train the latent action model and the MaskGIT dynamics on a frozen tokenizer",
+                "(Genie §2.2-2.3) on a directory of .npz episodes. The run directory is a complete",
+                "world model after every checkpoint (it keeps a copy of the tokenizer);",
+                "--resume continues a stopped run exactly; Ctrl-C stops after a checkpoint."
+            })
+    static final class World implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
+        Path data;
+
+        @Option(names = "--out", required = true, description = "Run directory.")
+        Path out;
+
+        @Option(
+                names = "--tokenizer",
+                description =
+                        "Tokenizer run directory (default: the tokenizer shipped in the jar).")
+        Path tokenizer;
+
+        @Option(
+                names = "--config",
+                description = {
+                    "JSON file overriding defaults: {\\\"model\\\": {...}, \\\"train\\\": {...}}",
+                    "with the field names of model.json's config and train_config."
+                })
+        Path config;
+
+        @Option(names = "--steps", description = "Total steps (overrides the config).")
+        Integer steps;
+
+        @Option(
+                names = "--minutes",
+                defaultValue = "0",
+                description = "Stop after this many minutes in this call (0: no limit).")
+        double minutes;
+
+        @Option(names = "--resume", description = "Continue the run in --out.")
+        boolean resume;
+
+        @Override
+        public Integer call() throws Exception {
+            if (resume && (config != null || steps != null || tokenizer != null)) {
+                throw new IllegalArgumentException(
+                        "--resume continues with the run's own config and tokenizer; drop"
+                                + " --config, --steps and --tokenizer");
+            }
+            WorldConfig model = null;
+            TrainConfig train = TrainConfig.worldDefaults();
+            if (config != null) {
+                JsonNode user = readConfig(config);
+                if (!user.path("model").isMissingNode()) {
+                    Checkpoints.Source src =
+                            tokenizer == null
+                                    ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
+                                    : Checkpoints.Source.of(tokenizer);
+                    TokenizerConfig tok =
+                            Checkpoints.JSON.treeToValue(
+                                    Checkpoints.readModelJson(src, VideoTokenizer.KIND)
+                                            .get("config"),
+                                    TokenizerConfig.class);
+                    model = merge(WorldConfig.defaults(tok), user.path("model"), WorldConfig.class);
+                }
+                train = merge(train, user.path("train"), TrainConfig.class);
+            }
+            if (steps != null) {
+                train = train.withSteps(steps);
+            }
+            WorldConfig m = model;
+            TrainConfig t = train;
+            return runWithProgress(
+                    "train world",
+                    listener -> {
+                        WorldTrainer.Result r =
+                                WorldTrainer.train(
+                                        data, out, tokenizer, m, t, minutes, resume, listener);
+                        return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                    });
+        }
+    }
+
+    /** One training run, given a listener; returns the JSON summary to print. */
+    interface Run {
+        Map<String, Object> run(TrainListener listener) throws Exception;
+    }
+
+    /**
+     * Runs {@code body} with a progress bar on stderr and a Ctrl-C hook that lets the trainer stop
+     * after a checkpoint; prints the summary as JSON.
+     */
+    static int runWithProgress(String task, Run body) throws Exception {
+        CountDownLatch done = new CountDownLatch(1);
+        ProgressBar[] bar = new ProgressBar[1];
+        StopOnSignal listener =
+                new StopOnSignal() {
+                    @Override
+                    public void onStart(int fromStep, int total) {
+                        bar[0] =
+                                new ProgressBarBuilder()
+                                        .setTaskName(task)
+                                        .setInitialMax(total)
+                                        .setStyle(ProgressBarStyle.ASCII)
+                                        .setConsumer(
+                                                new me.tongfei.progressbar
+                                                        .ConsoleProgressBarConsumer(System.err))
+                                        .startsFrom(fromStep, java.time.Duration.ZERO)
+                                        .build();
+                    }
+
+                    @Override
+                    public void onStep(StepInfo info) {
+                        bar[0].stepTo(info.step());
+                        bar[0].setExtraMessage(
+                                String.format(
+                                        Locale.ROOT,
+                                        " loss %.4f  %.0f frames/s",
+                                        info.loss(),
+                                        info.framesPerSecond()));
+                    }
+                };
+        Thread hook =
+                new Thread(
+                        () -> {
+                            listener.stop = true;
+                            try {
+                                done.await();
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        Map<String, Object> json;
+        try {
+            json = body.run(listener);
+        } finally {
+            if (bar[0] != null) {
+                bar[0].close();
+            }
+            done.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: the JVM exits once we return
+            }
+        }
+        System.out.println(Json.write(json));
+        return 0;
+    }
+
+    static Map<String, Object> summary(
+            Path out, int step, double seconds, long frames, double framesPerSecond) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("out", out.toAbsolutePath().toString());
+        json.put("step", step);
+        json.put("seconds", Math.round(seconds * 10) / 10.0);
+        json.put("frames", frames);
+        json.put("frames_per_s", Math.round(framesPerSecond * 10) / 10.0);
+        return json;
     }
 
     /** A listener that asks the trainer to stop once {@link #stop} is set (by Ctrl-C). */

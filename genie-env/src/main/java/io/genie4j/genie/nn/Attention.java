@@ -1,7 +1,9 @@
 package io.genie4j.genie.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -9,23 +11,41 @@ import ai.djl.util.PairList;
 /**
  * Multi-head self-attention over the middle axis of {@code [M, L, D]}: M independent sequences of L
  * vectors. With {@code causal}, position i attends only to positions ≤ i.
+ *
+ * <p>With rotary position embeddings (RoPE, Su et al. 2021) queries and keys are rotated by their
+ * absolute positions, so scores depend only on relative positions: keys cached at earlier steps
+ * stay valid however far the sequence has moved on, which is what lets a sliding window of cached
+ * frames drop its oldest entry without recomputing the rest.
  */
 public final class Attention extends Module {
 
     private final int dim;
     private final int heads;
+    private final boolean rope;
     private final Dense qkv;
     private final Dense out;
 
-    /** Attention with {@code heads} heads over {@code dim} features ({@code dim % heads == 0}). */
+    /** Attention with {@code heads} heads over {@code dim} features, without RoPE. */
     public Attention(int dim, int heads, int layers) {
+        this(dim, heads, layers, false);
+    }
+
+    /**
+     * Attention with {@code heads} heads over {@code dim} features ({@code dim % heads == 0}) in a
+     * stack of {@code layers} blocks; {@code rope} rotates queries and keys by their positions.
+     */
+    public Attention(int dim, int heads, int layers, boolean rope) {
         super((byte) 1);
         if (dim % heads != 0) {
             throw new IllegalArgumentException(
                     "model width " + dim + " is not a multiple of " + heads + " heads");
         }
+        if (rope && (dim / heads) % 2 != 0) {
+            throw new IllegalArgumentException("RoPE needs an even head width, got " + dim / heads);
+        }
         this.dim = dim;
         this.heads = heads;
+        this.rope = rope;
         qkv = child("qkv", new Dense(dim, 3 * dim));
         // GPT-2's scaled init of residual projections keeps deep stacks stable from step 0.
         out = child("out", new Dense(dim, dim, 0.02f / (float) Math.sqrt(2.0 * layers)));
@@ -33,6 +53,60 @@ public final class Attention extends Module {
 
     /** Self-attention of {@code x [M, L, D]}; causal masks the future. */
     public NDArray apply(ParameterStore ps, NDArray x, boolean causal, boolean training) {
+        return apply(ps, x, causal, 0, null, training);
+    }
+
+    /**
+     * Self-attention of {@code x [M, L, D]} whose entries sit at positions {@code first ..
+     * first+L-1} (used by RoPE). When {@code kvOut} is given, its two slots receive the keys and
+     * values {@code [M, H, L, dh]} (keys already rotated) for a cache.
+     */
+    public NDArray apply(
+            ParameterStore ps,
+            NDArray x,
+            boolean causal,
+            long first,
+            NDArray[] kvOut,
+            boolean training) {
+        Shape s = x.getShape();
+        long m = s.get(0);
+        long l = s.get(1);
+        NDArray[] qkvs = project(ps, x, first, training);
+        NDArray scores = qkvs[0].matMul(qkvs[1].transpose(0, 1, 3, 2));
+        if (causal && l > 1) {
+            scores = scores.add(causalMask(x, (int) l));
+        }
+        if (kvOut != null) {
+            kvOut[0] = qkvs[1];
+            kvOut[1] = qkvs[2];
+        }
+        return merge(ps, scores.softmax(-1).matMul(qkvs[2]), m, l, training);
+    }
+
+    /**
+     * One new entry per sequence, {@code x [M, 1, D]} at {@code position}, attending to cached keys
+     * and values {@code [M, H, t, dh]} (null when there are none) and to itself. {@code kvOut}
+     * receives the new entry's keys and values {@code [M, H, 1, dh]}.
+     */
+    public NDArray applyCached(
+            ParameterStore ps,
+            NDArray x,
+            NDArray pastK,
+            NDArray pastV,
+            long position,
+            NDArray[] kvOut) {
+        long m = x.getShape().get(0);
+        NDArray[] qkvs = project(ps, x, position, false);
+        NDArray k = pastK == null ? qkvs[1] : NDArrays.concat(new NDList(pastK, qkvs[1]), 2);
+        NDArray v = pastV == null ? qkvs[2] : NDArrays.concat(new NDList(pastV, qkvs[2]), 2);
+        kvOut[0] = qkvs[1];
+        kvOut[1] = qkvs[2];
+        NDArray scores = qkvs[0].matMul(k.transpose(0, 1, 3, 2));
+        return merge(ps, scores.softmax(-1).matMul(v), m, 1, false);
+    }
+
+    /** Scaled queries, keys and values {@code [M, H, L, dh]}, rotated when RoPE is on. */
+    private NDArray[] project(ParameterStore ps, NDArray x, long first, boolean training) {
         Shape s = x.getShape();
         long m = s.get(0);
         long l = s.get(1);
@@ -42,12 +116,46 @@ public final class Attention extends Module {
         NDArray q = p.get(0).mul(1.0f / (float) Math.sqrt(dh));
         NDArray k = p.get(1);
         NDArray v = p.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-        if (causal && l > 1) {
-            scores = scores.add(causalMask(x, (int) l));
+        if (rope) {
+            NDArray[] cs = ropeTables(x.getManager(), first, (int) l, dh);
+            q = rotate(q, cs);
+            k = rotate(k, cs);
         }
-        NDArray y = scores.softmax(-1).matMul(v).transpose(0, 2, 1, 3).reshape(m, l, dim);
-        return out.apply(ps, y, training);
+        return new NDArray[] {q, k, v};
+    }
+
+    private NDArray merge(ParameterStore ps, NDArray y, long m, long l, boolean training) {
+        return out.apply(ps, y.transpose(0, 2, 1, 3).reshape(m, l, dim), training);
+    }
+
+    /** cos and sin tables {@code [L, dh]} for positions first..first+L-1 (rotate-half layout). */
+    static NDArray[] ropeTables(NDManager manager, long first, int l, int dh) {
+        int half = dh / 2;
+        float[] cos = new float[l * dh];
+        float[] sin = new float[l * dh];
+        for (int i = 0; i < l; i++) {
+            for (int j = 0; j < half; j++) {
+                double angle = (first + i) * Math.pow(10000.0, -2.0 * j / dh);
+                float c = (float) Math.cos(angle);
+                float sn = (float) Math.sin(angle);
+                cos[i * dh + j] = c;
+                cos[i * dh + j + half] = c;
+                sin[i * dh + j] = sn;
+                sin[i * dh + j + half] = sn;
+            }
+        }
+        return new NDArray[] {
+            manager.create(cos, new Shape(l, dh)), manager.create(sin, new Shape(l, dh))
+        };
+    }
+
+    /** {@code x·cos + rotateHalf(x)·sin} over the last axis of {@code x [..., L, dh]}. */
+    private static NDArray rotate(NDArray x, NDArray[] cs) {
+        int last = x.getShape().dimension() - 1;
+        long dh = x.getShape().get(last);
+        NDList halves = x.split(new long[] {dh / 2}, last);
+        NDArray rotated = NDArrays.concat(new NDList(halves.get(1).neg(), halves.get(0)), last);
+        return x.mul(cs[0]).add(rotated.mul(cs[1]));
     }
 
     /** An additive [L, L] mask: 0 on and below the diagonal, a large negative value above. */

@@ -9,12 +9,18 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
 /**
- * A stack of {@link StBlock}s over {@code [B, T, N, D]} with learned spatial and temporal position
- * embeddings (added on entry) and a final layer norm. Frames may number up to {@code maxFrames}.
+ * A stack of {@link StBlock}s over {@code [B, T, N, D]} with learned spatial position embeddings,
+ * either learned temporal position embeddings (added on entry; frames at positions below {@code
+ * maxFrames}) or rotary temporal embeddings inside the temporal attention (any position; {@code
+ * maxFrames} bounds the attention window), and a final layer norm.
+ *
+ * <p>Besides whole clips it runs one frame at a time against a {@link KvCache} ({@link #prefill},
+ * {@link #step}), computing only the new frame's tokens.
  */
 public final class StTransformer extends Module {
 
     private final int maxFrames;
+    private final boolean rope;
     private final Parameter spatialPos;
     private final Parameter temporalPos;
     private final StBlock[] blocks;
@@ -32,8 +38,22 @@ public final class StTransformer extends Module {
             int tokens,
             int maxFrames,
             boolean spatialOnly) {
+        this(dim, heads, ffMult, layers, tokens, maxFrames, spatialOnly, false);
+    }
+
+    /** As above; {@code rope} replaces the learned temporal embeddings with rotary ones. */
+    public StTransformer(
+            int dim,
+            int heads,
+            int ffMult,
+            int layers,
+            int tokens,
+            int maxFrames,
+            boolean spatialOnly,
+            boolean rope) {
         super((byte) 1);
         this.maxFrames = maxFrames;
+        this.rope = rope;
         spatialPos =
                 param(
                         "spatial_pos",
@@ -42,16 +62,19 @@ public final class StTransformer extends Module {
                         tokens,
                         dim);
         temporalPos =
-                param(
-                        "temporal_pos",
-                        Parameter.Type.OTHER,
-                        new NormalInitializer(0.02f),
-                        maxFrames,
-                        1,
-                        dim);
+                rope
+                        ? null
+                        : param(
+                                "temporal_pos",
+                                Parameter.Type.OTHER,
+                                new NormalInitializer(0.02f),
+                                maxFrames,
+                                1,
+                                dim);
         blocks = new StBlock[layers];
         for (int i = 0; i < layers; i++) {
-            blocks[i] = child("block" + i, new StBlock(dim, heads, ffMult, layers, spatialOnly));
+            blocks[i] =
+                    child("block" + i, new StBlock(dim, heads, ffMult, layers, spatialOnly, rope));
         }
         finalNorm = child("final_norm", new Norm(dim));
     }
@@ -61,18 +84,70 @@ public final class StTransformer extends Module {
         return maxFrames;
     }
 
+    /** The number of blocks. */
+    public int layers() {
+        return blocks.length;
+    }
+
     /** Applies the stack to {@code x [B, T, N, D]}, frames at positions 0..T-1. */
     public NDArray apply(ParameterStore ps, NDArray x, boolean training) {
+        return run(ps, x, 0, null, training);
+    }
+
+    /**
+     * Applies the stack to {@code x [B, T, N, D]} (frames at positions 0..T-1) and fills {@code
+     * cache} with their temporal keys and values, ready for {@link #step}.
+     */
+    public NDArray prefill(ParameterStore ps, NDArray x, KvCache cache) {
+        NDArray[][] kv = new NDArray[blocks.length][2];
+        NDArray y = run(ps, x, 0, kv, false);
+        cache.fill(kv, 0, (int) x.getShape().get(1));
+        return y;
+    }
+
+    /**
+     * Applies the stack to one new frame {@code x [B, 1, N, D]} at the cache's next position,
+     * attending to the cached frames. With {@code commit} the frame's keys and values join the
+     * cache (dropping the oldest frame beyond its window); without, the cache is unchanged, so the
+     * same frame may be refined and run again.
+     */
+    public NDArray step(ParameterStore ps, NDArray x, KvCache cache, boolean commit) {
+        long pos = cache.nextPosition();
+        x = x.add(value(ps, spatialPos, x, false));
+        if (!rope) {
+            if (pos >= maxFrames) {
+                throw new IllegalStateException(
+                        "frame position " + pos + " exceeds the model's maximum of " + maxFrames);
+            }
+            NDArray tp = value(ps, temporalPos, x, false).get(new NDIndex("{}:{}", pos, pos + 1));
+            tp.attach(x.getManager());
+            x = x.add(tp);
+        }
+        NDArray[][] kv = new NDArray[blocks.length][2];
+        for (int i = 0; i < blocks.length; i++) {
+            x = blocks[i].applyCached(ps, x, cache.keys(i), cache.values(i), pos, kv[i]);
+        }
+        if (commit) {
+            cache.append(kv);
+        }
+        return finalNorm.apply(ps, x, false);
+    }
+
+    private NDArray run(
+            ParameterStore ps, NDArray x, long first, NDArray[][] kv, boolean training) {
         long t = x.getShape().get(1);
         if (t > maxFrames) {
             throw new IllegalArgumentException(
                     t + " frames exceed the model's maximum of " + maxFrames);
         }
-        NDArray tp = value(ps, temporalPos, x, training).get(new NDIndex("0:{}", t));
-        tp.attach(x.getManager());
-        x = x.add(value(ps, spatialPos, x, training)).add(tp);
-        for (StBlock b : blocks) {
-            x = b.apply(ps, x, training);
+        x = x.add(value(ps, spatialPos, x, training));
+        if (!rope) {
+            NDArray tp = value(ps, temporalPos, x, training).get(new NDIndex("0:{}", t));
+            tp.attach(x.getManager());
+            x = x.add(tp);
+        }
+        for (int i = 0; i < blocks.length; i++) {
+            x = blocks[i].apply(ps, x, first, kv == null ? null : kv[i], training);
         }
         return finalNorm.apply(ps, x, training);
     }

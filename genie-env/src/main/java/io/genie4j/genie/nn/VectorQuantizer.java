@@ -25,6 +25,7 @@ public final class VectorQuantizer extends Module {
     private final int codes;
     private final int dim;
     private final float beta;
+    private final float entropyWeight;
     private final Parameter codebook;
     private final long[] usage;
     private float[] recent;
@@ -34,7 +35,19 @@ public final class VectorQuantizer extends Module {
      * A codebook of {@code codes} vectors of {@code dim} features; commitment weight {@code beta}.
      */
     public VectorQuantizer(int codes, int dim, float beta) {
+        this(codes, dim, beta, 0f);
+    }
+
+    /**
+     * As above, plus an entropy term of weight {@code entropyWeight} (as in MAGVIT-v2's lookup-free
+     * quantiser, Yu et al. 2023) on soft assignments (cosine similarity / 0.1): it rewards each
+     * input being sure of its code and the batch as a whole spreading over all codes. A small
+     * codebook whose decoder can do without it (a latent action model early in training) would
+     * otherwise collapse onto one code.
+     */
+    public VectorQuantizer(int codes, int dim, float beta, float entropyWeight) {
         super((byte) 1);
+        this.entropyWeight = entropyWeight;
         this.codes = codes;
         this.dim = dim;
         this.beta = beta;
@@ -70,6 +83,12 @@ public final class VectorQuantizer extends Module {
                         .square()
                         .mean()
                         .add(flat.sub(q.stopGradient()).square().mean().mul(beta));
+        if (training && entropyWeight > 0) {
+            NDArray p = flat.matMul(cb.transpose()).mul(10f).softmax(-1);
+            NDArray perInput = entropy(p).mean();
+            NDArray overall = entropy(p.mean(new int[] {0}));
+            loss = loss.add(perInput.sub(overall).mul(entropyWeight));
+        }
         NDArray st = flat.add(q.sub(flat).stopGradient());
         if (training) {
             record(idx, flat);
@@ -93,6 +112,11 @@ public final class VectorQuantizer extends Module {
         NDArray n = normalize(cb);
         n.attach(like.getManager());
         return n;
+    }
+
+    /** Entropy (nats) of distributions over the last axis. */
+    private static NDArray entropy(NDArray p) {
+        return p.mul(p.add(1e-9f).log()).sum(new int[] {-1}).neg();
     }
 
     private static NDArray normalize(NDArray x) {

@@ -9,13 +9,13 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.genie.nn.Dense;
+import io.genie4j.genie.nn.KvCache;
 import io.genie4j.genie.nn.Module;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.nn.StTransformer;
 import io.genie4j.genie.nn.VectorQuantizer;
 import io.genie4j.genie.train.Checkpoints;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -84,40 +84,21 @@ public final class VideoTokenizer extends Module {
      * version, config and every parameter's shape.
      */
     public static VideoTokenizer load(Path dir, NDManager manager) throws IOException {
-        ObjectNode json = Checkpoints.readModelJson(dir, KIND);
-        VideoTokenizer tok = fromJson(json, dir.resolve("model.json").toString());
-        tok.initialize(manager);
-        Path params = dir.resolve(TokenizerTrainer.PARAMS);
-        try (InputStream in = Files.newInputStream(params)) {
-            Checkpoints.loadParameters(tok, manager, in, params.toString());
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new IllegalArgumentException(dir + " has no " + TokenizerTrainer.PARAMS);
-        }
-        return tok;
+        return load(Checkpoints.Source.of(dir), manager);
     }
 
     /** Loads the tokenizer shipped in this jar, or throws if the jar has none. */
     public static VideoTokenizer loadDefault(NDManager manager) throws IOException {
-        ObjectNode json;
-        try (InputStream in =
-                VideoTokenizer.class.getResourceAsStream(DEFAULT_RESOURCE + "model.json")) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        "this build ships no tokenizer (" + DEFAULT_RESOURCE + ")");
-            }
-            json = Checkpoints.checkModelJson(in, DEFAULT_RESOURCE + "model.json", KIND);
-        }
-        VideoTokenizer tok = fromJson(json, DEFAULT_RESOURCE + "model.json");
+        return load(Checkpoints.Source.resource(DEFAULT_RESOURCE), manager);
+    }
+
+    /** Loads a tokenizer from a directory or the class path. */
+    public static VideoTokenizer load(Checkpoints.Source source, NDManager manager)
+            throws IOException {
+        ObjectNode json = Checkpoints.readModelJson(source, KIND);
+        VideoTokenizer tok = fromJson(json, source.where("model.json"));
         tok.initialize(manager);
-        try (InputStream in =
-                VideoTokenizer.class.getResourceAsStream(
-                        DEFAULT_RESOURCE + TokenizerTrainer.PARAMS)) {
-            if (in == null) {
-                throw new IllegalStateException("the shipped tokenizer has no parameter file");
-            }
-            Checkpoints.loadParameters(
-                    tok, manager, in, DEFAULT_RESOURCE + TokenizerTrainer.PARAMS);
-        }
+        Checkpoints.loadParameters(tok, manager, source, TokenizerTrainer.PARAMS);
         return tok;
     }
 
@@ -188,6 +169,39 @@ public final class VideoTokenizer extends Module {
         return fromUnit(unpatchify(decodeVectors(ps, q, false)));
     }
 
+    /** The number of decoder blocks (for a {@link KvCache}). */
+    public int decoderLayers() {
+        return decoder.layers();
+    }
+
+    /**
+     * Decodes codes {@code [B, T, h, w]} as {@link #decode} does and fills {@code cache} with the
+     * decoder's keys and values, so later frames can be decoded one at a time ({@link
+     * #decodeStep}).
+     */
+    public NDArray decodePrefill(ParameterStore ps, NDArray codes, KvCache cache) {
+        Shape s = codes.getShape();
+        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false);
+        NDArray y =
+                decoderOut.apply(
+                        ps, decoder.prefill(ps, decoderIn.apply(ps, q, false), cache), false);
+        return fromUnit(unpatchify(y));
+    }
+
+    /**
+     * Decodes one more frame's codes {@code [B, h, w]} after the cached frames and caches it;
+     * returns its pixels {@code [B, 1, H, W, 3]} as floats. Positions are bounded by {@code
+     * maxFrames}: the caller refills the cache before it is exceeded.
+     */
+    public NDArray decodeStep(ParameterStore ps, NDArray codes, KvCache cache) {
+        Shape s = codes.getShape();
+        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), 1, -1), false);
+        NDArray y =
+                decoderOut.apply(
+                        ps, decoder.step(ps, decoderIn.apply(ps, q, false), cache, true), false);
+        return fromUnit(unpatchify(y));
+    }
+
     /** Rounds and clips float pixels to uint8. */
     public static NDArray toUint8(NDArray pixels) {
         return pixels.clip(0, 255).round().toType(DataType.UINT8, false);
@@ -199,45 +213,21 @@ public final class VideoTokenizer extends Module {
     }
 
     private static NDArray toUnit(NDArray video) {
-        return video.toType(DataType.FLOAT32, false).mul(2f / 255f).sub(1f);
+        return Patches.toUnit(video);
     }
 
     private static NDArray fromUnit(NDArray x) {
-        return x.add(1f).mul(255f / 2f);
+        return Patches.fromUnit(x);
     }
 
     /** {@code [B, T, H, W, C] -> [B, T, h*w, p*p*C]}. */
     NDArray patchify(NDArray x) {
-        Shape s = x.getShape();
-        long b = s.get(0);
-        long t = s.get(1);
-        int p = config.patch();
-        int g = config.grid();
-        if (s.dimension() != 5
-                || s.get(2) != config.imageSize()
-                || s.get(3) != config.imageSize()
-                || s.get(4) != 3) {
-            throw new IllegalArgumentException(
-                    "expected frames [B, T, "
-                            + config.imageSize()
-                            + ", "
-                            + config.imageSize()
-                            + ", 3], got "
-                            + s);
-        }
-        return x.reshape(b, t, g, p, g, p, 3)
-                .transpose(0, 1, 2, 4, 3, 5, 6)
-                .reshape(b, t, (long) g * g, (long) p * p * 3);
+        return Patches.patchify(x, config.imageSize(), config.patch());
     }
 
     /** {@code [B, T, h*w, p*p*C] -> [B, T, H, W, C]}. */
     NDArray unpatchify(NDArray x) {
-        Shape s = x.getShape();
-        int p = config.patch();
-        int g = config.grid();
-        return x.reshape(s.get(0), s.get(1), g, g, p, p, 3)
-                .transpose(0, 1, 2, 4, 3, 5, 6)
-                .reshape(s.get(0), s.get(1), config.imageSize(), config.imageSize(), 3);
+        return Patches.unpatchify(x, config.imageSize(), config.patch());
     }
 
     @Override

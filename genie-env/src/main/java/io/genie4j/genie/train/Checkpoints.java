@@ -95,6 +95,110 @@ public final class Checkpoints {
         return obj;
     }
 
+    /** Where a model's files are: a directory, or a folder of the class path (a shipped model). */
+    public interface Source {
+        /**
+         * Opens one of the model's files; throws {@link IllegalArgumentException} naming it if it
+         * does not exist.
+         */
+        InputStream open(String file) throws IOException;
+
+        /** A human-readable name of one of the model's files (for messages). */
+        String where(String file);
+
+        /** The source of a sub-folder. */
+        Source resolve(String folder);
+
+        /** Whether the model has {@code file}. */
+        boolean has(String file);
+
+        /** The files in directory {@code dir}. */
+        static Source of(Path dir) {
+            return new Source() {
+                @Override
+                public InputStream open(String file) throws IOException {
+                    try {
+                        return Files.newInputStream(dir.resolve(file));
+                    } catch (NoSuchFileException e) {
+                        throw new IllegalArgumentException(
+                                dir + " is not a complete model directory: it has no " + file);
+                    }
+                }
+
+                @Override
+                public String where(String file) {
+                    return dir.resolve(file).toString();
+                }
+
+                @Override
+                public Source resolve(String folder) {
+                    return of(dir.resolve(folder));
+                }
+
+                @Override
+                public boolean has(String file) {
+                    return Files.isRegularFile(dir.resolve(file));
+                }
+            };
+        }
+
+        /** The files under class-path folder {@code prefix} (ending in '/'). */
+        static Source resource(String prefix) {
+            return new Source() {
+                @Override
+                public InputStream open(String file) {
+                    InputStream in = Checkpoints.class.getResourceAsStream(prefix + file);
+                    if (in == null) {
+                        throw new IllegalStateException(
+                                "this build ships no " + prefix + file + " (no default model)");
+                    }
+                    return in;
+                }
+
+                @Override
+                public String where(String file) {
+                    return "classpath:" + prefix + file;
+                }
+
+                @Override
+                public Source resolve(String folder) {
+                    return resource(prefix + folder + "/");
+                }
+
+                @Override
+                public boolean has(String file) {
+                    return Checkpoints.class.getResource(prefix + file) != null;
+                }
+            };
+        }
+    }
+
+    /** Reads and checks a source's {@code model.json}. */
+    public static ObjectNode readModelJson(Source source, String kind) throws IOException {
+        try (InputStream in = source.open("model.json")) {
+            return checkModelJson(in, source.where("model.json"), kind);
+        }
+    }
+
+    /** Loads one of a source's parameter files into an initialised block (see below). */
+    public static void loadParameters(Module block, NDManager manager, Source source, String file)
+            throws IOException {
+        try (InputStream in = source.open(file)) {
+            loadParameters(block, manager, in, source.where(file));
+        }
+    }
+
+    /** Copies {@code files} of a source into {@code dir} (atomically each). */
+    public static void copy(Source source, Path dir, String... files) throws IOException {
+        Files.createDirectories(dir);
+        for (String f : files) {
+            try (InputStream in = source.open(f)) {
+                byte[] bytes = in.readAllBytes();
+                AtomicFiles.write(dir.resolve(f), out -> out.write(bytes));
+            }
+        }
+    }
+
     /** Saves a block's parameters to {@code file} atomically. */
     public static void saveParameters(Module block, Path file) throws IOException {
         AtomicFiles.write(

@@ -43,6 +43,15 @@ public record TrainConfig(
                 8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300);
     }
 
+    /**
+     * The world-model defaults for this machine: 4 clips of 16 frames per step (the dynamics'
+     * context), co-training the LAM and dynamics.
+     */
+    public static TrainConfig worldDefaults() {
+        return new TrainConfig(
+                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300);
+    }
+
     /** Checks the numbers; throws {@link IllegalArgumentException} naming the first bad one. */
     public TrainConfig validate() {
         if (batch <= 0 || clipLength <= 0 || frameStride <= 0 || steps <= 0) {

@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.genie.TinyVideo;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;

@@ -1,4 +1,4 @@
-package io.genie4j.genie.tokenizer;
+package io.genie4j.genie;
 
 import io.genie4j.env.EpisodeDataset;
 import io.genie4j.env.EpisodeWriter;
@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /** Writes small synthetic episodes: a coloured square moving over a flat background. */
-final class TinyVideo {
+public final class TinyVideo {
 
     private TinyVideo() {}
 
-    static byte[] frame(int size, int episode, int t) {
+    public static byte[] frame(int size, int episode, int t) {
         byte[] f = new byte[size * size * 3];
         int bg = 40 + 50 * (episode % 3);
         for (int i = 0; i < size * size; i++) {
@@ -33,7 +33,7 @@ final class TinyVideo {
         return f;
     }
 
-    static void write(Path dir, int size, int episodes, int frames) throws IOException {
+    public static void write(Path dir, int size, int episodes, int frames) throws IOException {
         try (EpisodeDataset ds = EpisodeDataset.openOrCreate(dir, "tiny", Map.of())) {
             for (int e = 0; e < episodes; e++) {
                 try (EpisodeWriter w = ds.newEpisode("ep" + e + ".npz", e, Map.of())) {

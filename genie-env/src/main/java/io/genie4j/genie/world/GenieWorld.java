@@ -1,0 +1,480 @@
+package io.genie4j.genie.world;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.genie4j.genie.nn.KvCache;
+import io.genie4j.genie.tokenizer.VideoTokenizer;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A batch of playable generated worlds (Genie §2, inference). {@link #reset} prompts every world
+ * with one or more frames; {@link #step} takes one latent action per world, samples the next
+ * frame's tokens with a few MaskGIT iterations (Chang et al. 2022: each iteration samples every
+ * masked token, keeps the most confident, with annealed random noise on the confidences, and
+ * re-masks the rest on a cosine schedule) and decodes them to pixels. The dynamics sees a window
+ * of at most {@code context} frames, the new one included; when the window is full it restarts
+ * from its last half, so each window is computed from scratch, as the model saw clips in training,
+ * and a restart costs one pass over half a window.
+ *
+ * <p>With the cache on (the default) each layer's temporal keys and values of past frames are kept
+ * ({@link KvCache}), so a step computes only the new frame's tokens; with it off every iteration
+ * recomputes the whole window, which gives the same frames and serves as the reference. The
+ * tokenizer's decoder is stepped the same way: it decodes each frame after the frames since its
+ * window last restarted (it restarts from the last half of its window when the window is full).
+ *
+ * <p>All randomness comes from one generator per world seeded at reset, so the same prompt, seeds
+ * and actions give the same frames. Not thread-safe.
+ */
+public final class GenieWorld implements AutoCloseable {
+
+    /**
+     * How to sample.
+     *
+     * @param maskgitSteps MaskGIT iterations per frame
+     * @param temperature sampling temperature (0: always the most likely token)
+     * @param context frames the dynamics attends to, the new one included (0: the model's)
+     * @param cache whether to cache past frames' keys and values
+     */
+    public record Options(int maskgitSteps, float temperature, int context, boolean cache) {
+
+        /** 8 MaskGIT iterations at temperature 1, the model's context, cached. */
+        public static Options defaults() {
+            return new Options(8, 1.0f, 0, true);
+        }
+
+        /** A copy with the cache on or off. */
+        public Options withCache(boolean on) {
+            return new Options(maskgitSteps, temperature, context, on);
+        }
+
+        /** A copy with another temperature. */
+        public Options withTemperature(float t) {
+            return new Options(maskgitSteps, t, context, cache);
+        }
+
+        /** A copy with another number of MaskGIT iterations. */
+        public Options withMaskgitSteps(int k) {
+            return new Options(k, temperature, context, cache);
+        }
+    }
+
+    private final WorldModel model;
+    private final WorldConfig config;
+    private final int batch;
+    private final int maskgitSteps;
+    private final float temperature;
+    private final int context;
+    private final boolean cached;
+    private final int window;
+    private final NDManager manager;
+    private final ParameterStore ps;
+    private final KvCache dynamicsCache;
+    private final KvCache decoderCache;
+    private final Deque<long[]> tokens = new ArrayDeque<>();
+    private final Deque<long[]> actionIds = new ArrayDeque<>();
+    private final Deque<long[]> decoderWindow = new ArrayDeque<>();
+    private final double[] uncertainty;
+    private SplittableRandom[] rngs;
+    private long steps;
+
+    /** {@code batch} worlds of {@code model}, sampled as {@code options} say. */
+    public GenieWorld(WorldModel model, int batch, Options options) {
+        if (batch <= 0) {
+            throw new IllegalArgumentException("batch must be positive, got " + batch);
+        }
+        if (options.maskgitSteps() <= 0) {
+            throw new IllegalArgumentException(
+                    "maskgitSteps must be positive, got " + options.maskgitSteps());
+        }
+        if (!(options.temperature() >= 0)) {
+            throw new IllegalArgumentException(
+                    "temperature must be ≥ 0, got " + options.temperature());
+        }
+        this.model = model;
+        this.config = model.config();
+        this.batch = batch;
+        this.maskgitSteps = options.maskgitSteps();
+        this.temperature = options.temperature();
+        int c = options.context() == 0 ? config.context() : options.context();
+        if (c < 2 || c > config.context()) {
+            throw new IllegalArgumentException(
+                    "context must be between 2 and the model's " + config.context() + ", got " + c);
+        }
+        this.context = c;
+        this.cached = options.cache();
+        this.window = config.tokenizerWindow();
+        this.manager = model.manager().newSubManager();
+        this.ps = new ParameterStore(manager, false);
+        this.dynamicsCache = new KvCache(manager, model.dynamics().layers(), context - 1);
+        this.decoderCache = new KvCache(manager, model.tokenizer().decoderLayers(), window);
+        this.uncertainty = new double[batch];
+    }
+
+    /** Worlds in the batch. */
+    public int batch() {
+        return batch;
+    }
+
+    /** The model. */
+    public WorldModel model() {
+        return model;
+    }
+
+    /** Frame side in pixels. */
+    public int imageSize() {
+        return config.imageSize();
+    }
+
+    /** Steps since the last reset. */
+    public long steps() {
+        return steps;
+    }
+
+    /**
+     * Per world, the mean entropy (nats) of the distributions the last frame's tokens were drawn
+     * from: high when the model is unsure what comes next.
+     */
+    public double[] uncertainty() {
+        return uncertainty.clone();
+    }
+
+    /**
+     * Starts every world from {@code promptFrames} frames, {@code frames} uint8 {@code [B, P, S, S,
+     * 3]} row-major; world i draws its samples from a generator seeded with {@code seeds[i]}. The
+     * latent actions between prompt frames are inferred by the LAM. Returns the last prompt frame
+     * as the tokenizer reconstructs it, uint8 {@code [B, S, S, 3]}.
+     */
+    public byte[] reset(byte[] frames, int promptFrames, long[] seeds) {
+        int s = config.imageSize();
+        long frameBytes = (long) s * s * 3;
+        if (promptFrames <= 0 || frames.length != batch * promptFrames * frameBytes) {
+            throw new IllegalArgumentException(
+                    "expected "
+                            + batch
+                            + " × "
+                            + promptFrames
+                            + " prompt frames of "
+                            + s
+                            + "×"
+                            + s
+                            + "×3 bytes, got "
+                            + frames.length
+                            + " bytes");
+        }
+        if (seeds.length != batch) {
+            throw new IllegalArgumentException(seeds.length + " seeds for " + batch + " worlds");
+        }
+        rngs = new SplittableRandom[batch];
+        for (int i = 0; i < batch; i++) {
+            rngs[i] = new SplittableRandom(seeds[i]);
+        }
+        Arrays.fill(uncertainty, 0);
+        steps = 0;
+        tokens.clear();
+        actionIds.clear();
+        decoderWindow.clear();
+        dynamicsCache.clear();
+        decoderCache.clear();
+        int n = config.tokensPerFrame();
+        try (NDManager sm = manager.newSubManager()) {
+            int p = Math.min(promptFrames, context - 1);
+            NDArray video =
+                    sm.create(
+                                    ByteBuffer.wrap(frames),
+                                    new Shape(batch, promptFrames, s, s, 3),
+                                    DataType.UINT8)
+                            .get(new NDIndex(":, {}:", promptFrames - p));
+            NDArray codes = WorldModel.tokenize(model.tokenizer(), ps, video, window);
+            long[] all = codes.toLongArray();
+            long[] acts = new long[batch * p];
+            if (p >= 2) {
+                long[] inferred = model.lam().infer(ps, video, codes).toLongArray();
+                for (int b = 0; b < batch; b++) {
+                    for (int f = 1; f < p; f++) {
+                        acts[b * p + f] = inferred[b * (p - 1) + f - 1] + 1;
+                    }
+                }
+            }
+            for (int f = 0; f < p; f++) {
+                long[] frame = new long[batch * n];
+                long[] act = new long[batch];
+                for (int b = 0; b < batch; b++) {
+                    System.arraycopy(all, (b * p + f) * n, frame, b * n, n);
+                    act[b] = acts[b * p + f];
+                }
+                tokens.add(frame);
+                actionIds.add(act);
+            }
+            if (cached) {
+                model.dynamics()
+                        .prefill(
+                                ps,
+                                sm.create(stack(tokens, n), new Shape(batch, p, n)),
+                                sm.create(stack(actionIds, 1), new Shape(batch, p)),
+                                dynamicsCache);
+            }
+            // The decoder starts from the last frames of the prompt (at most half its window).
+            List<long[]> list = new ArrayList<>(tokens);
+            for (long[] f : list.subList(Math.max(0, p - window / 2), p)) {
+                decoderWindow.add(f);
+            }
+            NDArray pixels = decodeWindow(sm, true);
+            return VideoTokenizer.toUint8(pixels).toByteArray();
+        }
+    }
+
+    /**
+     * Advances every world by one latent action ({@code actions[i]} in [0, actions)) and returns
+     * the new frames, uint8 {@code [B, S, S, 3]}.
+     */
+    public byte[] step(int[] actions) {
+        if (rngs == null) {
+            throw new IllegalStateException("call reset before step");
+        }
+        if (actions.length != batch) {
+            throw new IllegalArgumentException(
+                    actions.length + " actions for " + batch + " worlds");
+        }
+        long[] act = new long[batch];
+        for (int i = 0; i < batch; i++) {
+            if (actions[i] < 0 || actions[i] >= config.actions()) {
+                throw new IllegalArgumentException(
+                        "latent action "
+                                + actions[i]
+                                + " is outside [0, "
+                                + config.actions()
+                                + ")");
+            }
+            act[i] = actions[i] + 1;
+        }
+        int n = config.tokensPerFrame();
+        try (NDManager sm = manager.newSubManager()) {
+            long[] ids = sampleFrame(sm, act);
+            tokens.add(ids);
+            actionIds.add(act);
+            if (tokens.size() > context - 1) {
+                // The window is full: restart it from its last half, as the decoder's.
+                while (tokens.size() > context / 2) {
+                    tokens.removeFirst();
+                    actionIds.removeFirst();
+                }
+                if (cached) {
+                    int l = tokens.size();
+                    model.dynamics()
+                            .prefill(
+                                    ps,
+                                    sm.create(stack(tokens, n), new Shape(batch, l, n)),
+                                    sm.create(stack(actionIds, 1), new Shape(batch, l)),
+                                    dynamicsCache);
+                }
+            } else if (cached) {
+                model.dynamics()
+                        .step(
+                                ps,
+                                sm.create(ids, new Shape(batch, n)),
+                                sm.create(act),
+                                dynamicsCache,
+                                true);
+            }
+            boolean restart = decoderWindow.size() >= window;
+            if (restart) {
+                while (decoderWindow.size() > window / 2) {
+                    decoderWindow.removeFirst();
+                }
+            }
+            decoderWindow.add(ids);
+            NDArray pixels = decodeWindow(sm, restart);
+            steps++;
+            return VideoTokenizer.toUint8(pixels).toByteArray();
+        }
+    }
+
+    /** The tokens {@code [B * h * w]} of the latest frame (prompt or generated). */
+    public long[] lastTokens() {
+        return tokens.getLast().clone();
+    }
+
+    /**
+     * MaskGIT's cosine schedule: how many of {@code n} tokens are fixed at each of {@code k}
+     * iterations (the i-th leaves ⌊n·cos(π/2·(i+1)/k)⌋ masked; all are fixed after the last).
+     */
+    public static int[] schedule(int n, int k) {
+        int[] out = new int[k];
+        int masked = n;
+        for (int i = 0; i < k; i++) {
+            int remain = i == k - 1 ? 0 : (int) Math.floor(n * Math.cos(Math.PI / 2 * (i + 1) / k));
+            out[i] = masked - remain;
+            masked = remain;
+        }
+        return out;
+    }
+
+    /** MaskGIT: the new frame's tokens {@code [B*N]}, all masked at first. */
+    private long[] sampleFrame(NDManager sm, long[] act) {
+        int n = config.tokensPerFrame();
+        int codes = config.codes();
+        long[] ids = new long[batch * n];
+        Arrays.fill(ids, model.dynamics().maskId());
+        boolean[] fixed = new boolean[batch * n];
+        double[] entropySum = new double[batch];
+        NDArray actArray = sm.create(act);
+        float[] conf = new float[n];
+        long[] pick = new long[n];
+        Integer[] order = new Integer[n];
+        int[] plan = schedule(n, maskgitSteps);
+        for (int k = 0; k < maskgitSteps; k++) {
+            float[] probs;
+            float[] entropy;
+            try (NDManager im = sm.newSubManager()) {
+                NDArray logits = logits(im, ids, actArray);
+                NDArray scaled = temperature > 0 ? logits.div(temperature) : logits;
+                NDArray p = scaled.softmax(-1);
+                entropy = p.mul(p.add(1e-10f).log()).sum(new int[] {-1}).neg().toFloatArray();
+                probs = p.toFloatArray();
+            }
+            // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise
+            // breaks the near-ties of saturated probabilities by the seed, not by float rounding.
+            double jitter = Math.max(1e-3, temperature * (1.0 - (k + 1.0) / maskgitSteps));
+            for (int b = 0; b < batch; b++) {
+                int open = 0;
+                for (int j = 0; j < n; j++) {
+                    int idx = b * n + j;
+                    if (fixed[idx]) {
+                        continue;
+                    }
+                    int base = idx * codes;
+                    int tok =
+                            temperature > 0
+                                    ? sample(probs, base, codes, rngs[b])
+                                    : argMax(probs, base, codes);
+                    pick[j] = tok;
+                    conf[j] =
+                            (float)
+                                    (Math.log(probs[base + tok] + 1e-30)
+                                            + jitter * gumbel(rngs[b]));
+                    order[open++] = j;
+                }
+                int fix = Math.min(open, plan[k]);
+                Arrays.sort(order, 0, open, (x, y) -> Float.compare(conf[y], conf[x]));
+                for (int i = 0; i < fix; i++) {
+                    int j = order[i];
+                    int idx = b * n + j;
+                    ids[idx] = pick[j];
+                    fixed[idx] = true;
+                    entropySum[b] += entropy[idx];
+                }
+            }
+        }
+        for (int b = 0; b < batch; b++) {
+            uncertainty[b] = entropySum[b] / n;
+        }
+        return ids;
+    }
+
+    /** The dynamics' logits {@code [B, N, codes]} for the new frame given its current tokens. */
+    private NDArray logits(NDManager m, long[] ids, NDArray act) {
+        int n = config.tokensPerFrame();
+        NDArray frame = m.create(ids, new Shape(batch, n));
+        if (cached) {
+            return model.dynamics().step(ps, frame, act, dynamicsCache, false);
+        }
+        int l = tokens.size();
+        NDArray past = m.create(stack(tokens, n), new Shape(batch, l, n));
+        NDArray pastActs = m.create(stack(actionIds, 1), new Shape(batch, l));
+        NDArray all = NDArrays.concat(new NDList(past, frame.expandDims(1)), 1);
+        NDArray allActs = NDArrays.concat(new NDList(pastActs, act.expandDims(1)), 1);
+        return model.dynamics().logits(ps, all, allActs, false).get(new NDIndex(":, -1"));
+    }
+
+    /**
+     * Pixels {@code [B, S, S, 3]} (floats) of the decoder window's last frame: with the cache, a
+     * restart refills it from the window and otherwise only the new frame is decoded.
+     */
+    private NDArray decodeWindow(NDManager m, boolean restart) {
+        int n = config.tokensPerFrame();
+        int g = config.grid();
+        int s = config.imageSize();
+        VideoTokenizer tok = model.tokenizer();
+        int l = decoderWindow.size();
+        if (cached && !restart) {
+            NDArray codes = m.create(decoderWindow.getLast(), new Shape(batch, g, g));
+            return tok.decodeStep(ps, codes, decoderCache).reshape(batch, s, s, 3);
+        }
+        NDArray codes = m.create(stack(decoderWindow, n), new Shape(batch, l, g, g));
+        if (cached) {
+            if (l == 1) {
+                decoderCache.clear();
+            } else {
+                tok.decodePrefill(ps, codes.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
+            }
+            NDArray last = codes.get(new NDIndex(":, {}", l - 1));
+            return tok.decodeStep(ps, last, decoderCache).reshape(batch, s, s, 3);
+        }
+        return tok.decode(ps, codes).get(new NDIndex(":, -1"));
+    }
+
+    /** Frames {@code [B*width]} each, stacked to {@code [B, frames, width]}. */
+    private long[] stack(Iterable<long[]> frames, int width) {
+        List<long[]> list = new ArrayList<>();
+        frames.forEach(list::add);
+        int l = list.size();
+        long[] out = new long[batch * l * width];
+        for (int f = 0; f < l; f++) {
+            long[] fr = list.get(f);
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(fr, b * width, out, (b * l + f) * width, width);
+            }
+        }
+        return out;
+    }
+
+    private static int sample(float[] probs, int base, int count, SplittableRandom rng) {
+        double u = rng.nextDouble();
+        double total = 0;
+        for (int c = 0; c < count; c++) {
+            total += probs[base + c];
+        }
+        double target = u * total;
+        double acc = 0;
+        for (int c = 0; c < count; c++) {
+            acc += probs[base + c];
+            if (acc > target) {
+                return c;
+            }
+        }
+        return count - 1;
+    }
+
+    private static double gumbel(SplittableRandom rng) {
+        return -Math.log(-Math.log(rng.nextDouble() + 1e-300) + 1e-300);
+    }
+
+    private static int argMax(float[] probs, int base, int count) {
+        int best = 0;
+        for (int c = 1; c < count; c++) {
+            if (probs[base + c] > probs[base + best]) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    @Override
+    public void close() {
+        dynamicsCache.close();
+        decoderCache.close();
+        manager.close();
+    }
+}

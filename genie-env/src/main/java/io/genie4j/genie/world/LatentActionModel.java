@@ -1,0 +1,210 @@
+package io.genie4j.genie.world;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.PairList;
+import io.genie4j.genie.nn.Dense;
+import io.genie4j.genie.nn.Embed;
+import io.genie4j.genie.nn.Module;
+import io.genie4j.genie.nn.Patches;
+import io.genie4j.genie.nn.StTransformer;
+import io.genie4j.genie.nn.VectorQuantizer;
+
+/**
+ * The latent action model of Genie §2.2. Its encoder, a causal ST-transformer over frames x₁…x_T
+ * (pixel patches, or the tokenizer's codes in the token-input variant) with a learned action token
+ * per frame, reads the action token of frame t+1, which has seen x₁…x_{t+1}, as the continuous
+ * latent of the transition t → t+1, and quantises it to one of {@code actions} codes. Its decoder,
+ * a causal ST-transformer over x₁…x_t with each frame's quantised action added as an embedding,
+ * must reconstruct x_{t+1}'s pixels: a bottleneck of log₂8 = 3 bits per step forces the codes to
+ * carry what changes between frames and cannot be read from the past.
+ *
+ * <p>Only the encoder and quantiser are needed after training, to label video with actions.
+ */
+public final class LatentActionModel extends Module {
+
+    private final WorldConfig config;
+    private final boolean tokens;
+    private final Dense encoderPixels;
+    private final Embed encoderTokens;
+    private final Parameter actionToken;
+    private final StTransformer encoder;
+    private final Dense encoderOut;
+    private final VectorQuantizer quantizer;
+    private final Dense decoderPixels;
+    private final Embed decoderTokens;
+    private final Dense actionIn;
+    private final StTransformer decoder;
+    private final Dense decoderOut;
+
+    /** A freshly constructed (uninitialised) LAM. */
+    public LatentActionModel(WorldConfig config) {
+        super((byte) 1);
+        this.config = config.validate();
+        this.tokens = config.lamInput() == WorldConfig.LamInput.TOKENS;
+        int d = config.lamDim();
+        int n = inputTokens();
+        int patchValues = config.lamPatch() * config.lamPatch() * 3;
+        if (tokens) {
+            encoderPixels = null;
+            decoderPixels = null;
+            encoderTokens = child("encoder_tokens", new Embed(config.codes(), d));
+            decoderTokens = child("decoder_tokens", new Embed(config.codes(), d));
+        } else {
+            encoderTokens = null;
+            decoderTokens = null;
+            encoderPixels = child("encoder_in", new Dense(patchValues, d));
+            decoderPixels = child("decoder_in", new Dense(patchValues, d));
+        }
+        actionToken = param("action_token", Parameter.Type.OTHER, new NormalInitializer(0.02f), d);
+        encoder =
+                child(
+                        "encoder",
+                        new StTransformer(
+                                d,
+                                config.lamHeads(),
+                                config.ffMult(),
+                                config.lamEncoderLayers(),
+                                n + 1,
+                                config.context(),
+                                false));
+        encoderOut = child("encoder_out", new Dense(d, config.actionDim()));
+        quantizer =
+                child(
+                        "quantizer",
+                        new VectorQuantizer(
+                                config.actions(),
+                                config.actionDim(),
+                                config.lamBeta(),
+                                config.lamEntropyWeight()));
+        actionIn = child("action_in", new Dense(config.actionDim(), d));
+        decoder =
+                child(
+                        "decoder",
+                        new StTransformer(
+                                d,
+                                config.lamHeads(),
+                                config.ffMult(),
+                                config.lamDecoderLayers(),
+                                n,
+                                config.context(),
+                                false));
+        decoderOut = child("decoder_out", new Dense(d, patchValues));
+    }
+
+    private int inputTokens() {
+        return tokens ? config.tokensPerFrame() : config.lamTokens();
+    }
+
+    /** The quantiser (for usage statistics and dead-code resets). */
+    public VectorQuantizer quantizer() {
+        return quantizer;
+    }
+
+    /** Whether the LAM reads tokenizer codes rather than pixels. */
+    public boolean tokenInput() {
+        return tokens;
+    }
+
+    /**
+     * What the LAM made of a clip: the action of each transition {@code [B, T-1]} (int64), the
+     * predicted next frames in pixel units {@code [B, T-1, H, W, 3]}, the reconstruction MSE (on
+     * [-1, 1] pixels) and the total loss (reconstruction + VQ).
+     */
+    public record Output(NDArray actions, NDArray predicted, NDArray reconLoss, NDArray loss) {}
+
+    /**
+     * Runs the LAM on {@code video [B, T, H, W, 3]} (pixels) and, for the token-input variant,
+     * {@code codes [B, T, h, w]} (may be null otherwise).
+     */
+    public Output forward(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
+        long t = video.getShape().get(1);
+        if (t < 2) {
+            throw new IllegalArgumentException("the LAM needs at least 2 frames, got " + t);
+        }
+        NDArray target = pixelPatches(video).get(new NDIndex(":, 1:"));
+        VectorQuantizer.Output q =
+                quantizer.quantize(ps, latents(ps, video, codes, training), training);
+        NDArray y = decode(ps, video, codes, q.quantized(), training);
+        NDArray recon = y.sub(target).square().mean();
+        return new Output(q.indices(), toFrames(y), recon, recon.add(q.loss()));
+    }
+
+    /** The action code {@code [B, T-1]} of each transition of a clip (inference). */
+    public NDArray infer(ParameterStore ps, NDArray video, NDArray codes) {
+        return quantizer.quantize(ps, latents(ps, video, codes, false), false).indices();
+    }
+
+    /**
+     * The decoder's prediction of frames 2..T in pixel units given frames 1..T-1 and chosen action
+     * codes {@code [B, T-1]}: what the LAM thinks each action would have done.
+     */
+    public NDArray predict(ParameterStore ps, NDArray video, NDArray codes, NDArray actions) {
+        NDArray q = quantizer.lookup(ps, actions, false);
+        return toFrames(decode(ps, video, codes, q, false));
+    }
+
+    /** Continuous latents {@code [B, T-1, actionDim]}, one per transition. */
+    private NDArray latents(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
+        NDArray x = embed(ps, video, codes, true, training);
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        NDArray token = value(ps, actionToken, x, training).reshape(1, 1, 1, -1);
+        token.attach(x.getManager());
+        token = token.broadcast(b, t, 1, s.get(3));
+        NDArray h = encoder.apply(ps, NDArrays.concat(new NDList(token, x), 2), training);
+        // Frame t+1's action token has seen frames ≤ t+1: the latent of transition t -> t+1.
+        NDArray a = h.get(new NDIndex(":, 1:, 0"));
+        return encoderOut.apply(ps, a, training);
+    }
+
+    /** Decodes frames 1..T-1 plus actions {@code [B, T-1, actionDim]} into patches of 2..T. */
+    private NDArray decode(
+            ParameterStore ps, NDArray video, NDArray codes, NDArray q, boolean training) {
+        NDArray x = embed(ps, video, codes, false, training);
+        long t = x.getShape().get(1);
+        x = x.get(new NDIndex(":, 0:{}", t - 1));
+        x = x.add(actionIn.apply(ps, q, training).expandDims(2));
+        return decoderOut.apply(ps, decoder.apply(ps, x, training), training);
+    }
+
+    private NDArray embed(
+            ParameterStore ps,
+            NDArray video,
+            NDArray codes,
+            boolean encoderSide,
+            boolean training) {
+        if (tokens) {
+            if (codes == null) {
+                throw new IllegalArgumentException("the token-input LAM needs tokenizer codes");
+            }
+            Shape s = codes.getShape();
+            NDArray ids = codes.reshape(s.get(0), s.get(1), -1);
+            return (encoderSide ? encoderTokens : decoderTokens).apply(ps, ids, training);
+        }
+        return (encoderSide ? encoderPixels : decoderPixels)
+                .apply(ps, pixelPatches(video), training);
+    }
+
+    private NDArray pixelPatches(NDArray video) {
+        return Patches.patchify(Patches.toUnit(video), config.imageSize(), config.lamPatch());
+    }
+
+    private NDArray toFrames(NDArray patches) {
+        return Patches.fromUnit(Patches.unpatchify(patches, config.imageSize(), config.lamPatch()));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        Output o = forward(ps, inputs.get(0), inputs.size() > 1 ? inputs.get(1) : null, training);
+        return new NDList(o.actions(), o.predicted(), o.loss());
+    }
+}

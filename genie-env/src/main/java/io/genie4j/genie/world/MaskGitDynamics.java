@@ -1,0 +1,126 @@
+package io.genie4j.genie.world;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import io.genie4j.genie.nn.Dense;
+import io.genie4j.genie.nn.Embed;
+import io.genie4j.genie.nn.KvCache;
+import io.genie4j.genie.nn.Module;
+import io.genie4j.genie.nn.StTransformer;
+
+/**
+ * The dynamics model of Genie §2.3: a causal ST-transformer over the tokens of frames z₁…z_T in
+ * which the latent action that led to each frame is added to its tokens as an embedding, and which
+ * predicts each frame's tokens (logits over the tokenizer's vocabulary). It is trained as a MaskGIT
+ * (Chang et al. 2022): a share of each frame's tokens is replaced by a learned mask token and the
+ * model must recover them. Temporal attention uses rotary embeddings, so frames can be stepped one
+ * at a time against a sliding {@link KvCache} window.
+ *
+ * <p>Action ids: 0 is "no action" (the first frame of a clip, or a prompt frame with no known
+ * action), 1 + a is latent action a.
+ */
+public final class MaskGitDynamics extends Module {
+
+    private final WorldConfig config;
+    private final Embed tokens;
+    private final Embed actions;
+    private final StTransformer transformer;
+    private final Dense head;
+
+    /** A freshly constructed (uninitialised) dynamics model. */
+    public MaskGitDynamics(WorldConfig config) {
+        super((byte) 1);
+        this.config = config.validate();
+        int d = config.dim();
+        tokens = child("tokens", new Embed(config.codes() + 1, d));
+        actions = child("actions", new Embed(config.actions() + 1, d));
+        transformer =
+                child(
+                        "transformer",
+                        new StTransformer(
+                                d,
+                                config.heads(),
+                                config.ffMult(),
+                                config.layers(),
+                                config.tokensPerFrame(),
+                                config.context(),
+                                false,
+                                true));
+        head = child("head", new Dense(d, config.codes()));
+    }
+
+    /** The id of the mask token. */
+    public int maskId() {
+        return config.codes();
+    }
+
+    /** The number of ST blocks (for a cache). */
+    public int layers() {
+        return transformer.layers();
+    }
+
+    /**
+     * Logits {@code [B, T, N, codes]} for tokens {@code [B, T, N]} (int64; {@link #maskId()} where
+     * masked) of frames reached by action ids {@code [B, T]} (0: none, 1 + a: latent action a).
+     */
+    public NDArray logits(
+            ParameterStore ps, NDArray tokenIds, NDArray actionIds, boolean training) {
+        return head.apply(
+                ps,
+                transformer.apply(ps, embed(ps, tokenIds, actionIds, training), training),
+                training);
+    }
+
+    /** As {@link #logits} and fills {@code cache} with the frames' keys and values. */
+    public NDArray prefill(ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache) {
+        return head.apply(
+                ps, transformer.prefill(ps, embed(ps, tokenIds, actionIds, false), cache), false);
+    }
+
+    /**
+     * Logits {@code [B, N, codes]} for one new frame's tokens {@code [B, N]} reached by action ids
+     * {@code [B]}, attending to the cached frames; {@code commit} adds the frame to the cache.
+     */
+    public NDArray step(
+            ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache, boolean commit) {
+        Shape s = tokenIds.getShape();
+        NDArray x =
+                embed(
+                        ps,
+                        tokenIds.reshape(s.get(0), 1, s.get(1)),
+                        actionIds.reshape(s.get(0), 1),
+                        false);
+        NDArray y = transformer.step(ps, x, cache, commit);
+        return head.apply(ps, y, false).reshape(s.get(0), s.get(1), config.codes());
+    }
+
+    private NDArray embed(
+            ParameterStore ps, NDArray tokenIds, NDArray actionIds, boolean training) {
+        NDArray x = tokens.apply(ps, tokenIds, training);
+        return x.add(actions.apply(ps, actionIds, training).expandDims(2));
+    }
+
+    /**
+     * The MaskGIT loss: mean cross-entropy of the logits {@code [B, T, N, codes]} at the masked
+     * positions ({@code mask [B, T, N]}, 1 where masked) against the true tokens {@code [B, T, N]};
+     * and the share of masked tokens predicted right (by arg-max).
+     */
+    public static NDArray[] maskedLoss(NDArray logits, NDArray targets, NDArray mask) {
+        NDArray logp = logits.logSoftmax(-1);
+        NDArray nll = logp.gather(targets.expandDims(-1), -1).squeeze(-1).neg();
+        NDArray count = mask.sum().maximum(1f);
+        NDArray loss = nll.mul(mask).sum().div(count);
+        NDArray right =
+                logits.argMax(-1).eq(targets).toType(mask.getDataType(), false).mul(mask).sum();
+        return new NDArray[] {loss, right.div(count)};
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        return list(logits(ps, inputs.get(0), inputs.get(1), training));
+    }
+}

@@ -1,0 +1,246 @@
+package io.genie4j.genie.world;
+
+import io.genie4j.genie.tokenizer.TokenizerConfig;
+
+/**
+ * Every hyper-parameter of a world model (latent action model and dynamics); saved in a
+ * checkpoint's {@code model.json}. The frame size, tokens per frame and vocabulary come from the
+ * tokenizer the world model was trained on and are checked against it when loading.
+ *
+ * @param imageSize frame side in pixels (the tokenizer's)
+ * @param grid tokens per frame side (the tokenizer's)
+ * @param codes the tokenizer's vocabulary size
+ * @param tokenizerWindow frames the tokenizer encodes and decodes together (its training clip
+ *     length; longer videos are tokenized in windows of this many frames)
+ * @param lamInput what the latent action model sees: {@code PIXELS} (Genie's choice) or the
+ *     tokenizer's {@code TOKENS} (the ablation of Genie's Table 2)
+ * @param lamPatch the LAM's patch side in pixels
+ * @param lamDim LAM transformer width
+ * @param lamHeads LAM attention heads
+ * @param lamEncoderLayers ST blocks in the LAM encoder
+ * @param lamDecoderLayers ST blocks in the LAM decoder
+ * @param actions latent action vocabulary size (Genie: 8)
+ * @param actionDim latent action code dimension
+ * @param lamBeta the LAM quantiser's commitment weight
+ * @param lamEntropyWeight weight of the LAM quantiser's entropy term, which keeps every latent
+ *     action in use (see {@link io.genie4j.genie.nn.VectorQuantizer})
+ * @param dim dynamics transformer width
+ * @param heads dynamics attention heads
+ * @param layers dynamics ST blocks
+ * @param ffMult feed-forward width as a multiple of the model width (LAM and dynamics)
+ * @param context frames the dynamics attends to (its training clip length and sliding window)
+ */
+public record WorldConfig(
+        int imageSize,
+        int grid,
+        int codes,
+        int tokenizerWindow,
+        LamInput lamInput,
+        int lamPatch,
+        int lamDim,
+        int lamHeads,
+        int lamEncoderLayers,
+        int lamDecoderLayers,
+        int actions,
+        int actionDim,
+        float lamBeta,
+        float lamEntropyWeight,
+        int dim,
+        int heads,
+        int layers,
+        int ffMult,
+        int context) {
+
+    /** What the latent action model takes as input. */
+    public enum LamInput {
+        /** Frame pixels, as patches (Genie §2.2). */
+        PIXELS,
+        /** The tokenizer's codes. */
+        TOKENS
+    }
+
+    /**
+     * The default for {@code tok}, sized for a 2-core CPU: a LAM over 16×16-pixel patches of width
+     * 128 with 4+4 ST blocks and 8 latent actions; dynamics of width 128 with 6 ST blocks over a
+     * 16-frame context.
+     */
+    public static WorldConfig defaults(TokenizerConfig tok) {
+        return new WorldConfig(
+                tok.imageSize(),
+                tok.grid(),
+                tok.codes(),
+                8,
+                LamInput.PIXELS,
+                16,
+                128,
+                4,
+                4,
+                4,
+                8,
+                32,
+                0.25f,
+                0.1f,
+                128,
+                4,
+                6,
+                4,
+                16);
+    }
+
+    /** A tiny configuration for tests, for the tiny tokenizer. */
+    public static WorldConfig tiny(TokenizerConfig tok) {
+        return new WorldConfig(
+                tok.imageSize(),
+                tok.grid(),
+                tok.codes(),
+                4,
+                LamInput.PIXELS,
+                8,
+                32,
+                2,
+                1,
+                1,
+                4,
+                8,
+                0.25f,
+                0.1f,
+                32,
+                2,
+                2,
+                2,
+                4);
+    }
+
+    /** A copy whose LAM takes {@code input}. */
+    public WorldConfig withLamInput(LamInput input) {
+        return new WorldConfig(
+                imageSize,
+                grid,
+                codes,
+                tokenizerWindow,
+                input,
+                lamPatch,
+                lamDim,
+                lamHeads,
+                lamEncoderLayers,
+                lamDecoderLayers,
+                actions,
+                actionDim,
+                lamBeta,
+                lamEntropyWeight,
+                dim,
+                heads,
+                layers,
+                ffMult,
+                context);
+    }
+
+    /** Checks that the numbers fit together; throws {@link IllegalArgumentException} if not. */
+    public WorldConfig validate() {
+        int[] values = {
+            imageSize,
+            grid,
+            codes,
+            tokenizerWindow,
+            lamPatch,
+            lamDim,
+            lamHeads,
+            lamEncoderLayers,
+            lamDecoderLayers,
+            actions,
+            actionDim,
+            dim,
+            heads,
+            layers,
+            ffMult,
+            context
+        };
+        String[] names = {
+            "imageSize",
+            "grid",
+            "codes",
+            "tokenizerWindow",
+            "lamPatch",
+            "lamDim",
+            "lamHeads",
+            "lamEncoderLayers",
+            "lamDecoderLayers",
+            "actions",
+            "actionDim",
+            "dim",
+            "heads",
+            "layers",
+            "ffMult",
+            "context"
+        };
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] <= 0) {
+                throw new IllegalArgumentException(
+                        names[i] + " must be positive, got " + values[i]);
+            }
+        }
+        if (lamInput == null) {
+            throw new IllegalArgumentException("lamInput must be PIXELS or TOKENS");
+        }
+        if (imageSize % lamPatch != 0) {
+            throw new IllegalArgumentException(
+                    "imageSize " + imageSize + " is not a multiple of lamPatch " + lamPatch);
+        }
+        if (lamDim % lamHeads != 0 || dim % heads != 0 || (dim / heads) % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "widths must divide into heads (dynamics heads of even width): lamDim "
+                            + lamDim
+                            + "/"
+                            + lamHeads
+                            + ", dim "
+                            + dim
+                            + "/"
+                            + heads);
+        }
+        if (context < 2) {
+            throw new IllegalArgumentException("context must be at least 2 frames");
+        }
+        if (!(lamEntropyWeight >= 0)) {
+            throw new IllegalArgumentException(
+                    "lamEntropyWeight must be ≥ 0, got " + lamEntropyWeight);
+        }
+        if (!(lamBeta >= 0)) {
+            throw new IllegalArgumentException("lamBeta must be ≥ 0, got " + lamBeta);
+        }
+        return this;
+    }
+
+    /** Checks that this world model fits {@code tok}. */
+    public void checkTokenizer(TokenizerConfig tok) {
+        if (tok.imageSize() != imageSize || tok.grid() != grid || tok.codes() != codes) {
+            throw new IllegalArgumentException(
+                    "the world model expects a tokenizer of "
+                            + imageSize
+                            + "px frames, "
+                            + grid
+                            + "×"
+                            + grid
+                            + " tokens and "
+                            + codes
+                            + " codes; this one has "
+                            + tok.imageSize()
+                            + "px, "
+                            + tok.grid()
+                            + "×"
+                            + tok.grid()
+                            + " and "
+                            + tok.codes());
+        }
+    }
+
+    /** Tokens per frame. */
+    public int tokensPerFrame() {
+        return grid * grid;
+    }
+
+    /** LAM patches per frame. */
+    public int lamTokens() {
+        int g = imageSize / lamPatch;
+        return g * g;
+    }
+}

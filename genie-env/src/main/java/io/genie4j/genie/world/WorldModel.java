@@ -1,0 +1,155 @@
+package io.genie4j.genie.world;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.genie.tokenizer.VideoTokenizer;
+import io.genie4j.genie.train.Checkpoints;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A complete, trained world model: the frozen tokenizer, the latent action model and the dynamics,
+ * loaded from a model directory ({@code model.json} of kind "world", {@code lam.params}, {@code
+ * dynamics.params} and the tokenizer in {@code tokenizer/}) or from the model shipped in this jar.
+ */
+public final class WorldModel implements AutoCloseable {
+
+    /** The "kind" of a world model's {@code model.json}. */
+    public static final String KIND = "world";
+
+    /** The class-path folder of the model shipped in this jar. */
+    public static final String DEFAULT_RESOURCE = "/io/genie4j/genie/models/";
+
+    /** The LAM's parameter file. */
+    public static final String LAM_PARAMS = "lam.params";
+
+    /** The dynamics model's parameter file. */
+    public static final String DYNAMICS_PARAMS = "dynamics.params";
+
+    /** The folder holding the tokenizer the world model was trained on. */
+    public static final String TOKENIZER_DIR = "tokenizer";
+
+    private final NDManager manager;
+    private final ObjectNode json;
+    private final WorldConfig config;
+    private final VideoTokenizer tokenizer;
+    private final LatentActionModel lam;
+    private final MaskGitDynamics dynamics;
+
+    private WorldModel(
+            NDManager manager,
+            ObjectNode json,
+            WorldConfig config,
+            VideoTokenizer tokenizer,
+            LatentActionModel lam,
+            MaskGitDynamics dynamics) {
+        this.manager = manager;
+        this.json = json;
+        this.config = config;
+        this.tokenizer = tokenizer;
+        this.lam = lam;
+        this.dynamics = dynamics;
+    }
+
+    /** Loads the model in {@code dir}, or the shipped model when {@code dir} is null. */
+    public static WorldModel load(Path dir) throws IOException {
+        return load(
+                dir == null
+                        ? Checkpoints.Source.resource(DEFAULT_RESOURCE)
+                        : Checkpoints.Source.of(dir));
+    }
+
+    /** Loads a world model, checking format, version, configs and every parameter's shape. */
+    public static WorldModel load(Checkpoints.Source source) throws IOException {
+        ObjectNode json = Checkpoints.readModelJson(source, KIND);
+        WorldConfig config = config(json, source.where("model.json"));
+        NDManager manager = NDManager.newBaseManager();
+        try {
+            VideoTokenizer tok = VideoTokenizer.load(source.resolve(TOKENIZER_DIR), manager);
+            config.checkTokenizer(tok.config());
+            LatentActionModel lam = new LatentActionModel(config);
+            lam.initialize(manager);
+            Checkpoints.loadParameters(lam, manager, source, LAM_PARAMS);
+            MaskGitDynamics dyn = new MaskGitDynamics(config);
+            dyn.initialize(manager);
+            Checkpoints.loadParameters(dyn, manager, source, DYNAMICS_PARAMS);
+            return new WorldModel(manager, json, config, tok, lam, dyn);
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /** The world config recorded in a {@code model.json}. */
+    static WorldConfig config(ObjectNode json, String where) {
+        WorldConfig config;
+        try {
+            config = Checkpoints.JSON.treeToValue(json.get("config"), WorldConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    where + " has a malformed config: " + e.getMessage());
+        }
+        if (config == null) {
+            throw new IllegalArgumentException(where + " has no config");
+        }
+        return config.validate();
+    }
+
+    /** The model's description ({@code model.json}). */
+    public ObjectNode json() {
+        return json;
+    }
+
+    /** The config. */
+    public WorldConfig config() {
+        return config;
+    }
+
+    /** The tokenizer. */
+    public VideoTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The latent action model. */
+    public LatentActionModel lam() {
+        return lam;
+    }
+
+    /** The dynamics model. */
+    public MaskGitDynamics dynamics() {
+        return dynamics;
+    }
+
+    /** The manager holding the parameters. */
+    public NDManager manager() {
+        return manager;
+    }
+
+    /**
+     * The codes {@code [B, T, h, w]} of {@code video [B, T, H, W, 3]}, encoded in windows of {@code
+     * window} frames (the tokenizer's training clip length).
+     */
+    public static NDArray tokenize(
+            VideoTokenizer tok, ParameterStore ps, NDArray video, int window) {
+        long t = video.getShape().get(1);
+        if (t <= window) {
+            return tok.encode(ps, video);
+        }
+        NDList parts = new NDList();
+        for (long s = 0; s < t; s += window) {
+            long e = Math.min(t, s + window);
+            parts.add(tok.encode(ps, video.get(new NDIndex(":, {}:{}", s, e))));
+        }
+        return NDArrays.concat(parts, 1);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,388 @@
+package io.genie4j.genie.world;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.env.AtomicFiles;
+import io.genie4j.genie.data.BatchLoader;
+import io.genie4j.genie.data.VideoDataset;
+import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.tokenizer.TokenizerTrainer;
+import io.genie4j.genie.tokenizer.VideoTokenizer;
+import io.genie4j.genie.train.AdamW;
+import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.TrainConfig;
+import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.train.TrainLog;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * Co-trains the latent action model and the MaskGIT dynamics on top of a frozen tokenizer, as Genie
+ * does: each step the LAM labels a batch of clips with latent actions and learns to reconstruct
+ * their next frames, while the dynamics learns to fill in masked tokens of the same clips given
+ * those actions (with gradients stopped between the two). The run directory holds a complete,
+ * loadable world model ({@link WorldModel}) after every checkpoint, plus the optimiser state; a
+ * stopped run resumes exactly.
+ */
+public final class WorldTrainer {
+
+    static final String OPTIMIZER = "optimizer.params";
+    static final String[] COLUMNS = {
+        "step",
+        "seconds",
+        "lr",
+        "loss",
+        "lam_recon_mse",
+        "lam_psnr",
+        "dynamics_ce",
+        "dynamics_accuracy",
+        "grad_norm",
+        "frames_per_s",
+        "actions_used"
+    };
+
+    private WorldTrainer() {}
+
+    /** What a run did. */
+    public record Result(int step, double seconds, long frames, double framesPerSecond) {}
+
+    /**
+     * Trains for at most {@code minutes} of wall time in this call (≤ 0 for no limit) or until the
+     * config's step count, on the tokenizer in {@code tokenizerDir} (the shipped one if null). With
+     * {@code resume}, the run directory's own configs and tokenizer are used and the other
+     * arguments ignored; {@code model} may be null for the defaults for the tokenizer.
+     */
+    public static Result train(
+            Path data,
+            Path runDir,
+            Path tokenizerDir,
+            WorldConfig model,
+            TrainConfig train,
+            double minutes,
+            boolean resume,
+            TrainListener listener)
+            throws IOException, InterruptedException {
+        int startStep = 0;
+        double priorSeconds = 0;
+        long priorFrames = 0;
+        ObjectNode resumed = null;
+        if (resume) {
+            resumed = Checkpoints.readModelJson(runDir, WorldModel.KIND);
+            model = WorldModel.config(resumed, runDir.resolve("model.json").toString());
+            train = Checkpoints.JSON.treeToValue(resumed.get("train_config"), TrainConfig.class);
+            startStep = resumed.path("training").path("step").asInt();
+            priorSeconds = resumed.path("training").path("seconds").asDouble();
+            priorFrames = resumed.path("training").path("frames").asLong();
+        } else if (Files.exists(runDir.resolve("model.json"))) {
+            throw new IllegalArgumentException(
+                    runDir
+                            + " already holds a model; pass --resume to continue it or choose"
+                            + " another --out");
+        }
+        train.validate();
+        try (NDManager base = NDManager.newBaseManager()) {
+            Checkpoints.Source tokSource =
+                    resume
+                            ? Checkpoints.Source.of(runDir.resolve(WorldModel.TOKENIZER_DIR))
+                            : tokenizerDir == null
+                                    ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
+                                    : Checkpoints.Source.of(tokenizerDir);
+            VideoTokenizer tok = VideoTokenizer.load(tokSource, base);
+            if (model == null) {
+                model = WorldConfig.defaults(tok.config());
+            }
+            model.validate();
+            model.checkTokenizer(tok.config());
+            if (train.clipLength() > model.context() || train.clipLength() < 2) {
+                throw new IllegalArgumentException(
+                        "clips of "
+                                + train.clipLength()
+                                + " frames must be between 2 and the context of "
+                                + model.context());
+            }
+            VideoDataset dataset =
+                    VideoDataset.load(
+                            data,
+                            model.imageSize(),
+                            train.validationFraction(),
+                            train.maxEpisodes());
+            Files.createDirectories(runDir);
+            if (!resume) {
+                Checkpoints.copy(
+                        tokSource,
+                        runDir.resolve(WorldModel.TOKENIZER_DIR),
+                        "model.json",
+                        TokenizerTrainer.PARAMS);
+            }
+            Engine.getInstance().setRandomSeed((int) train.seed());
+            LatentActionModel lam = new LatentActionModel(model);
+            lam.initialize(base);
+            MaskGitDynamics dyn = new MaskGitDynamics(model);
+            dyn.initialize(base);
+            PairList<String, Parameter> params = new PairList<>();
+            params.addAll(lam.getParameters());
+            params.addAll(dyn.getParameters());
+            AdamW opt = new AdamW(base, params);
+            if (resume) {
+                Checkpoints.loadParameters(
+                        lam, base, Checkpoints.Source.of(runDir), WorldModel.LAM_PARAMS);
+                Checkpoints.loadParameters(
+                        dyn, base, Checkpoints.Source.of(runDir), WorldModel.DYNAMICS_PARAMS);
+                // Loaded arrays replace the initialised ones and must collect gradients again.
+                for (var p : params) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+                opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
+                var usage = resumed.path("training").path("action_usage");
+                if (usage.size() == model.actions()) {
+                    long[] counts = new long[model.actions()];
+                    for (int i = 0; i < counts.length; i++) {
+                        counts[i] = usage.get(i).asLong();
+                    }
+                    lam.quantizer().setUsage(counts);
+                }
+            }
+            return loop(
+                    data,
+                    runDir,
+                    tok,
+                    lam,
+                    dyn,
+                    opt,
+                    model,
+                    train,
+                    dataset,
+                    base,
+                    startStep,
+                    priorSeconds,
+                    priorFrames,
+                    minutes,
+                    listener);
+        }
+    }
+
+    private static Result loop(
+            Path data,
+            Path runDir,
+            VideoTokenizer tok,
+            LatentActionModel lam,
+            MaskGitDynamics dyn,
+            AdamW opt,
+            WorldConfig model,
+            TrainConfig train,
+            VideoDataset dataset,
+            NDManager base,
+            int startStep,
+            double priorSeconds,
+            long priorFrames,
+            double minutes,
+            TrainListener listener)
+            throws IOException, InterruptedException {
+        int b = train.batch();
+        int t = train.clipLength();
+        int s = model.imageSize();
+        int n = model.tokensPerFrame();
+        long framesPerStep = (long) b * t;
+        try (BatchLoader loader =
+                new BatchLoader(
+                        dataset.train(), b, t, train.frameStride(), train.seed(), startStep)) {
+            TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
+            ParameterStore ps = new ParameterStore(base, false);
+            listener.onStart(startStep, train.steps());
+            long t0 = System.nanoTime();
+            long deadline = minutes > 0 ? t0 + (long) (minutes * 60e9) : Long.MAX_VALUE;
+            int step = startStep;
+            double recentFps = 0;
+            double[] sums = new double[5];
+            int sinceLog = 0;
+            int actionsUsed = ImageMetrics.used(lam.quantizer().usage());
+            long windowStart = System.nanoTime();
+            while (step < train.steps() && System.nanoTime() < deadline) {
+                byte[] batch = loader.next();
+                float lr = train.learningRate(step);
+                float[] figures;
+                float norm;
+                try (NDManager sm = base.newSubManager();
+                        NDScope scope = new NDScope()) {
+                    NDArray video =
+                            sm.create(
+                                    ByteBuffer.wrap(batch),
+                                    new Shape(b, t, s, s, 3),
+                                    DataType.UINT8);
+                    NDArray codes = WorldModel.tokenize(tok, ps, video, model.tokenizerWindow());
+                    NDArray targets = codes.reshape(b, t, n);
+                    NDArray mask =
+                            sm.create(
+                                    maskFor(new Random(train.seed() * 31L + step), b, t, n),
+                                    new Shape(b, t, n));
+                    NDArray maskLong = mask.toType(DataType.INT64, false);
+                    NDArray input =
+                            targets.mul(maskLong.neg().add(1)).add(maskLong.mul(dyn.maskId()));
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        LatentActionModel.Output o = lam.forward(ps, video, codes, true);
+                        NDArray actionIds =
+                                NDArrays.concat(
+                                        new NDList(
+                                                sm.zeros(new Shape(b, 1), DataType.INT64),
+                                                o.actions().add(1)),
+                                        1);
+                        NDArray logits = dyn.logits(ps, input, actionIds, true);
+                        NDArray[] ce = MaskGitDynamics.maskedLoss(logits, targets, mask);
+                        NDArray loss = o.loss().add(ce[0]);
+                        gc.backward(loss);
+                        figures =
+                                new float[] {
+                                    loss.getFloat(),
+                                    o.reconLoss().getFloat(),
+                                    ce[0].getFloat(),
+                                    ce[1].getFloat()
+                                };
+                    }
+                    norm = opt.step(lr, train.weightDecay(), train.gradClip());
+                }
+                step++;
+                if (!Float.isFinite(figures[0])) {
+                    throw new IllegalStateException(
+                            "training diverged at step "
+                                    + step
+                                    + " (loss "
+                                    + figures[0]
+                                    + "); lower the learning rate");
+                }
+                if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                    actionsUsed = ImageMetrics.used(lam.quantizer().usage());
+                    lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
+                }
+                for (int i = 0; i < 4; i++) {
+                    sums[i] += figures[i];
+                }
+                sums[4] += norm;
+                sinceLog++;
+                double elapsed = priorSeconds + (System.nanoTime() - t0) / 1e9;
+                if (step % train.logEvery() == 0 || step == train.steps()) {
+                    double window = (System.nanoTime() - windowStart) / 1e9;
+                    recentFps = sinceLog * framesPerStep / window;
+                    double recon = sums[1] / sinceLog;
+                    log.add(
+                            step,
+                            elapsed,
+                            lr,
+                            sums[0] / sinceLog,
+                            recon,
+                            10 * Math.log10(4 / recon),
+                            sums[2] / sinceLog,
+                            sums[3] / sinceLog,
+                            sums[4] / sinceLog,
+                            recentFps,
+                            actionsUsed);
+                    java.util.Arrays.fill(sums, 0);
+                    sinceLog = 0;
+                    windowStart = System.nanoTime();
+                }
+                listener.onStep(
+                        new TrainListener.StepInfo(
+                                step, train.steps(), figures[0], recentFps, lr, elapsed));
+                boolean stop = listener.stopRequested();
+                boolean last = step == train.steps() || System.nanoTime() >= deadline || stop;
+                if (step % train.checkpointEvery() == 0 || last) {
+                    long frames = priorFrames + (long) (step - startStep) * framesPerStep;
+                    save(runDir, lam, dyn, opt, model, train, dataset, step, elapsed, frames, log);
+                    listener.onCheckpoint(step);
+                }
+                if (stop) {
+                    break;
+                }
+            }
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            long frames = (long) (step - startStep) * framesPerStep;
+            opt.close();
+            return new Result(
+                    step,
+                    priorSeconds + seconds,
+                    priorFrames + frames,
+                    frames / Math.max(seconds, 1e-9));
+        }
+    }
+
+    /**
+     * The MaskGIT training mask: for each clip a rate drawn from U(0.5, 1), then each token of
+     * frames 2..T masked with that probability (the first frame is always given).
+     */
+    static float[] maskFor(Random rng, int b, int t, int n) {
+        float[] mask = new float[b * t * n];
+        for (int i = 0; i < b; i++) {
+            double rate = 0.5 + 0.5 * rng.nextDouble();
+            for (int f = 1; f < t; f++) {
+                for (int j = 0; j < n; j++) {
+                    if (rng.nextDouble() < rate) {
+                        mask[(i * t + f) * n + j] = 1f;
+                    }
+                }
+            }
+        }
+        return mask;
+    }
+
+    private static void save(
+            Path dir,
+            LatentActionModel lam,
+            MaskGitDynamics dyn,
+            AdamW opt,
+            WorldConfig model,
+            TrainConfig train,
+            VideoDataset dataset,
+            int step,
+            double seconds,
+            long frames,
+            TrainLog log)
+            throws IOException {
+        Checkpoints.saveParameters(lam, dir.resolve(WorldModel.LAM_PARAMS));
+        Checkpoints.saveParameters(dyn, dir.resolve(WorldModel.DYNAMICS_PARAMS));
+        byte[] state = opt.encode();
+        AtomicFiles.write(dir.resolve(OPTIMIZER), out -> out.write(state));
+        ObjectNode json = Checkpoints.newModelJson(WorldModel.KIND);
+        json.set("config", Checkpoints.JSON.valueToTree(model));
+        json.set("train_config", Checkpoints.JSON.valueToTree(train));
+        ObjectNode training = json.putObject("training");
+        training.put("step", step);
+        training.put("steps", train.steps());
+        training.put("seconds", Math.round(seconds * 10) / 10.0);
+        training.put("frames", frames);
+        training.put("lam_parameters", lam.parameterCount());
+        training.put("dynamics_parameters", dyn.parameterCount());
+        var usage = training.putArray("action_usage");
+        for (long u : lam.quantizer().usage()) {
+            usage.add(u);
+        }
+        ObjectNode d = json.putObject("data");
+        d.put("dir", dataset.dir().toAbsolutePath().toString());
+        d.put("train_episodes", dataset.train().size());
+        d.put("train_frames", VideoDataset.frames(dataset.train()));
+        d.put("validation_episodes", dataset.validation().size());
+        d.put("validation_frames", VideoDataset.frames(dataset.validation()));
+        var rows = log.rows();
+        if (!rows.isEmpty()) {
+            double[] last = rows.get(rows.size() - 1);
+            ObjectNode m = json.putObject("metrics");
+            m.put("train_lam_psnr", last[5]);
+            m.put("train_dynamics_ce", last[6]);
+            m.put("train_dynamics_accuracy", last[7]);
+        }
+        Checkpoints.writeModelJson(dir, json);
+        log.flush(3);
+    }
+}

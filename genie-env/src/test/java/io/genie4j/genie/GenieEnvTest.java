@@ -1,0 +1,110 @@
+package io.genie4j.genie;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genie4j.env.Env;
+import io.genie4j.env.EnvChecker;
+import io.genie4j.env.Envs;
+import io.genie4j.env.Reset;
+import io.genie4j.env.Step;
+import io.genie4j.env.Tensor;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenieEnvTest {
+
+    @TempDir static Path tmp;
+    static Path run;
+    static Path image;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        run = TinyWorld.world(tmp, 3);
+        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+        byte[] f = TinyVideo.frame(16, 2, 0);
+        for (int i = 0; i < 256; i++) {
+            img.setRGB(
+                    i % 16,
+                    i / 16,
+                    (f[i * 3] & 0xFF) << 16 | (f[i * 3 + 1] & 0xFF) << 8 | (f[i * 3 + 2] & 0xFF));
+        }
+        image = tmp.resolve("prompt.png");
+        ImageIO.write(img, "png", image.toFile());
+    }
+
+    @SuppressWarnings("unchecked")
+    static Env<Tensor, Integer> make(Map<String, Object> extra) {
+        Map<String, Object> o = new java.util.HashMap<>(extra);
+        o.put("model", run.toString());
+        o.putIfAbsent("prompt", image.toString());
+        return (Env<Tensor, Integer>) Envs.make(GenieEnv.ID, o);
+    }
+
+    @Test
+    void isRegisteredAndPassesTheEnvChecker() {
+        assertTrue(Envs.ids().contains(GenieEnv.ID));
+        EnvChecker.check(() -> make(Map.of("max_episode_steps", 20)));
+    }
+
+    @Test
+    void sameSeedAndActionsGiveSameFramesWithUncertaintyInTheInfo() {
+        try (Env<Tensor, Integer> a = make(Map.of());
+                Env<Tensor, Integer> b = make(Map.of())) {
+            Reset<Tensor> ra = a.reset(9L, Map.of());
+            Reset<Tensor> rb = b.reset(9L, Map.of());
+            assertArrayEquals(ra.observation().toByteArray(), rb.observation().toByteArray());
+            assertEquals(4, ((io.genie4j.env.Discrete) a.actionSpace()).n());
+            for (int i = 0; i < 6; i++) {
+                Step<Tensor> sa = a.step(i % 4);
+                Step<Tensor> sb = b.step(i % 4);
+                assertArrayEquals(sa.observation().toByteArray(), sb.observation().toByteArray());
+                assertEquals(0.0, sa.reward());
+                assertFalse(sa.terminated());
+                assertEquals((long) i + 1, sa.info().get("step"));
+                double u = (Double) sa.info().get("uncertainty");
+                assertTrue(u >= 0 && u <= Math.log(32) + 1e-6, "uncertainty " + u);
+            }
+        }
+    }
+
+    @Test
+    void promptFramesCanBeGivenAtReset() {
+        try (Env<Tensor, Integer> env = make(Map.of())) {
+            byte[] two = new byte[2 * 768];
+            System.arraycopy(TinyVideo.frame(16, 1, 0), 0, two, 0, 768);
+            System.arraycopy(TinyVideo.frame(16, 1, 1), 0, two, 768, 768);
+            Reset<Tensor> r =
+                    env.reset(1L, Map.of("prompt_frames", Tensor.uint8(two, 2, 16, 16, 3)));
+            assertArrayEquals(new int[] {16, 16, 3}, r.observation().shape());
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    env.reset(
+                                            1L,
+                                            Map.of(
+                                                    "prompt_frames",
+                                                    Tensor.uint8(new byte[12], 2, 2, 3))));
+            assertTrue(e.getMessage().contains("prompt_frames"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> env.step(4));
+        }
+    }
+
+    @Test
+    void aMissingPromptFileIsNamed() {
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> make(Map.of("prompt", tmp.resolve("nope.png").toString())));
+        assertTrue(e.getMessage().contains("nope.png"), e.getMessage());
+    }
+}

@@ -1,0 +1,176 @@
+package io.genie4j.genie.world;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.genie4j.genie.TinyVideo;
+import io.genie4j.genie.TinyWorld;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GenieWorldTest {
+
+    @TempDir static Path tmp;
+    static Path run;
+
+    @BeforeAll
+    static void trainTinyWorld() throws Exception {
+        run = TinyWorld.world(tmp, 30);
+    }
+
+    /** Two worlds prompted with two frames each. */
+    static byte[] prompt() {
+        byte[] p = new byte[2 * 2 * 768];
+        for (int b = 0; b < 2; b++) {
+            for (int f = 0; f < 2; f++) {
+                System.arraycopy(TinyVideo.frame(16, b, f), 0, p, (b * 2 + f) * 768, 768);
+            }
+        }
+        return p;
+    }
+
+    /** Frames (index 0: the prompt's) and then each frame's tokens, of 2 worlds over steps. */
+    static byte[][] play(WorldModel m, GenieWorld.Options o, long[] seeds, int steps) {
+        return play(m, o, seeds, steps, null);
+    }
+
+    static byte[][] play(
+            WorldModel m, GenieWorld.Options o, long[] seeds, int steps, long[][] tokens) {
+        try (GenieWorld w = new GenieWorld(m, 2, o)) {
+            byte[][] out = new byte[steps + 1][];
+            out[0] = w.reset(prompt(), 2, seeds);
+            for (int i = 1; i <= steps; i++) {
+                out[i] = w.step(new int[] {i % 4, (i * 3) % 4});
+                assertEquals(2 * 768, out[i].length);
+                if (tokens != null) {
+                    tokens[i] = w.lastTokens();
+                }
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void cachedSteppingGivesTheFramesOfNaiveRecomputation() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            // 10 steps: past the dynamics' 4-frame window and the decoder's 4-frame window.
+            GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
+            long[][] cachedTokens = new long[11][];
+            long[][] naiveTokens = new long[11][];
+            byte[][] cached = play(m, greedy, new long[] {1, 2}, 10, cachedTokens);
+            byte[][] naive = play(m, greedy.withCache(false), new long[] {1, 2}, 10, naiveTokens);
+            for (int i = 0; i < cached.length; i++) {
+                assertArrayEquals(naiveTokens[i], cachedTokens[i], "tokens of frame " + i);
+                // Pixels agree up to float rounding (a value may land on the other side of .5).
+                for (int j = 0; j < cached[i].length; j++) {
+                    int d = Math.abs((cached[i][j] & 0xFF) - (naive[i][j] & 0xFF));
+                    assertTrue(d <= 1, "frame " + i + " pixel " + j + " differs by " + d);
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameSeedsGiveSameFramesAndOtherSeedsOthers() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            GenieWorld.Options o = GenieWorld.Options.defaults();
+            byte[][] a = play(m, o, new long[] {5, 6}, 4);
+            byte[][] b = play(m, o, new long[] {5, 6}, 4);
+            byte[][] c = play(m, o, new long[] {7, 8}, 4);
+            assertTrue(Arrays.deepEquals(a, b));
+            assertFalse(Arrays.deepEquals(a, c));
+        }
+    }
+
+    @Test
+    void scheduleFixesEveryTokenByTheLastIteration() {
+        for (int k = 1; k <= 12; k++) {
+            int[] plan = GenieWorld.schedule(64, k);
+            assertEquals(64, Arrays.stream(plan).sum(), "K=" + k);
+            assertTrue(Arrays.stream(plan).allMatch(x -> x >= 0));
+        }
+        // Cosine: few tokens early, many late.
+        int[] plan = GenieWorld.schedule(64, 8);
+        assertTrue(plan[0] < plan[7], Arrays.toString(plan));
+    }
+
+    @Test
+    void aFullyConfidentModelFillsEveryTokenWithItsChoice() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            for (Pair<String, Parameter> p : m.dynamics().getParameters()) {
+                if (p.getKey().matches("\\d*head_bias")) {
+                    float[] bias = new float[m.config().codes()];
+                    bias[7] = 1e4f;
+                    p.getValue().getArray().set(bias);
+                }
+            }
+            for (int k : new int[] {1, 3, 8}) {
+                try (GenieWorld w =
+                        new GenieWorld(m, 2, GenieWorld.Options.defaults().withMaskgitSteps(k))) {
+                    w.reset(prompt(), 2, new long[] {1, 2});
+                    w.step(new int[] {0, 1});
+                    long[] tokens = w.lastTokens();
+                    assertEquals(2 * 16, tokens.length);
+                    assertTrue(Arrays.stream(tokens).allMatch(t -> t == 7), "K=" + k);
+                    assertTrue(w.uncertainty()[0] < 1e-3, "a sure model is not uncertain");
+                }
+            }
+        }
+    }
+
+    @Test
+    void badInputIsRejectedWithAClearMessage() throws Exception {
+        try (WorldModel m = WorldModel.load(run);
+                GenieWorld w = new GenieWorld(m, 2, GenieWorld.Options.defaults())) {
+            assertThrows(IllegalStateException.class, () -> w.step(new int[] {0, 0}));
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> w.reset(new byte[10], 1, new long[] {1, 2}));
+            assertTrue(e.getMessage().contains("prompt frames"), e.getMessage());
+            w.reset(prompt(), 2, new long[] {1, 2});
+            e = assertThrows(IllegalArgumentException.class, () -> w.step(new int[] {0, 9}));
+            assertTrue(e.getMessage().contains("latent action 9"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theLamDecoderDependsOnTheActionCode() throws Exception {
+        try (WorldModel m = WorldModel.load(run);
+                NDManager sm = m.manager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(sm, false);
+            byte[] clip = new byte[3 * 768];
+            for (int f = 0; f < 3; f++) {
+                System.arraycopy(TinyVideo.frame(16, 1, f), 0, clip, f * 768, 768);
+            }
+            NDArray video =
+                    sm.create(ByteBuffer.wrap(clip), new Shape(1, 3, 16, 16, 3), DataType.UINT8);
+            float[] first = null;
+            for (long a = 0; a < m.config().actions(); a++) {
+                NDArray acts = sm.create(new long[] {a, a}, new Shape(1, 2));
+                float[] pred = m.lam().predict(ps, video, null, acts).toFloatArray();
+                if (first == null) {
+                    first = pred;
+                } else {
+                    assertFalse(Arrays.equals(first, pred), "code " + a + " changes nothing");
+                }
+            }
+            long[] inferred = m.lam().infer(ps, video, null).toLongArray();
+            assertEquals(2, inferred.length);
+        }
+    }
+}

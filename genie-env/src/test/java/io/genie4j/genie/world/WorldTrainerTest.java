@@ -1,0 +1,118 @@
+package io.genie4j.genie.world;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.genie.TinyVideo;
+import io.genie4j.genie.TinyWorld;
+import io.genie4j.genie.tokenizer.TokenizerConfig;
+import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.TrainListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorldTrainerTest {
+
+    @TempDir Path tmp;
+
+    @Test
+    void trainsALoadableWorldModelAndResumesExactly() throws Exception {
+        Path data = tmp.resolve("data");
+        TinyVideo.write(data, 16, 4, 24);
+        Path tok = TinyWorld.tokenizer(tmp.resolve("tok"));
+        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
+        Path straight = tmp.resolve("straight");
+        WorldTrainer.Result r =
+                WorldTrainer.train(
+                        data,
+                        straight,
+                        tok,
+                        config,
+                        TinyWorld.train(40),
+                        0,
+                        false,
+                        TrainListener.NONE);
+        assertEquals(40, r.step());
+        Path split = tmp.resolve("split");
+        WorldTrainer.train(
+                data,
+                split,
+                tok,
+                config,
+                TinyWorld.train(40),
+                0,
+                false,
+                new TrainListener() {
+                    @Override
+                    public void onStep(StepInfo info) {}
+
+                    int seen;
+
+                    @Override
+                    public boolean stopRequested() {
+                        return ++seen == 20;
+                    }
+                });
+        WorldTrainer.train(data, split, null, null, null, 0, true, TrainListener.NONE);
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve(WorldModel.DYNAMICS_PARAMS)),
+                Files.readAllBytes(split.resolve(WorldModel.DYNAMICS_PARAMS)));
+        assertArrayEquals(
+                Files.readAllBytes(straight.resolve(WorldModel.LAM_PARAMS)),
+                Files.readAllBytes(split.resolve(WorldModel.LAM_PARAMS)));
+
+        List<String> csv = Files.readAllLines(straight.resolve("train.csv"));
+        double firstCe = Double.parseDouble(csv.get(1).split(",")[6]);
+        double lastCe = Double.parseDouble(csv.get(csv.size() - 1).split(",")[6]);
+        assertTrue(lastCe < firstCe, "dynamics cross-entropy fell: " + firstCe + " -> " + lastCe);
+
+        try (WorldModel w = WorldModel.load(straight)) {
+            assertEquals(config, w.config());
+            assertEquals(40, w.json().path("training").path("step").asInt());
+        }
+    }
+
+    @Test
+    void loadingAMismatchedCheckpointFailsClearly() throws Exception {
+        Path run = TinyWorld.world(tmp, 2);
+        ObjectNode json = Checkpoints.readModelJson(run, WorldModel.KIND);
+        WorldConfig wide =
+                WorldConfig.tiny(TokenizerConfig.tiny()).withLamInput(WorldConfig.LamInput.TOKENS);
+        json.set("config", Checkpoints.JSON.valueToTree(wide));
+        Checkpoints.writeModelJson(run, json);
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> WorldModel.load(run));
+        assertTrue(e.getMessage().contains(WorldModel.LAM_PARAMS), e.getMessage());
+
+        json.put("version", 7);
+        Checkpoints.writeModelJson(run, json);
+        e = assertThrows(IllegalArgumentException.class, () -> WorldModel.load(run));
+        assertTrue(e.getMessage().contains("version 7"), e.getMessage());
+
+        json.put("version", Checkpoints.VERSION);
+        json.put("kind", "tokenizer");
+        Checkpoints.writeModelJson(run, json);
+        e = assertThrows(IllegalArgumentException.class, () -> WorldModel.load(run));
+        assertTrue(e.getMessage().contains("not a world"), e.getMessage());
+
+        assertThrows(
+                IllegalArgumentException.class,
+                () ->
+                        WorldTrainer.train(
+                                tmp.resolve("data"),
+                                run,
+                                null,
+                                null,
+                                TinyWorld.train(2),
+                                0,
+                                false,
+                                TrainListener.NONE),
+                "a run directory that holds a model is not overwritten");
+    }
+}
