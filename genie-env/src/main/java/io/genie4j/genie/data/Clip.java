@@ -20,8 +20,20 @@ public record Clip(Source source, int start, int length) {
      * @param name the episode's file name
      * @param pixels uint8 frames {@code [T, H, W, 3]}, row-major
      * @param frames T
+     * @param actions the action taken after each frame but the last ({@code T - 1}, -1 where
+     *     unknown), or null when the episode records none
      */
-    public record Source(String name, byte[] pixels, int frames) {
+    public record Source(String name, byte[] pixels, int frames, int[] actions) {
+
+        /** An episode without recorded actions. */
+        public Source(String name, byte[] pixels, int frames) {
+            this(name, pixels, frames, null);
+        }
+
+        /** The action taken after frame {@code t}, or -1 if unknown. */
+        public int action(int t) {
+            return actions == null || t < 0 || t >= actions.length ? -1 : actions[t];
+        }
 
         /** Bytes per frame. */
         public int frameBytes() {

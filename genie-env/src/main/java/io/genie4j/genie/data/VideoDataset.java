@@ -60,8 +60,16 @@ public final class VideoDataset {
         for (Episode.Summary e : episodes) {
             Path file = dir.resolve(e.file());
             Tensor frames;
+            int[] actions = null;
             try (EpisodeReader r = EpisodeReader.open(file)) {
                 frames = r.readFrames();
+                Tensor a = r.actions();
+                if (a != null && a.rank() == 1) {
+                    actions = new int[a.size()];
+                    for (int i = 0; i < actions.length; i++) {
+                        actions[i] = (int) a.getLong(i);
+                    }
+                }
             }
             int[] s = frames.shape();
             if (frames.dtype() != DType.UINT8
@@ -79,7 +87,7 @@ public final class VideoDataset {
                                 + size
                                 + ", 3]");
             }
-            Clip.Source src = new Clip.Source(e.file(), frames.toByteArray(), s[0]);
+            Clip.Source src = new Clip.Source(e.file(), frames.toByteArray(), s[0], actions);
             (isValidation(e.file(), validationFraction) ? val : train).add(src);
         }
         if (val.isEmpty() && validationFraction > 0 && train.size() > 1) {

@@ -23,10 +23,10 @@ import java.util.SplittableRandom;
  * with one or more frames; {@link #step} takes one latent action per world, samples the next
  * frame's tokens with a few MaskGIT iterations (Chang et al. 2022: each iteration samples every
  * masked token, keeps the most confident, with annealed random noise on the confidences, and
- * re-masks the rest on a cosine schedule) and decodes them to pixels. The dynamics sees a window
- * of at most {@code context} frames, the new one included; when the window is full it restarts
- * from its last half, so each window is computed from scratch, as the model saw clips in training,
- * and a restart costs one pass over half a window.
+ * re-masks the rest on a cosine schedule) and decodes them to pixels. The dynamics sees a window of
+ * at most {@code context} frames, the new one included; when the window is full it restarts from
+ * its last half, so each window is computed from scratch, as the model saw clips in training, and a
+ * restart costs one pass over half a window.
  *
  * <p>With the cache on (the default) each layer's temporal keys and values of past frames are kept
  * ({@link KvCache}), so a step computes only the new frame's tokens; with it off every iteration
