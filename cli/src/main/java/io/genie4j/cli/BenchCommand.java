@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
         subcommands = {
             BenchCommand.Protocol.class,
             BenchCommand.CoinRun.class,
-            BenchCommand.Train.class
+            BenchCommand.Train.class,
+            BenchCommand.World.class
         })
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -108,6 +109,71 @@ final class BenchCommand implements Runnable {
         public Integer call() {
             System.out.println(
                     Json.write(io.genie4j.genie.train.TrainBenchmark.run(model, seconds)));
+            return 0;
+        }
+    }
+
+    /** {@code genie4j bench world}. */
+    @Command(
+            name = "world",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Frames/s of the world model at several batch sizes, with the key-value cache and",
+                "with naive recomputation of the window; achieved GFLOP/s and its fraction of the",
+                "matmul peak measured in the same run; resident memory before and after a long",
+                "cached run."
+            })
+    static final class World implements Callable<Integer> {
+        @Option(
+                names = "--model",
+                description = "World model directory (default: the model shipped in genie-env).")
+        java.nio.file.Path model;
+
+        @Option(
+                names = "--batches",
+                split = ",",
+                defaultValue = "1,8,32",
+                description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+        int[] batches;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "10",
+                description = "Seconds per measurement (default: ${DEFAULT-VALUE}).")
+        double seconds;
+
+        @Option(
+                names = "--memory-frames",
+                defaultValue = "100000",
+                description =
+                        "Frames generated at the largest batch to measure memory (default:"
+                                + " ${DEFAULT-VALUE}; 0 to skip).")
+        long memoryFrames;
+
+        @Option(
+                names = "--maskgit-steps",
+                defaultValue = "8",
+                description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
+        int maskgitSteps;
+
+        @Option(
+                names = "--prompt",
+                description = "Prompt image (default: the first frame of CoinRun level 1000000).")
+        java.nio.file.Path prompt;
+
+        @Override
+        public Integer call() throws Exception {
+            try (io.genie4j.genie.world.WorldModel m =
+                    io.genie4j.genie.world.WorldModel.load(model)) {
+                byte[] prompt =
+                        PlayCommands.promptFrame(this.prompt, 1_000_000, m.config().imageSize());
+                var options =
+                        new io.genie4j.genie.world.GenieWorld.Options(maskgitSteps, 1.0f, 0, true);
+                System.out.println(
+                        Json.write(
+                                io.genie4j.genie.world.WorldBenchmark.run(
+                                        m, prompt, batches, seconds, memoryFrames, options)));
+            }
             return 0;
         }
     }

@@ -28,6 +28,8 @@ import picocli.CommandLine.Command;
             ImportVideoCommand.class,
             TrainCommand.class,
             EvalCommand.class,
+            PlayCommands.Demo.class,
+            PlayCommands.Rollout.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

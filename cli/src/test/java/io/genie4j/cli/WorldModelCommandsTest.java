@@ -137,4 +137,173 @@ class WorldModelCommandsTest {
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("patchSize"), bad.err());
     }
+
+    @Test
+    void trainAWorldOnATinyTokenizerThenDemoRolloutEvalAndBench() throws Exception {
+        Path frames = tmp.resolve("frames");
+        Files.createDirectories(frames);
+        for (int t = 0; t < 80; t++) {
+            BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = img.createGraphics();
+            g.setColor(new Color(60, 120, 200));
+            g.fillRect(0, 0, 16, 16);
+            g.setColor(Color.YELLOW);
+            g.fillRect(t % 12, 6, 4, 4);
+            g.dispose();
+            ImageIO.write(img, "png", frames.resolve(String.format("%03d.png", t)).toFile());
+        }
+        Path data = tmp.resolve("data");
+        assertEquals(
+                0,
+                run(
+                                "import-video",
+                                "--in",
+                                frames.toString(),
+                                "--out",
+                                data.toString(),
+                                "--size",
+                                "16",
+                                "--episode-frames",
+                                "20")
+                        .exit());
+        Path tokConfig = tmp.resolve("tok.json");
+        Files.writeString(
+                tokConfig,
+                "{\"model\": {\"imageSize\": 16, \"patch\": 4, \"dim\": 32, \"heads\": 2,"
+                    + " \"ffMult\": 2, \"encoderLayers\": 1, \"decoderLayers\": 1, \"codes\": 32,"
+                    + " \"codeDim\": 8, \"maxFrames\": 4}, \"train\": {\"batch\": 2,"
+                    + " \"clipLength\": 4, \"warmupSteps\": 1, \"validationFraction\": 0.3}}");
+        Path tok = tmp.resolve("tok");
+        Result t =
+                run(
+                        "train",
+                        "tokenizer",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        tok.toString(),
+                        "--config",
+                        tokConfig.toString(),
+                        "--steps",
+                        "2");
+        assertEquals(0, t.exit(), t.err());
+
+        Path worldConfig = tmp.resolve("world.json");
+        Files.writeString(
+                worldConfig,
+                "{\"model\": {\"tokenizerWindow\": 4, \"lamPatch\": 8, \"lamDim\": 32,"
+                    + " \"lamHeads\": 2, \"lamEncoderLayers\": 1, \"lamDecoderLayers\": 1,"
+                    + " \"actions\": 4, \"actionDim\": 8, \"dim\": 32, \"heads\": 2, \"layers\": 1,"
+                    + " \"ffMult\": 2, \"context\": 12}, \"train\": {\"batch\": 2, \"clipLength\":"
+                    + " 6, \"warmupSteps\": 1, \"checkpointEvery\": 2, \"logEvery\": 1,"
+                    + " \"validationFraction\": 0.3}}");
+        Path world = tmp.resolve("world");
+        Result w =
+                run(
+                        "train",
+                        "world",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        world.toString(),
+                        "--tokenizer",
+                        tok.toString(),
+                        "--config",
+                        worldConfig.toString(),
+                        "--steps",
+                        "3");
+        assertEquals(0, w.exit(), w.err());
+        assertEquals(3L, json(w).get("step"));
+        assertTrue(Files.exists(world.resolve("tokenizer").resolve("model.json")));
+
+        Path image = frames.resolve("005.png");
+        Path gif = tmp.resolve("demo.gif");
+        Result demo =
+                run(
+                        "demo",
+                        "--model",
+                        world.toString(),
+                        "--prompt",
+                        image.toString(),
+                        "--steps",
+                        "3",
+                        "--out",
+                        gif.toString());
+        assertEquals(0, demo.exit(), demo.err());
+        assertEquals(4L, json(demo).get("worlds"));
+        assertTrue(Files.size(gif) > 100);
+        var reader = ImageIO.getImageReadersByFormatName("gif").next();
+        try (var in = ImageIO.createImageInputStream(gif.toFile())) {
+            reader.setInput(in);
+            assertEquals(4, reader.getNumImages(true), "the prompt and 3 steps");
+        } finally {
+            reader.dispose();
+        }
+
+        Path mp4 = tmp.resolve("rollout.mp4");
+        Result rollout =
+                run(
+                        "rollout",
+                        "--model",
+                        world.toString(),
+                        "--prompt",
+                        image.toString(),
+                        "--actions",
+                        "0,1,2,3,3",
+                        "--out",
+                        mp4.toString());
+        assertEquals(0, rollout.exit(), rollout.err());
+        assertEquals(6L, json(rollout).get("frames"));
+        assertTrue(Files.size(mp4) > 100);
+
+        Result bad =
+                run(
+                        "rollout",
+                        "--model",
+                        world.toString(),
+                        "--prompt",
+                        image.toString(),
+                        "--actions",
+                        "0,9",
+                        "--out",
+                        tmp.resolve("x.gif").toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.err().contains("latent action 9"), bad.err());
+
+        Result eval =
+                run(
+                        "eval",
+                        "world",
+                        "--model",
+                        world.toString(),
+                        "--data",
+                        data.toString(),
+                        "--all-episodes",
+                        "--clips",
+                        "4",
+                        "--batch",
+                        "2");
+        assertEquals(0, eval.exit(), eval.err());
+        Map<?, ?> e = json(eval);
+        assertEquals(4L, e.get("clips"));
+        assertTrue(e.containsKey("rollout_psnr") && e.containsKey("delta_psnr"), e.toString());
+
+        Result bench =
+                run(
+                        "bench",
+                        "world",
+                        "--model",
+                        world.toString(),
+                        "--prompt",
+                        image.toString(),
+                        "--batches",
+                        "1,2",
+                        "--seconds",
+                        "0.2",
+                        "--memory-frames",
+                        "8");
+        assertEquals(0, bench.exit(), bench.err());
+        Map<?, ?> b = json(bench);
+        assertTrue(b.containsKey("cache_speedup") && b.containsKey("rss_mb_after"), b.toString());
+    }
 }

@@ -31,4 +31,31 @@ public final class Flops {
         double vq = 2.0 * n * 2.0 * c.codes() * c.codeDim();
         return blocks + io + vq;
     }
+
+    /**
+     * Forward FLOPs of one cached dynamics pass over a new frame that attends to {@code past}
+     * earlier frames (projections, attention, feed-forward and the output head).
+     */
+    public static double dynamicsPassPerFrame(io.genie4j.genie.world.WorldConfig c, int past) {
+        int n = c.tokensPerFrame();
+        int d = c.dim();
+        double block =
+                2.0 * n * 4 * d * d * 2
+                        + 4.0 * n * n * d
+                        + 4.0 * n * d * (past + 1)
+                        + 2.0 * n * 2 * c.ffMult() * d * d;
+        return c.layers() * block + 2.0 * n * d * c.codes();
+    }
+
+    /** Forward FLOPs of decoding one frame with a cached tokenizer decoder. */
+    public static double tokenizerDecodeStepPerFrame(TokenizerConfig c, int past) {
+        int n = c.tokensPerFrame();
+        int d = c.dim();
+        double block =
+                2.0 * n * 4 * d * d * 2
+                        + 4.0 * n * n * d
+                        + 4.0 * n * d * (past + 1)
+                        + 2.0 * n * 2 * c.ffMult() * d * d;
+        return c.decoderLayers() * block + 2.0 * n * (c.patchValues() * d + c.codeDim() * d);
+    }
 }

@@ -301,6 +301,11 @@ public final class GenieWorld implements AutoCloseable {
         }
     }
 
+    /** Frames the next frame's dynamics pass attends to (besides itself). */
+    public int pastFrames() {
+        return tokens.size();
+    }
+
     /** The tokens {@code [B * h * w]} of the latest frame (prompt or generated). */
     public long[] lastTokens() {
         return tokens.getLast().clone();

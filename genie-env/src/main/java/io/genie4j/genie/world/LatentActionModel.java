@@ -17,13 +17,17 @@ import io.genie4j.genie.nn.StTransformer;
 import io.genie4j.genie.nn.VectorQuantizer;
 
 /**
- * The latent action model of Genie §2.2. Its encoder, a causal ST-transformer over frames x₁…x_T
- * (pixel patches, or the tokenizer's codes in the token-input variant) with a learned action token
- * per frame, reads the action token of frame t+1, which has seen x₁…x_{t+1}, as the continuous
- * latent of the transition t → t+1, and quantises it to one of {@code actions} codes. Its decoder,
- * a causal ST-transformer over x₁…x_t with each frame's quantised action added as an embedding,
- * must reconstruct x_{t+1}'s pixels: a bottleneck of log₂8 = 3 bits per step forces the codes to
- * carry what changes between frames and cannot be read from the past.
+ * The latent action model of Genie §2.2. Its encoder, an ST-transformer over a pair of frames (x_t,
+ * x_{t+1}) (pixel patches, or the tokenizer's codes in the token-input variant) with a learned
+ * action token per frame, reads the second frame's action token as the continuous latent of the
+ * transition t → t+1 and quantises it to one of {@code actions} codes. Its decoder, a causal
+ * ST-transformer over x₁…x_t with each frame's quantised action added as an embedding, must
+ * reconstruct x_{t+1}'s pixels: a bottleneck of log₂8 = 3 bits per step forces the codes to carry
+ * what changes between frames and cannot be read from the past.
+ *
+ * <p>Genie's encoder also sees the frames before x_t. Ours sees only the pair: with positions in
+ * the clip in view, the codes of our first runs came to say where in the clip a transition was
+ * rather than what happened in it.
  *
  * <p>Only the encoder and quantiser are needed after training, to label video with actions.
  */
@@ -150,18 +154,31 @@ public final class LatentActionModel extends Module {
         return toFrames(decode(ps, video, codes, q, false));
     }
 
-    /** Continuous latents {@code [B, T-1, actionDim]}, one per transition. */
+    /**
+     * Continuous latents {@code [B, T-1, actionDim]}, one per transition, each read from its pair
+     * of frames alone: the encoder sees (x_t, x_{t+1}) with nothing that tells where in the clip
+     * the pair was, so a code can only say what changed, not when.
+     */
     private NDArray latents(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
         NDArray x = embed(ps, video, codes, true, training);
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
+        long n = s.get(2);
+        long d = s.get(3);
+        NDArray pairs =
+                NDArrays.stack(
+                                new NDList(
+                                        x.get(new NDIndex(":, 0:{}", t - 1)),
+                                        x.get(new NDIndex(":, 1:"))),
+                                2)
+                        .reshape(b * (t - 1), 2, n, d);
         NDArray token = value(ps, actionToken, x, training).reshape(1, 1, 1, -1);
         token.attach(x.getManager());
-        token = token.broadcast(b, t, 1, s.get(3));
-        NDArray h = encoder.apply(ps, NDArrays.concat(new NDList(token, x), 2), training);
-        // Frame t+1's action token has seen frames ≤ t+1: the latent of transition t -> t+1.
-        NDArray a = h.get(new NDIndex(":, 1:, 0"));
+        token = token.broadcast(b * (t - 1), 2, 1, d);
+        NDArray h = encoder.apply(ps, NDArrays.concat(new NDList(token, pairs), 2), training);
+        // The second frame's action token has seen both frames: the latent of the transition.
+        NDArray a = h.get(new NDIndex(":, 1, 0")).reshape(b, t - 1, d);
         return encoderOut.apply(ps, a, training);
     }
 

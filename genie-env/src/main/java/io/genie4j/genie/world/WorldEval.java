@@ -8,7 +8,9 @@ import ai.djl.training.ParameterStore;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -193,6 +195,38 @@ public final class WorldEval {
             json.put("latent_by_real_action", rows);
         }
         return json;
+    }
+
+    /**
+     * Loads the world model in {@code modelDir} (the shipped one if null) and evaluates it on the
+     * validation split of {@code data}, split as its training run split it, or on every episode
+     * when {@code allEpisodes} (a dataset recorded apart from training).
+     */
+    public static Map<String, Object> evaluate(
+            Path modelDir,
+            Path data,
+            boolean allEpisodes,
+            int maxClips,
+            int batch,
+            GenieWorld.Options options,
+            long seed)
+            throws IOException {
+        try (WorldModel model = WorldModel.load(modelDir)) {
+            var train = model.json().path("train_config");
+            double fraction = allEpisodes ? 0 : train.path("validationFraction").asDouble(0.05);
+            int maxEpisodes = allEpisodes ? 0 : train.path("maxEpisodes").asInt(0);
+            VideoDataset ds =
+                    VideoDataset.load(data, model.config().imageSize(), fraction, maxEpisodes);
+            List<Clip.Source> split = allEpisodes ? ds.train() : ds.validation();
+            if (split.isEmpty()) {
+                throw new IllegalArgumentException(
+                        data + " has no validation episodes; pass --all-episodes");
+            }
+            Map<String, Object> json =
+                    evaluate(model, split, 2, 10, 4, maxClips, batch, options, seed);
+            json.put("episodes", split.size());
+            return json;
+        }
     }
 
     private static double round(double x, int digits) {

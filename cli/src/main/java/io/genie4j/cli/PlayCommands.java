@@ -1,0 +1,168 @@
+package io.genie4j.cli;
+
+import io.genie4j.env.Env;
+import io.genie4j.env.Envs;
+import io.genie4j.env.Json;
+import io.genie4j.env.Tensor;
+import io.genie4j.genie.data.VideoImport;
+import io.genie4j.genie.world.GenieWorld;
+import io.genie4j.genie.world.Playback;
+import io.genie4j.genie.world.WorldModel;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import javax.imageio.ImageIO;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code genie4j demo} and {@code genie4j rollout}: play a world model and write a video. */
+final class PlayCommands {
+
+    private PlayCommands() {}
+
+    /** The first frame of CoinRun level {@code seed} (hard mode), at the model's size. */
+    static byte[] coinrunFrame(long seed, int size) {
+        try (Env<?, ?> env = Envs.make("CoinRun-v0", Map.of())) {
+            Tensor t = (Tensor) env.reset(seed, Map.of()).observation();
+            if (t.dim(0) != size) {
+                throw new IllegalArgumentException(
+                        "the model plays " + size + "×" + size + " frames; CoinRun renders 64×64");
+            }
+            return t.toByteArray();
+        }
+    }
+
+    /** The image file if given, else the first frame of CoinRun level {@code level}. */
+    static byte[] promptFrame(Path image, long level, int size) throws java.io.IOException {
+        return image == null ? coinrunFrame(level, size) : imageFrame(image, size);
+    }
+
+    /** An image file as one frame at the model's size (centre-cropped, area-averaged). */
+    static byte[] imageFrame(Path file, int size) throws java.io.IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("prompt image " + file + " does not exist");
+        }
+        BufferedImage img = ImageIO.read(file.toFile());
+        if (img == null) {
+            throw new IllegalArgumentException(file + " is not a PNG, JPEG, GIF or BMP image");
+        }
+        return VideoImport.toFrame(img, size).toByteArray();
+    }
+
+    /** Options shared by the playing commands. */
+    static class Sampling {
+        @Option(
+                names = "--model",
+                description = "World model directory (default: the model shipped in genie-env).")
+        Path model;
+
+        @Option(
+                names = "--maskgit-steps",
+                defaultValue = "8",
+                description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
+        int maskgitSteps;
+
+        @Option(
+                names = "--temperature",
+                defaultValue = "1.0",
+                description =
+                        "Sampling temperature, 0 for the most likely tokens (default:"
+                                + " ${DEFAULT-VALUE}).")
+        float temperature;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed (default: 0).")
+        long seed;
+
+        GenieWorld.Options options() {
+            return new GenieWorld.Options(maskgitSteps, temperature, 0, true);
+        }
+    }
+
+    /** {@code genie4j demo}. */
+    @Command(
+            name = "demo",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Prompt the world model with the first frame of a CoinRun level and play each",
+                "latent action in its own world, all stepped as one batch; write the worlds side",
+                "by side to a GIF and print per-step uncertainty and frames/s."
+            })
+    static final class Demo extends Sampling implements Callable<Integer> {
+        @Option(
+                names = "--out",
+                defaultValue = "demo.gif",
+                description = "Output .gif or .mp4 (default: ${DEFAULT-VALUE}).")
+        Path out;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "16",
+                description = "Steps per world (default: ${DEFAULT-VALUE}).")
+        int steps;
+
+        @Option(
+                names = "--level",
+                defaultValue = "1000000",
+                description = "CoinRun level seed of the prompt (default: ${DEFAULT-VALUE}).")
+        long level;
+
+        @Option(names = "--prompt", description = "Prompt image instead of a CoinRun level.")
+        Path prompt;
+
+        @Override
+        public Integer call() throws Exception {
+            if (steps < 1) {
+                throw new IllegalArgumentException("--steps must be at least 1");
+            }
+            try (WorldModel m = WorldModel.load(model)) {
+                byte[] prompt = promptFrame(this.prompt, level, m.config().imageSize());
+                Map<String, Object> r =
+                        Playback.demo(m, prompt, steps, seed, options(), out, System.err);
+                System.out.println(Json.write(r));
+            }
+            return 0;
+        }
+    }
+
+    /** {@code genie4j rollout}. */
+    @Command(
+            name = "rollout",
+            mixinStandardHelpOptions = true,
+            description = "Play a list of latent actions from a prompt image; write a GIF or MP4.")
+    static final class Rollout extends Sampling implements Callable<Integer> {
+        @Option(
+                names = "--prompt",
+                description = "Prompt image (default: the first frame of CoinRun level --level).")
+        Path prompt;
+
+        @Option(
+                names = "--level",
+                defaultValue = "1000000",
+                description = "CoinRun level seed when no --prompt (default: ${DEFAULT-VALUE}).")
+        long level;
+
+        @Option(
+                names = "--actions",
+                required = true,
+                split = ",",
+                description = "Latent actions, comma-separated (e.g. 3,3,7).")
+        int[] actions;
+
+        @Option(names = "--out", required = true, description = "Output .gif or .mp4.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (WorldModel m = WorldModel.load(model)) {
+                int size = m.config().imageSize();
+                byte[] frame =
+                        prompt == null ? coinrunFrame(level, size) : imageFrame(prompt, size);
+                Map<String, Object> r = Playback.rollout(m, frame, actions, seed, options(), out);
+                System.out.println(Json.write(r));
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.genie4j.genie.world;
+
+import io.genie4j.genie.train.Flops;
+import io.genie4j.genie.train.TrainBenchmark;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Measures how fast a world model plays: frames per second at several batch sizes with the
+ * key-value cache and with naive recomputation of the whole window at every MaskGIT iteration, the
+ * achieved GFLOP/s of cached stepping against a matmul peak measured in the same run, and the
+ * resident memory before and after a long cached run.
+ */
+public final class WorldBenchmark {
+
+    private WorldBenchmark() {}
+
+    /**
+     * Runs the benchmark on {@code model}, prompting with {@code prompt} (one uint8 frame), about
+     * {@code seconds} per measurement, then {@code memoryFrames} frames at the largest batch.
+     */
+    public static Map<String, Object> run(
+            WorldModel model,
+            byte[] prompt,
+            int[] batches,
+            double seconds,
+            long memoryFrames,
+            GenieWorld.Options options) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        WorldConfig c = model.config();
+        out.put("context_frames", c.context());
+        out.put("maskgit_steps", options.maskgitSteps());
+        out.put("threads", Runtime.getRuntime().availableProcessors());
+        double peak = TrainBenchmark.matmulPeakGflops(Math.max(1, seconds / 3));
+        Map<String, Object> cached = new LinkedHashMap<>();
+        Map<String, Object> naive = new LinkedHashMap<>();
+        Map<String, Object> speedup = new LinkedHashMap<>();
+        double bestGflops = 0;
+        for (int b : batches) {
+            double[] fc = framesPerSecond(model, prompt, b, seconds, options.withCache(true));
+            double[] fn = framesPerSecond(model, prompt, b, seconds, options.withCache(false));
+            cached.put("batch_" + b, round(fc[0], 1));
+            naive.put("batch_" + b, round(fn[0], 1));
+            speedup.put("batch_" + b, round(fc[0] / fn[0], 2));
+            bestGflops = Math.max(bestGflops, fc[0] * fc[1] / 1e9);
+        }
+        out.put("frames_per_s_cached", cached);
+        out.put("frames_per_s_naive", naive);
+        out.put("cache_speedup", speedup);
+        out.put("achieved_gflops", round(bestGflops, 1));
+        out.put("matmul_peak_gflops", round(peak, 1));
+        out.put("fraction_of_peak", round(bestGflops / peak, 3));
+        if (memoryFrames > 0) {
+            int b = batches[batches.length - 1];
+            long before = rssBytes();
+            long steps = (memoryFrames + b - 1) / b;
+            long mid = 0;
+            try (GenieWorld w = new GenieWorld(model, b, options.withCache(true))) {
+                w.reset(repeat(prompt, b), 1, seeds(b));
+                int[] acts = new int[b];
+                for (long i = 0; i < steps; i++) {
+                    for (int j = 0; j < b; j++) {
+                        acts[j] = (int) ((i + j) % c.actions());
+                    }
+                    w.step(acts);
+                    if (i == steps / 10) {
+                        mid = rssBytes();
+                    }
+                }
+            }
+            out.put("memory_frames", steps * b);
+            out.put("rss_mb_before", before >> 20);
+            out.put("rss_mb_after_10_percent", mid >> 20);
+            out.put("rss_mb_after", rssBytes() >> 20);
+        }
+        return out;
+    }
+
+    /** Frames/s and useful FLOPs per frame of stepping {@code batch} worlds for about seconds. */
+    private static double[] framesPerSecond(
+            WorldModel model, byte[] prompt, int batch, double seconds, GenieWorld.Options o) {
+        WorldConfig c = model.config();
+        try (GenieWorld w = new GenieWorld(model, batch, o)) {
+            w.reset(repeat(prompt, batch), 1, seeds(batch));
+            int[] acts = new int[batch];
+            w.step(acts);
+            long t0 = System.nanoTime();
+            long deadline = t0 + (long) (seconds * 1e9);
+            int steps = 0;
+            double flops = 0;
+            // At least one full cycle of the window, so restarts are counted.
+            while (System.nanoTime() < deadline || steps < c.context()) {
+                for (int j = 0; j < batch; j++) {
+                    acts[j] = (steps + j) % c.actions();
+                }
+                int past = w.pastFrames();
+                w.step(acts);
+                flops +=
+                        (o.maskgitSteps() + 1) * Flops.dynamicsPassPerFrame(c, past)
+                                + Flops.tokenizerDecodeStepPerFrame(
+                                        model.tokenizer().config(), c.tokenizerWindow() / 2);
+                steps++;
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            return new double[] {(double) steps * batch / s, flops / steps};
+        }
+    }
+
+    private static byte[] repeat(byte[] frame, int n) {
+        byte[] out = new byte[frame.length * n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(frame, 0, out, i * frame.length, frame.length);
+        }
+        return out;
+    }
+
+    private static long[] seeds(int n) {
+        long[] s = new long[n];
+        for (int i = 0; i < n; i++) {
+            s[i] = i;
+        }
+        return s;
+    }
+
+    /** This process's resident set size in bytes (Linux), or -1. */
+    public static long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    private static double round(double x, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(x * f) / f;
+    }
+}
