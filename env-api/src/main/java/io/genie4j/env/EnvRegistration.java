@@ -13,13 +13,36 @@ import java.util.function.Function;
  * @param options every option the env accepts
  * @param factory builds the env from validated options; it must not wrap the env in a {@link
  *     TimeLimit}, which {@code make} adds from the spec
+ * @param vectorFactory builds N copies as one {@link VectorEnv} that steps them together (for envs
+ *     that batch their work, such as a neural world model), or null to step N separate envs
  */
 public record EnvRegistration(
         String id,
         String description,
         EnvSpec spec,
         List<EnvOption> options,
-        Function<EnvOptions, Env<?, ?>> factory) {
+        Function<EnvOptions, Env<?, ?>> factory,
+        VectorFactory vectorFactory) {
+
+    /** Builds a batched {@link VectorEnv} of an env. */
+    @FunctionalInterface
+    public interface VectorFactory {
+        /**
+         * Makes {@code n} envs from validated options, truncating episodes after {@code
+         * maxEpisodeSteps} steps (null for no limit), with next-step autoreset.
+         */
+        VectorEnv<?, ?> make(EnvOptions options, int n, Integer maxEpisodeSteps);
+    }
+
+    /** A registration without a batched vector version. */
+    public EnvRegistration(
+            String id,
+            String description,
+            EnvSpec spec,
+            List<EnvOption> options,
+            Function<EnvOptions, Env<?, ?>> factory) {
+        this(id, description, spec, options, factory, null);
+    }
 
     /** Validates the registration. */
     public EnvRegistration {

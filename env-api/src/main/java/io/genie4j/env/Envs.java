@@ -107,6 +107,16 @@ public final class Envs {
     public static Env<?, ?> make(String id, Map<String, ?> options) {
         EnvRegistration reg = registration(id);
         Map<String, Object> rest = new java.util.LinkedHashMap<>(options);
+        Integer limit = timeLimit(reg, rest);
+        EnvOptions resolved = EnvOptions.resolve(reg, rest);
+        Env<?, ?> env = reg.factory().apply(resolved);
+        return limit == null ? env : TimeLimit.wrap(env, limit);
+    }
+
+    /**
+     * Removes max_episode_steps from {@code rest} and returns the limit it sets (or the spec's).
+     */
+    private static Integer timeLimit(EnvRegistration reg, Map<String, Object> rest) {
         Integer limit = reg.spec().maxEpisodeSteps();
         if (rest.containsKey(MAX_EPISODE_STEPS)) {
             Object v =
@@ -123,13 +133,13 @@ public final class Envs {
             }
             limit = steps == 0 ? null : steps;
         }
-        EnvOptions resolved = EnvOptions.resolve(reg, rest);
-        Env<?, ?> env = reg.factory().apply(resolved);
-        return limit == null ? env : TimeLimit.wrap(env, limit);
+        return limit;
     }
 
     /**
-     * Makes {@code n} copies of an env as a {@link VectorEnv} with next-step autoreset.
+     * Makes {@code n} copies of an env as a {@link VectorEnv} with next-step autoreset: the env's
+     * own batched version if it registered one (then {@code threads} is ignored), else {@code n}
+     * separate envs.
      *
      * @param threads worker threads; 1 steps the copies in the caller's thread ({@link
      *     SyncVectorEnv}), more use a {@link ThreadedVectorEnv}
@@ -139,6 +149,12 @@ public final class Envs {
             String id, int n, Map<String, ?> options, int threads) {
         if (n < 1) {
             throw new IllegalArgumentException("a vector env needs at least 1 env, got " + n);
+        }
+        EnvRegistration reg = registration(id);
+        if (reg.vectorFactory() != null) {
+            Map<String, Object> rest = new java.util.LinkedHashMap<>(options);
+            Integer limit = timeLimit(reg, rest);
+            return reg.vectorFactory().make(EnvOptions.resolve(reg, rest), n, limit);
         }
         List<Env> envs = new ArrayList<>();
         try {

@@ -60,23 +60,28 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     public GenieEnv(EnvOptions options) {
         this.spec = options.spec();
         WorldModel model = model(options.getString("model"));
-        this.world =
-                new GenieWorld(
-                        model,
-                        1,
-                        new GenieWorld.Options(
-                                options.getInt("maskgit_steps"),
-                                (float) options.getDouble("temperature"),
-                                options.getInt("context"),
-                                true));
+        this.world = new GenieWorld(model, 1, sampling(options));
         this.prompt = options.getString("prompt");
         this.size = model.config().imageSize();
         this.actions = new Discrete(model.config().actions());
         this.observations = Box.image(size, size);
+        checkPrompt(prompt);
+    }
+
+    static void checkPrompt(String prompt) {
         if (!prompt.equals(COINRUN) && !Files.isRegularFile(Path.of(prompt))) {
             throw new IllegalArgumentException(
                     "prompt must be '" + COINRUN + "' or an image file; " + prompt + " is neither");
         }
+    }
+
+    /** The sampling options of registry options. */
+    static GenieWorld.Options sampling(EnvOptions options) {
+        return new GenieWorld.Options(
+                options.getInt("maskgit_steps"),
+                (float) options.getDouble("temperature"),
+                options.getInt("context"),
+                true);
     }
 
     static EnvRegistration registration() {
@@ -98,7 +103,8 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 "temperature", 1.0, "sampling temperature (0: most likely)"),
                         EnvOption.ofInt(
                                 "context", 0, "frames the dynamics attends to (0: the model's)")),
-                GenieEnv::new);
+                GenieEnv::new,
+                GenieVectorEnv::new);
     }
 
     /** The model in {@code dir} (the shipped one if empty), loaded once per process. */
@@ -157,6 +163,11 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     }
 
     private Tensor checkFrames(Object value) {
+        return checkFrames(value, size);
+    }
+
+    /** Checks a {@code prompt_frames} reset option. */
+    static Tensor checkFrames(Object value, int size) {
         if (!(value instanceof Tensor t)
                 || t.dtype() != io.genie4j.env.DType.UINT8
                 || t.rank() < 3
@@ -179,6 +190,11 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     }
 
     private Tensor promptFrame(long episodeSeed) {
+        return promptFrame(prompt, episodeSeed, size);
+    }
+
+    /** The prompt frame: CoinRun level {@code seed}'s first frame, or the image file. */
+    static Tensor promptFrame(String prompt, long episodeSeed, int size) {
         if (prompt.equals(COINRUN)) {
             if (!Envs.ids().contains("CoinRun-v0")) {
                 throw new IllegalStateException(

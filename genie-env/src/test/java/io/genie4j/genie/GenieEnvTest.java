@@ -12,8 +12,12 @@ import io.genie4j.env.Envs;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.VectorEnv;
+import io.genie4j.env.VectorReset;
+import io.genie4j.env.VectorStep;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -106,5 +110,39 @@ class GenieEnvTest {
                         IllegalArgumentException.class,
                         () -> make(Map.of("prompt", tmp.resolve("nope.png").toString())));
         assertTrue(e.getMessage().contains("nope.png"), e.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theVectorVersionStepsAllWorldsInOneBatchAndResetsThemTogether() {
+        Map<String, Object> o =
+                Map.of("model", run.toString(), "prompt", image.toString(), "max_episode_steps", 3);
+        try (VectorEnv<Tensor, Integer> a =
+                        (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 3, o, 1);
+                VectorEnv<Tensor, Integer> b =
+                        (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 3, o, 1)) {
+            assertTrue(a instanceof GenieVectorEnv, a.getClass().getName());
+            assertEquals(3, (int) a.spec().maxEpisodeSteps());
+            VectorReset<Tensor> ra = a.reset(4L, Map.of());
+            VectorReset<Tensor> rb = b.reset(4L, Map.of());
+            assertEquals(3, ra.observations().size());
+            List<Integer> acts = List.of(0, 1, 3);
+            for (int t = 1; t <= 3; t++) {
+                VectorStep<Tensor> sa = a.step(acts);
+                VectorStep<Tensor> sb = b.step(acts);
+                for (int i = 0; i < 3; i++) {
+                    assertArrayEquals(
+                            sa.observations().get(i).toByteArray(),
+                            sb.observations().get(i).toByteArray());
+                    assertEquals(t == 3, sa.truncated()[i], "step " + t);
+                    assertFalse(sa.terminated()[i]);
+                    assertEquals((long) t, sa.infos().get(i).get("step"));
+                }
+            }
+            VectorStep<Tensor> again = a.step(acts);
+            assertEquals(0L, again.infos().get(0).get("step"), "autoreset after truncation");
+            assertFalse(again.truncated()[0]);
+            assertThrows(IllegalArgumentException.class, () -> a.step(List.of(0, 1, 4)));
+        }
     }
 }
