@@ -31,7 +31,11 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "Train a world-model part into a run directory (checkpoints, train.csv, loss.png).",
-        subcommands = {TrainCommand.Tokenizer.class, TrainCommand.World.class})
+        subcommands = {
+            TrainCommand.Tokenizer.class,
+            TrainCommand.World.class,
+            TrainCommand.All.class
+        })
 final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
@@ -185,6 +189,117 @@ final class TrainCommand implements Runnable {
                                         data, out, tokenizer, m, t, minutes, resume, listener);
                         return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
                     });
+        }
+    }
+
+    /** {@code genie4j train all}. */
+    @Command(
+            name = "all",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Train the tokenizer into OUT/tokenizer, then the world model on it into"
+                        + " OUT/world,",
+                "with default configs. Run it again to continue: a finished part is skipped and a",
+                "stopped one resumed."
+            })
+    static final class All implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
+        Path data;
+
+        @Option(names = "--out", required = true, description = "Directory for both runs.")
+        Path out;
+
+        @Option(
+                names = "--config",
+                description = {
+                    "JSON file overriding defaults: {\\\"tokenizer\\\": {\\\"model\\\": ...,"
+                            + " \\\"train\\\": ...},",
+                    "\\\"world\\\": {\\\"model\\\": ..., \\\"train\\\": ...}} (used when a part"
+                            + " starts)."
+                })
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode user = config == null ? null : readConfig(config);
+            TokenizerConfig tokModel = TokenizerConfig.defaults();
+            TrainConfig tokTrain = TrainConfig.tokenizerDefaults();
+            TrainConfig worldTrain = TrainConfig.worldDefaults();
+            if (user != null) {
+                tokModel =
+                        merge(
+                                tokModel,
+                                user.path("tokenizer").path("model"),
+                                TokenizerConfig.class);
+                tokTrain = merge(tokTrain, user.path("tokenizer").path("train"), TrainConfig.class);
+                worldTrain = merge(worldTrain, user.path("world").path("train"), TrainConfig.class);
+            }
+            TokenizerConfig tm = tokModel;
+            TrainConfig tt = tokTrain;
+            TrainConfig wt = worldTrain;
+            Path tok = out.resolve("tokenizer");
+            Path world = out.resolve("world");
+            Map<String, Object> json = new LinkedHashMap<>();
+            if (!finished(tok, VideoTokenizer.KIND)) {
+                boolean resume = Files.exists(tok.resolve("model.json"));
+                runWithProgress(
+                        "train tokenizer",
+                        listener -> {
+                            TokenizerTrainer.Result r =
+                                    TokenizerTrainer.train(data, tok, tm, tt, 0, resume, listener);
+                            return summary(
+                                    tok, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                        });
+                if (!finished(tok, VideoTokenizer.KIND)) {
+                    return 130; // stopped by the user; run again to continue
+                }
+            }
+            json.put("tokenizer", tok.toAbsolutePath().toString());
+            if (!finished(world, io.genie4j.genie.world.WorldModel.KIND)) {
+                boolean resume = Files.exists(world.resolve("model.json"));
+                WorldConfig wm =
+                        user == null || user.path("world").path("model").isMissingNode()
+                                ? null
+                                : merge(
+                                        WorldConfig.defaults(
+                                                Checkpoints.JSON.treeToValue(
+                                                        Checkpoints.readModelJson(
+                                                                        tok, VideoTokenizer.KIND)
+                                                                .get("config"),
+                                                        TokenizerConfig.class)),
+                                        user.path("world").path("model"),
+                                        WorldConfig.class);
+                runWithProgress(
+                        "train world",
+                        listener -> {
+                            WorldTrainer.Result r =
+                                    WorldTrainer.train(
+                                            data,
+                                            world,
+                                            resume ? null : tok,
+                                            wm,
+                                            wt,
+                                            0,
+                                            resume,
+                                            listener);
+                            return summary(
+                                    world, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                        });
+            }
+            json.put("world", world.toAbsolutePath().toString());
+            json.put("finished", finished(world, io.genie4j.genie.world.WorldModel.KIND));
+            System.out.println(Json.write(json));
+            return 0;
+        }
+
+        /** Whether the run in {@code dir} reached its last step. */
+        private static boolean finished(Path dir, String kind) throws IOException {
+            if (!Files.exists(dir.resolve("model.json"))) {
+                return false;
+            }
+            ObjectNode json = Checkpoints.readModelJson(dir, kind);
+            JsonNode t = json.path("training");
+            return t.path("step").asInt() >= t.path("steps").asInt(Integer.MAX_VALUE);
         }
     }
 

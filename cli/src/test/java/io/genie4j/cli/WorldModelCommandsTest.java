@@ -138,8 +138,8 @@ class WorldModelCommandsTest {
         assertTrue(bad.err().contains("patchSize"), bad.err());
     }
 
-    @Test
-    void trainAWorldOnATinyTokenizerThenDemoRolloutEvalAndBench() throws Exception {
+    /** 80 frames of a square sliding over a 16×16 background, imported as 4 episodes. */
+    private Path tinyVideo() throws Exception {
         Path frames = tmp.resolve("frames");
         Files.createDirectories(frames);
         for (int t = 0; t < 80; t++) {
@@ -166,13 +166,55 @@ class WorldModelCommandsTest {
                                 "--episode-frames",
                                 "20")
                         .exit());
-        Path tokConfig = tmp.resolve("tok.json");
-        Files.writeString(
-                tokConfig,
-                "{\"model\": {\"imageSize\": 16, \"patch\": 4, \"dim\": 32, \"heads\": 2,"
+        return data;
+    }
+
+    private static final String TINY_TOKENIZER =
+            "{\"model\": {\"imageSize\": 16, \"patch\": 4, \"dim\": 32, \"heads\": 2,"
                     + " \"ffMult\": 2, \"encoderLayers\": 1, \"decoderLayers\": 1, \"codes\": 32,"
                     + " \"codeDim\": 8, \"maxFrames\": 4}, \"train\": {\"batch\": 2,"
-                    + " \"clipLength\": 4, \"warmupSteps\": 1, \"validationFraction\": 0.3}}");
+                    + " \"clipLength\": 4, \"warmupSteps\": 1, \"validationFraction\": 0.3}}";
+
+    private static final String TINY_WORLD =
+            "{\"model\": {\"tokenizerWindow\": 4, \"lamPatch\": 8, \"lamDim\": 32,"
+                    + " \"lamHeads\": 2, \"lamEncoderLayers\": 1, \"lamDecoderLayers\": 1,"
+                    + " \"actions\": 4, \"actionDim\": 8, \"dim\": 32, \"heads\": 2,"
+                    + " \"layers\": 1, \"ffMult\": 2, \"context\": 12}, \"train\": {\"batch\": 2,"
+                    + " \"clipLength\": 6, \"warmupSteps\": 1, \"checkpointEvery\": 2,"
+                    + " \"logEvery\": 1, \"validationFraction\": 0.3}}";
+
+    @Test
+    void trainAllTrainsTheTokenizerThenTheWorldAndSkipsFinishedParts() throws Exception {
+        Path data = tinyVideo();
+        String tok =
+                TINY_TOKENIZER.replace("\"warmupSteps\": 1", "\"warmupSteps\": 1, \"steps\": 2");
+        String world = TINY_WORLD.replace("\"warmupSteps\": 1", "\"warmupSteps\": 1, \"steps\": 2");
+        Path config = tmp.resolve("all.json");
+        Files.writeString(config, "{\"tokenizer\": " + tok + ", \"world\": " + world + "}");
+        Path out = tmp.resolve("all");
+        Result r =
+                run(
+                        "train",
+                        "all",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        out.toString(),
+                        "--config",
+                        config.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(true, json(r).get("finished"));
+        Result again = run("train", "all", "--data", data.toString(), "--out", out.toString());
+        assertEquals(0, again.exit(), again.err());
+        assertEquals(1, again.out().trim().split("\n").length, "nothing left to train");
+    }
+
+    @Test
+    void trainAWorldOnATinyTokenizerThenDemoRolloutEvalAndBench() throws Exception {
+        Path data = tinyVideo();
+        Path frames = tmp.resolve("frames");
+        Path tokConfig = tmp.resolve("tok.json");
+        Files.writeString(tokConfig, TINY_TOKENIZER);
         Path tok = tmp.resolve("tok");
         Result t =
                 run(
@@ -189,14 +231,7 @@ class WorldModelCommandsTest {
         assertEquals(0, t.exit(), t.err());
 
         Path worldConfig = tmp.resolve("world.json");
-        Files.writeString(
-                worldConfig,
-                "{\"model\": {\"tokenizerWindow\": 4, \"lamPatch\": 8, \"lamDim\": 32,"
-                    + " \"lamHeads\": 2, \"lamEncoderLayers\": 1, \"lamDecoderLayers\": 1,"
-                    + " \"actions\": 4, \"actionDim\": 8, \"dim\": 32, \"heads\": 2, \"layers\": 1,"
-                    + " \"ffMult\": 2, \"context\": 12}, \"train\": {\"batch\": 2, \"clipLength\":"
-                    + " 6, \"warmupSteps\": 1, \"checkpointEvery\": 2, \"logEvery\": 1,"
-                    + " \"validationFraction\": 0.3}}");
+        Files.writeString(worldConfig, TINY_WORLD);
         Path world = tmp.resolve("world");
         Result w =
                 run(
