@@ -80,8 +80,29 @@ final class TrainCommand implements Runnable {
         @Option(names = "--resume", description = "Continue the run in --out.")
         boolean resume;
 
+        @Option(
+                names = "--decoder-only",
+                description = {
+                    "Start from a trained tokenizer (--from, default: the shipped one) and train",
+                    "its decoder only: every frame keeps its codes, so world models trained on",
+                    "them stay valid, while reconstructions improve."
+                })
+        boolean decoderOnly;
+
+        @Option(names = "--from", description = "The tokenizer --decoder-only starts from.")
+        Path from;
+
         @Override
         public Integer call() throws Exception {
+            if (from != null && !decoderOnly) {
+                throw new IllegalArgumentException("--from goes with --decoder-only");
+            }
+            Checkpoints.Source start =
+                    !decoderOnly || resume
+                            ? null
+                            : from == null
+                                    ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
+                                    : Checkpoints.Source.of(from);
             TokenizerConfig model = TokenizerConfig.defaults();
             TrainConfig train = TrainConfig.tokenizerDefaults();
             if (resume && (config != null || steps != null)) {
@@ -102,7 +123,8 @@ final class TrainCommand implements Runnable {
                     "train tokenizer",
                     listener -> {
                         TokenizerTrainer.Result r =
-                                TokenizerTrainer.train(data, out, m, t, minutes, resume, listener);
+                                TokenizerTrainer.train(
+                                        data, out, m, t, minutes, resume, start, listener);
                         return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
                     });
         }

@@ -67,6 +67,32 @@ public final class TokenizerTrainer {
             boolean resume,
             TrainListener listener)
             throws IOException, InterruptedException {
+        return train(data, runDir, model, train, minutes, resume, null, listener);
+    }
+
+    /**
+     * As above; with {@code decoderOf} (a tokenizer directory, or the class-path source of the
+     * shipped one) the run starts from that tokenizer and trains its decoder only: the encoder and
+     * codebook stay frozen (no dead-code resets), so every frame keeps its codes and a world model
+     * trained on them stays valid, while reconstructions improve. {@code model} is then ignored.
+     */
+    public static Result train(
+            Path data,
+            Path runDir,
+            TokenizerConfig model,
+            TrainConfig train,
+            double minutes,
+            boolean resume,
+            Checkpoints.Source decoderOf,
+            TrainListener listener)
+            throws IOException, InterruptedException {
+        boolean decoderOnly = decoderOf != null;
+        if (decoderOnly && !resume) {
+            model =
+                    Checkpoints.JSON.treeToValue(
+                            Checkpoints.readModelJson(decoderOf, VideoTokenizer.KIND).get("config"),
+                            TokenizerConfig.class);
+        }
         int startStep = 0;
         double priorSeconds = 0;
         long priorFrames = 0;
@@ -75,6 +101,7 @@ public final class TokenizerTrainer {
             model = Checkpoints.JSON.treeToValue(json.get("config"), TokenizerConfig.class);
             train = Checkpoints.JSON.treeToValue(json.get("train_config"), TrainConfig.class);
             startStep = json.path("training").path("step").asInt();
+            decoderOnly = json.path("training").path("decoder_only").asBoolean(false);
             priorSeconds = json.path("training").path("seconds").asDouble();
             priorFrames = json.path("training").path("frames").asLong();
         } else if (Files.exists(runDir.resolve("model.json"))) {
@@ -112,6 +139,15 @@ public final class TokenizerTrainer {
                                 startStep)) {
             VideoTokenizer tok = new VideoTokenizer(model);
             tok.initialize(base);
+            if (decoderOnly && !resume) {
+                Checkpoints.loadParameters(tok, base, decoderOf, PARAMS);
+                for (var p : tok.getParameters()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+            }
+            if (decoderOnly) {
+                tok.freezeParameters(true, p -> !VideoTokenizer.isDecoderParameter(tok, p));
+            }
             AdamW opt = new AdamW(base, tok.getParameters());
             if (resume) {
                 try (var in = Files.newInputStream(runDir.resolve(PARAMS))) {
@@ -119,7 +155,7 @@ public final class TokenizerTrainer {
                 }
                 // Loaded arrays replace the initialised ones and must collect gradients again.
                 for (var p : tok.getParameters()) {
-                    p.getValue().getArray().setRequiresGradient(true);
+                    p.getValue().getArray().setRequiresGradient(p.getValue().requiresGradient());
                 }
                 opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
                 ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
@@ -175,7 +211,9 @@ public final class TokenizerTrainer {
                                     + loss
                                     + "); lower the learning rate");
                 }
-                if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                if (!decoderOnly
+                        && train.deadCodeEvery() > 0
+                        && step % train.deadCodeEvery() == 0) {
                     codesUsed = ImageMetrics.used(tok.quantizer().usage());
                     tok.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
                 }
@@ -209,7 +247,18 @@ public final class TokenizerTrainer {
                 boolean last = step == train.steps() || System.nanoTime() >= deadline || stop;
                 if (step % train.checkpointEvery() == 0 || last) {
                     long frames = priorFrames + (long) (step - startStep) * framesPerStep;
-                    save(runDir, tok, opt, model, train, dataset, step, elapsed, frames, log);
+                    save(
+                            runDir,
+                            tok,
+                            opt,
+                            model,
+                            train,
+                            dataset,
+                            step,
+                            elapsed,
+                            frames,
+                            log,
+                            decoderOnly);
                     listener.onCheckpoint(step);
                 }
                 if (stop) {
@@ -237,7 +286,8 @@ public final class TokenizerTrainer {
             int step,
             double seconds,
             long frames,
-            TrainLog log)
+            TrainLog log,
+            boolean decoderOnly)
             throws IOException {
         Checkpoints.saveParameters(tok, dir.resolve(PARAMS));
         byte[] state = opt.encode();
@@ -251,6 +301,7 @@ public final class TokenizerTrainer {
         training.put("seconds", Math.round(seconds * 10) / 10.0);
         training.put("frames", frames);
         training.put("parameters", tok.parameterCount());
+        training.put("decoder_only", decoderOnly);
         var usage = training.putArray("codebook_usage");
         for (long u : tok.quantizer().usage()) {
             usage.add(u);

@@ -169,6 +169,18 @@ public final class VideoTokenizer extends Module {
         return fromUnit(unpatchify(decodeVectors(ps, q, false)));
     }
 
+    /** Whether {@code p} belongs to the decoder side (after the quantiser). */
+    static boolean isDecoderParameter(VideoTokenizer tok, ai.djl.nn.Parameter p) {
+        for (var block : new Module[] {tok.decoderIn, tok.decoder, tok.decoderOut}) {
+            for (var q : block.getParameters()) {
+                if (q.getValue() == p) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** The number of decoder blocks (for a {@link KvCache}). */
     public int decoderLayers() {
         return decoder.layers();

@@ -2,6 +2,7 @@ package io.genie4j.genie.tokenizer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,5 +171,44 @@ class VideoTokenizerTest {
                                 0,
                                 false,
                                 TrainListener.NONE));
+    }
+
+    @Test
+    void decoderOnlyFineTuningKeepsEveryCodeAndChangesTheDecoder() throws Exception {
+        Path data = tmp.resolve("data");
+        TinyVideo.write(data, 16, 2, 8);
+        Path base = tmp.resolve("base");
+        TokenizerTrainer.train(
+                data, base, TokenizerConfig.tiny(), tinyTrain(30), 0, false, TrainListener.NONE);
+        Path tuned = tmp.resolve("tuned");
+        TokenizerTrainer.train(
+                data,
+                tuned,
+                null,
+                tinyTrain(30),
+                0,
+                false,
+                Checkpoints.Source.of(base),
+                TrainListener.NONE);
+        try (NDManager m = NDManager.newBaseManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            VideoTokenizer a = VideoTokenizer.load(base, m);
+            VideoTokenizer b = VideoTokenizer.load(tuned, m);
+            for (int e = 0; e < 3; e++) {
+                NDArray x = clip(m, e);
+                assertArrayEquals(a.encode(ps, x).toLongArray(), b.encode(ps, x).toLongArray());
+            }
+            NDArray x = clip(m, 0);
+            assertFalse(
+                    java.util.Arrays.equals(
+                            a.forward(ps, x, false).frames().toFloatArray(),
+                            b.forward(ps, x, false).frames().toFloatArray()),
+                    "the decoder trained");
+        }
+        assertTrue(
+                Checkpoints.readModelJson(tuned, VideoTokenizer.KIND)
+                        .path("training")
+                        .path("decoder_only")
+                        .asBoolean());
     }
 }
