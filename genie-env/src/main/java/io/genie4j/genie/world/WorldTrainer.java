@@ -157,7 +157,6 @@ public final class WorldTrainer {
                 }
             }
             return loop(
-                    data,
                     runDir,
                     tok,
                     lam,
@@ -176,7 +175,6 @@ public final class WorldTrainer {
     }
 
     private static Result loop(
-            Path data,
             Path runDir,
             VideoTokenizer tok,
             LatentActionModel lam,
