@@ -23,6 +23,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code genie4j train}: trains the world model's parts. */
@@ -54,31 +55,7 @@ final class TrainCommand implements Runnable {
                 "Ctrl-C stops after writing a checkpoint. Prints a JSON summary at the end."
             })
     static final class Tokenizer implements Callable<Integer> {
-        @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
-        Path data;
-
-        @Option(names = "--out", required = true, description = "Run directory.")
-        Path out;
-
-        @Option(
-                names = "--config",
-                description = {
-                    "JSON file overriding defaults: {\\\"model\\\": {...}, \\\"train\\\": {...}}",
-                    "with the field names of model.json's config and train_config."
-                })
-        Path config;
-
-        @Option(names = "--steps", description = "Total steps (overrides the config).")
-        Integer steps;
-
-        @Option(
-                names = "--minutes",
-                defaultValue = "0",
-                description = "Stop after this many minutes in this call (0: no limit).")
-        double minutes;
-
-        @Option(names = "--resume", description = "Continue the run in --out.")
-        boolean resume;
+        @Mixin RunOptions run;
 
         @Option(
                 names = "--decoder-only",
@@ -98,24 +75,24 @@ final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException("--from goes with --decoder-only");
             }
             Checkpoints.Source start =
-                    !decoderOnly || resume
+                    !decoderOnly || run.resume
                             ? null
                             : from == null
                                     ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
                                     : Checkpoints.Source.of(from);
             TokenizerConfig model = TokenizerConfig.defaults();
             TrainConfig train = TrainConfig.tokenizerDefaults();
-            if (resume && (config != null || steps != null)) {
+            if (run.resume && (run.config != null || run.steps != null)) {
                 throw new IllegalArgumentException(
                         "--resume continues with the run's own config; drop --config and --steps");
             }
-            if (config != null) {
-                JsonNode user = readConfig(config);
+            if (run.config != null) {
+                JsonNode user = readConfig(run.config);
                 model = merge(model, user.path("model"), TokenizerConfig.class);
                 train = merge(train, user.path("train"), TrainConfig.class);
             }
-            if (steps != null) {
-                train = train.withSteps(steps);
+            if (run.steps != null) {
+                train = train.withSteps(run.steps);
             }
             TokenizerConfig m = model;
             TrainConfig t = train;
@@ -124,8 +101,16 @@ final class TrainCommand implements Runnable {
                     listener -> {
                         TokenizerTrainer.Result r =
                                 TokenizerTrainer.train(
-                                        data, out, m, t, minutes, resume, start, listener);
-                        return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                                        run.data,
+                                        run.out,
+                                        m,
+                                        t,
+                                        run.minutes,
+                                        run.resume,
+                                        start,
+                                        listener);
+                        return summary(
+                                run.out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
                     });
         }
     }
@@ -141,17 +126,70 @@ final class TrainCommand implements Runnable {
                 "--resume continues a stopped run exactly; Ctrl-C stops after a checkpoint."
             })
     static final class World implements Callable<Integer> {
-        @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
-        Path data;
-
-        @Option(names = "--out", required = true, description = "Run directory.")
-        Path out;
+        @Mixin RunOptions run;
 
         @Option(
                 names = "--tokenizer",
                 description =
                         "Tokenizer run directory (default: the tokenizer shipped in the jar).")
         Path tokenizer;
+
+        @Override
+        public Integer call() throws Exception {
+            if (run.resume && (run.config != null || run.steps != null || tokenizer != null)) {
+                throw new IllegalArgumentException(
+                        "--resume continues with the run's own config and tokenizer; drop"
+                                + " --config, --steps and --tokenizer");
+            }
+            WorldConfig model = null;
+            TrainConfig train = TrainConfig.worldDefaults();
+            if (run.config != null) {
+                JsonNode user = readConfig(run.config);
+                if (!user.path("model").isMissingNode()) {
+                    Checkpoints.Source src =
+                            tokenizer == null
+                                    ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
+                                    : Checkpoints.Source.of(tokenizer);
+                    TokenizerConfig tok =
+                            Checkpoints.JSON.treeToValue(
+                                    Checkpoints.readModelJson(src, VideoTokenizer.KIND)
+                                            .get("config"),
+                                    TokenizerConfig.class);
+                    model = merge(WorldConfig.defaults(tok), user.path("model"), WorldConfig.class);
+                }
+                train = merge(train, user.path("train"), TrainConfig.class);
+            }
+            if (run.steps != null) {
+                train = train.withSteps(run.steps);
+            }
+            WorldConfig m = model;
+            TrainConfig t = train;
+            return runWithProgress(
+                    "train world",
+                    listener -> {
+                        WorldTrainer.Result r =
+                                WorldTrainer.train(
+                                        run.data,
+                                        run.out,
+                                        tokenizer,
+                                        m,
+                                        t,
+                                        run.minutes,
+                                        run.resume,
+                                        listener);
+                        return summary(
+                                run.out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                    });
+        }
+    }
+
+    /** Options every single-part training command takes. */
+    static final class RunOptions {
+        @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
+        Path data;
+
+        @Option(names = "--out", required = true, description = "Run directory.")
+        Path out;
 
         @Option(
                 names = "--config",
@@ -172,46 +210,6 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--resume", description = "Continue the run in --out.")
         boolean resume;
-
-        @Override
-        public Integer call() throws Exception {
-            if (resume && (config != null || steps != null || tokenizer != null)) {
-                throw new IllegalArgumentException(
-                        "--resume continues with the run's own config and tokenizer; drop"
-                                + " --config, --steps and --tokenizer");
-            }
-            WorldConfig model = null;
-            TrainConfig train = TrainConfig.worldDefaults();
-            if (config != null) {
-                JsonNode user = readConfig(config);
-                if (!user.path("model").isMissingNode()) {
-                    Checkpoints.Source src =
-                            tokenizer == null
-                                    ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
-                                    : Checkpoints.Source.of(tokenizer);
-                    TokenizerConfig tok =
-                            Checkpoints.JSON.treeToValue(
-                                    Checkpoints.readModelJson(src, VideoTokenizer.KIND)
-                                            .get("config"),
-                                    TokenizerConfig.class);
-                    model = merge(WorldConfig.defaults(tok), user.path("model"), WorldConfig.class);
-                }
-                train = merge(train, user.path("train"), TrainConfig.class);
-            }
-            if (steps != null) {
-                train = train.withSteps(steps);
-            }
-            WorldConfig m = model;
-            TrainConfig t = train;
-            return runWithProgress(
-                    "train world",
-                    listener -> {
-                        WorldTrainer.Result r =
-                                WorldTrainer.train(
-                                        data, out, tokenizer, m, t, minutes, resume, listener);
-                        return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
-                    });
-        }
     }
 
     /** {@code genie4j train all}. */

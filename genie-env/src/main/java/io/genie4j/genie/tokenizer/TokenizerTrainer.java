@@ -159,12 +159,9 @@ public final class TokenizerTrainer {
                 }
                 opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
                 ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
-                var usage = json.path("training").path("codebook_usage");
-                if (usage.size() == model.codes()) {
-                    long[] counts = new long[model.codes()];
-                    for (int i = 0; i < counts.length; i++) {
-                        counts[i] = usage.get(i).asLong();
-                    }
+                long[] counts =
+                        Checkpoints.counts(json.path("training"), "codebook_usage", model.codes());
+                if (counts != null) {
                     tok.quantizer().setUsage(counts);
                 }
             }
@@ -292,26 +289,13 @@ public final class TokenizerTrainer {
         Checkpoints.saveParameters(tok, dir.resolve(PARAMS));
         byte[] state = opt.encode();
         AtomicFiles.write(dir.resolve(OPTIMIZER), out -> out.write(state));
-        ObjectNode json = Checkpoints.newModelJson(VideoTokenizer.KIND);
-        json.set("config", Checkpoints.JSON.valueToTree(model));
-        json.set("train_config", Checkpoints.JSON.valueToTree(train));
-        ObjectNode training = json.putObject("training");
-        training.put("step", step);
-        training.put("steps", train.steps());
-        training.put("seconds", Math.round(seconds * 10) / 10.0);
-        training.put("frames", frames);
+        ObjectNode json =
+                Checkpoints.newRunJson(
+                        VideoTokenizer.KIND, model, train, step, seconds, frames, dataset);
+        ObjectNode training = (ObjectNode) json.get("training");
         training.put("parameters", tok.parameterCount());
         training.put("decoder_only", decoderOnly);
-        var usage = training.putArray("codebook_usage");
-        for (long u : tok.quantizer().usage()) {
-            usage.add(u);
-        }
-        ObjectNode d = json.putObject("data");
-        d.put("dir", dataset.dir().toAbsolutePath().toString());
-        d.put("train_episodes", dataset.train().size());
-        d.put("train_frames", VideoDataset.frames(dataset.train()));
-        d.put("validation_episodes", dataset.validation().size());
-        d.put("validation_frames", VideoDataset.frames(dataset.validation()));
+        Checkpoints.putCounts(training, "codebook_usage", tok.quantizer().usage());
         var rows = log.rows();
         if (!rows.isEmpty()) {
             double[] last = rows.get(rows.size() - 1);

@@ -199,6 +199,59 @@ public final class Checkpoints {
         }
     }
 
+    /**
+     * A training run's {@code model.json}: its model and training configs, progress ({@code
+     * training}: step, steps, seconds, frames) and data ({@code data}: directory, episodes and
+     * frames per split). Callers add what is particular to their model.
+     */
+    public static ObjectNode newRunJson(
+            String kind,
+            Object config,
+            TrainConfig train,
+            int step,
+            double seconds,
+            long frames,
+            io.genie4j.genie.data.VideoDataset dataset) {
+        ObjectNode json = newModelJson(kind);
+        json.set("config", JSON.valueToTree(config));
+        json.set("train_config", JSON.valueToTree(train));
+        ObjectNode training = json.putObject("training");
+        training.put("step", step);
+        training.put("steps", train.steps());
+        training.put("seconds", Math.round(seconds * 10) / 10.0);
+        training.put("frames", frames);
+        ObjectNode d = json.putObject("data");
+        d.put("dir", dataset.dir().toAbsolutePath().toString());
+        d.put("train_episodes", dataset.train().size());
+        d.put("train_frames", io.genie4j.genie.data.VideoDataset.frames(dataset.train()));
+        d.put("validation_episodes", dataset.validation().size());
+        d.put("validation_frames", io.genie4j.genie.data.VideoDataset.frames(dataset.validation()));
+        return json;
+    }
+
+    /** Writes counts (e.g. a quantiser's usage) as a JSON array field. */
+    public static void putCounts(ObjectNode node, String field, long[] counts) {
+        var array = node.putArray(field);
+        for (long c : counts) {
+            array.add(c);
+        }
+    }
+
+    /**
+     * Reads {@code n} counts written by {@link #putCounts}, or null if absent or of another size.
+     */
+    public static long[] counts(JsonNode node, String field, int n) {
+        JsonNode array = node.path(field);
+        if (array.size() != n) {
+            return null;
+        }
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = array.get(i).asLong();
+        }
+        return out;
+    }
+
     /** Saves a block's parameters to {@code file} atomically. */
     public static void saveParameters(Module block, Path file) throws IOException {
         AtomicFiles.write(

@@ -147,12 +147,10 @@ public final class WorldTrainer {
                     p.getValue().getArray().setRequiresGradient(true);
                 }
                 opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
-                var usage = resumed.path("training").path("action_usage");
-                if (usage.size() == model.actions()) {
-                    long[] counts = new long[model.actions()];
-                    for (int i = 0; i < counts.length; i++) {
-                        counts[i] = usage.get(i).asLong();
-                    }
+                long[] counts =
+                        Checkpoints.counts(
+                                resumed.path("training"), "action_usage", model.actions());
+                if (counts != null) {
                     lam.quantizer().setUsage(counts);
                 }
             }
@@ -352,26 +350,13 @@ public final class WorldTrainer {
         Checkpoints.saveParameters(dyn, dir.resolve(WorldModel.DYNAMICS_PARAMS));
         byte[] state = opt.encode();
         AtomicFiles.write(dir.resolve(OPTIMIZER), out -> out.write(state));
-        ObjectNode json = Checkpoints.newModelJson(WorldModel.KIND);
-        json.set("config", Checkpoints.JSON.valueToTree(model));
-        json.set("train_config", Checkpoints.JSON.valueToTree(train));
-        ObjectNode training = json.putObject("training");
-        training.put("step", step);
-        training.put("steps", train.steps());
-        training.put("seconds", Math.round(seconds * 10) / 10.0);
-        training.put("frames", frames);
+        ObjectNode json =
+                Checkpoints.newRunJson(
+                        WorldModel.KIND, model, train, step, seconds, frames, dataset);
+        ObjectNode training = (ObjectNode) json.get("training");
         training.put("lam_parameters", lam.parameterCount());
         training.put("dynamics_parameters", dyn.parameterCount());
-        var usage = training.putArray("action_usage");
-        for (long u : lam.quantizer().usage()) {
-            usage.add(u);
-        }
-        ObjectNode d = json.putObject("data");
-        d.put("dir", dataset.dir().toAbsolutePath().toString());
-        d.put("train_episodes", dataset.train().size());
-        d.put("train_frames", VideoDataset.frames(dataset.train()));
-        d.put("validation_episodes", dataset.validation().size());
-        d.put("validation_frames", VideoDataset.frames(dataset.validation()));
+        Checkpoints.putCounts(training, "action_usage", lam.quantizer().usage());
         var rows = log.rows();
         if (!rows.isEmpty()) {
             double[] last = rows.get(rows.size() - 1);
