@@ -1,0 +1,114 @@
+package io.genie4j.agents;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The IMPALA convolutional network (Espeholt et al. 2018, "IMPALA", Fig. 3), the usual policy body
+ * in Procgen work (Cobbe et al. 2020): for each of a few stages, a 3×3 convolution, a 3×3 max-pool
+ * with stride 2 and two residual blocks of (ReLU, 3×3 conv, ReLU, 3×3 conv); then ReLU, a dense
+ * hidden layer with ReLU and a dense output layer. No normalisation layers, so a forward is the
+ * same in training and evaluation.
+ *
+ * @param channels channels of each stage, such as {@code [16, 32, 32]}
+ * @param hidden width of the dense hidden layer
+ * @param outputs number of logits (actions or latent codes)
+ */
+public record ImpalaCnn(int[] channels, int hidden, int outputs) {
+
+    /** Checks the sizes. */
+    public ImpalaCnn {
+        if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
+            throw new IllegalArgumentException(
+                    "channels must be non-empty and positive, got " + Arrays.toString(channels));
+        }
+        if (hidden < 1 || outputs < 1) {
+            throw new IllegalArgumentException(
+                    "hidden and outputs must be >= 1, got " + hidden + " and " + outputs);
+        }
+        channels = channels.clone();
+    }
+
+    /** IMPALA's sizes: stages of 16, 32 and 32 channels and 256 hidden units. */
+    public static ImpalaCnn standard(int outputs) {
+        return new ImpalaCnn(new int[] {16, 32, 32}, 256, outputs);
+    }
+
+    @Override
+    public int[] channels() {
+        return channels.clone();
+    }
+
+    /** A new, uninitialised network reading {@code [N, 3, H, W]} floats in [0, 1]. */
+    public Block build() {
+        SequentialBlock net = new SequentialBlock();
+        for (int c : channels) {
+            net.add(conv(c));
+            net.add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+            net.add(residual(c));
+            net.add(residual(c));
+        }
+        net.add(Activation.reluBlock());
+        net.add(Blocks.batchFlattenBlock());
+        net.add(Linear.builder().setUnits(hidden).build());
+        net.add(Activation.reluBlock());
+        net.add(Linear.builder().setUnits(outputs).build());
+        return net;
+    }
+
+    private static Block conv(int filters) {
+        return Conv2d.builder()
+                .setKernelShape(new Shape(3, 3))
+                .optPadding(new Shape(1, 1))
+                .setFilters(filters)
+                .build();
+    }
+
+    private static Block residual(int filters) {
+        SequentialBlock branch =
+                new SequentialBlock()
+                        .add(Activation.reluBlock())
+                        .add(conv(filters))
+                        .add(Activation.reluBlock())
+                        .add(conv(filters));
+        return new ParallelBlock(
+                (List<NDList> outs) ->
+                        new NDList(
+                                outs.get(0).singletonOrThrow().add(outs.get(1).singletonOrThrow())),
+                List.of(branch, Blocks.identityBlock()));
+    }
+
+    /** Forward FLOPs (multiply-adds × 2) of one {@code size × size} frame. */
+    public double flopsPerFrame(int size) {
+        double flops = 0;
+        int in = 3;
+        int s = size;
+        for (int c : channels) {
+            flops += 2.0 * s * s * c * in * 9;
+            s = (s + 1) / 2;
+            flops += 4 * 2.0 * s * s * c * c * 9;
+            in = c;
+        }
+        flops += 2.0 * s * s * in * hidden + 2.0 * hidden * outputs;
+        return flops;
+    }
+
+    /** The side of the last stage's feature map for {@code size × size} input. */
+    int featureSide(int size) {
+        int s = size;
+        for (int ignored : channels) {
+            s = (s + 1) / 2;
+        }
+        return s;
+    }
+}

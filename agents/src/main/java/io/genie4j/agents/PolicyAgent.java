@@ -1,0 +1,77 @@
+package io.genie4j.agents;
+
+import io.genie4j.env.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Acts in an image env with a {@link CnnPolicy} whose outputs are the env's actions: samples each
+ * action from the policy's softmax (or takes the most likely one), and with probability {@code
+ * epsilon} takes a uniformly random action instead, as Genie's CoinRun oracle does with 10%.
+ */
+public final class PolicyAgent implements Agent<Tensor, Integer> {
+    private final CnnPolicy policy;
+    private final boolean greedy;
+    private final double epsilon;
+    private final SplittableRandom rng;
+    private final String name;
+
+    /**
+     * @param policy the network; the agent does not own it
+     * @param greedy take the most likely action rather than sampling
+     * @param epsilon probability of a uniformly random action, in [0, 1]
+     * @param seed seeds the agent's sampling
+     * @param name the agent's name in reports
+     */
+    public PolicyAgent(CnnPolicy policy, boolean greedy, double epsilon, long seed, String name) {
+        if (!(epsilon >= 0 && epsilon <= 1)) {
+            throw new IllegalArgumentException("epsilon must be in [0, 1], got " + epsilon);
+        }
+        this.policy = policy;
+        this.greedy = greedy;
+        this.epsilon = epsilon;
+        this.rng = new SplittableRandom(seed);
+        this.name = name;
+    }
+
+    @Override
+    public List<Integer> act(List<Tensor> observations) {
+        float[][] p = policy.probabilities(Frames.bytes(observations, policy.frameSize()));
+        List<Integer> out = new ArrayList<>(p.length);
+        for (float[] row : p) {
+            out.add(
+                    epsilon > 0 && rng.nextDouble() < epsilon
+                            ? rng.nextInt(row.length)
+                            : choose(row, greedy, rng));
+        }
+        return out;
+    }
+
+    /** The most likely index, or one sampled from {@code p}. */
+    public static int choose(float[] p, boolean greedy, SplittableRandom rng) {
+        if (greedy) {
+            int best = 0;
+            for (int i = 1; i < p.length; i++) {
+                if (p[i] > p[best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        double u = rng.nextDouble();
+        double c = 0;
+        for (int i = 0; i < p.length; i++) {
+            c += p[i];
+            if (u < c) {
+                return i;
+            }
+        }
+        return p.length - 1;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+}

@@ -1,0 +1,322 @@
+package io.genie4j.agents;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a {@link CnnPolicy} to predict the labels of {@link LabelledFrames} (behaviour cloning):
+ * softmax cross-entropy, AdamW on shuffled minibatches, a validation split by episode, and early
+ * stopping that restores the parameters of the epoch with the lowest validation loss. Everything
+ * random (the split, the shuffles) comes from the config's seed; seed the engine too for a
+ * reproducible initialisation.
+ */
+public final class SupervisedTrainer {
+
+    /**
+     * Training settings.
+     *
+     * @param batch frames per minibatch
+     * @param learningRate AdamW's step size
+     * @param weightDecay AdamW's decoupled weight decay
+     * @param maxEpochs passes over the training part at most
+     * @param patience stop after this many epochs without a lower validation loss
+     * @param validationFraction share of episodes held out for validation; 0 trains on all and
+     *     keeps the last epoch
+     * @param seed seeds the split and the shuffles
+     */
+    public record Config(
+            int batch,
+            float learningRate,
+            float weightDecay,
+            int maxEpochs,
+            int patience,
+            double validationFraction,
+            long seed) {
+        /** Checks the settings. */
+        public Config {
+            if (batch < 1 || maxEpochs < 1 || patience < 1) {
+                throw new IllegalArgumentException(
+                        "batch, maxEpochs and patience must be >= 1, got "
+                                + batch
+                                + ", "
+                                + maxEpochs
+                                + " and "
+                                + patience);
+            }
+            if (!(learningRate > 0) || weightDecay < 0) {
+                throw new IllegalArgumentException(
+                        "learning rate must be > 0 and weight decay >= 0, got "
+                                + learningRate
+                                + " and "
+                                + weightDecay);
+            }
+            if (!(validationFraction >= 0 && validationFraction < 1)) {
+                throw new IllegalArgumentException(
+                        "validation fraction must be in [0, 1), got " + validationFraction);
+            }
+        }
+
+        /** Batch 64, learning rate 5e-4, weight decay 1e-4, 30 epochs, patience 3, 10% held out. */
+        public static Config defaults(long seed) {
+            return new Config(64, 5e-4f, 1e-4f, 30, 3, 0.1, seed);
+        }
+
+        /** The same settings with another epoch budget. */
+        public Config withMaxEpochs(int epochs) {
+            return new Config(
+                    batch, learningRate, weightDecay, epochs, patience, validationFraction, seed);
+        }
+    }
+
+    /**
+     * One epoch's figures; validation figures are NaN without a validation part.
+     *
+     * @param epoch 1-based
+     */
+    public record Epoch(
+            int epoch,
+            double trainLoss,
+            double trainAccuracy,
+            double validationLoss,
+            double validationAccuracy,
+            double seconds) {}
+
+    /**
+     * What a run did.
+     *
+     * @param bestEpoch the epoch whose parameters the policy now holds
+     */
+    public record Result(
+            List<Epoch> epochs,
+            int bestEpoch,
+            int trainFrames,
+            int validationFrames,
+            double seconds) {
+        /** The kept epoch's figures. */
+        public Epoch best() {
+            return epochs.get(bestEpoch - 1);
+        }
+
+        /** The figures as a JSON-ready map. */
+        public Map<String, Object> toMap() {
+            Epoch b = best();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("epochs", epochs.size());
+            m.put("best_epoch", bestEpoch);
+            m.put("train_frames", trainFrames);
+            m.put("validation_frames", validationFrames);
+            m.put("train_accuracy", round(b.trainAccuracy()));
+            m.put("validation_accuracy", round(b.validationAccuracy()));
+            m.put("validation_loss", round(b.validationLoss()));
+            m.put("seconds", Math.round(seconds * 10) / 10.0);
+            return m;
+        }
+
+        private static Object round(double v) {
+            return Double.isNaN(v) ? null : Math.round(v * 10000) / 10000.0;
+        }
+    }
+
+    /** Told after every epoch; return false to stop. */
+    @FunctionalInterface
+    public interface Listener {
+        boolean onEpoch(Epoch epoch);
+    }
+
+    private SupervisedTrainer() {}
+
+    /** Trains {@code policy} in place. */
+    public static Result train(CnnPolicy policy, LabelledFrames data, Config config) {
+        return train(policy, data, config, e -> true);
+    }
+
+    /**
+     * Trains {@code policy} in place and leaves it holding the best epoch's parameters.
+     *
+     * @throws IllegalArgumentException if the data's frame size or class count does not match the
+     *     policy, or there is nothing to train on
+     */
+    public static Result train(
+            CnnPolicy policy, LabelledFrames data, Config config, Listener listener) {
+        if (data.frameSize() != policy.frameSize()) {
+            throw new IllegalArgumentException(
+                    "frames are "
+                            + data.frameSize()
+                            + " px; the policy reads "
+                            + policy.frameSize()
+                            + " px");
+        }
+        if (data.classes() != policy.outputs()) {
+            throw new IllegalArgumentException(
+                    "data has "
+                            + data.classes()
+                            + " classes; the policy outputs "
+                            + policy.outputs());
+        }
+        LabelledFrames.Split split = data.split(config.validationFraction(), config.seed());
+        if (split.train().length == 0) {
+            throw new IllegalArgumentException("no frames to train on (" + data.count() + ")");
+        }
+        long start = System.nanoTime();
+        SplittableRandom rng = new SplittableRandom(config.seed() ^ 0x5DEECE66DL);
+        DefaultTrainingConfig tc =
+                new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
+                        .optOptimizer(
+                                Optimizer.adamW()
+                                        .optLearningRateTracker(
+                                                Tracker.fixed(config.learningRate()))
+                                        .optWeightDecays(config.weightDecay())
+                                        .build());
+        List<Epoch> epochs = new ArrayList<>();
+        boolean validate = split.validation().length > 0;
+        float[][] best = null;
+        int bestEpoch = 0;
+        double bestLoss = Double.POSITIVE_INFINITY;
+        try (Trainer trainer = policy.model().newTrainer(tc)) {
+            int[] order = split.train().clone();
+            for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
+                long t0 = System.nanoTime();
+                shuffle(order, rng);
+                double lossSum = 0;
+                long correct = 0;
+                for (int from = 0; from < order.length; from += config.batch()) {
+                    int to = Math.min(order.length, from + config.batch());
+                    try (NDManager m = trainer.getManager().newSubManager()) {
+                        List<byte[]> frames = new ArrayList<>(to - from);
+                        int[] y = new int[to - from];
+                        for (int i = from; i < to; i++) {
+                            frames.add(data.frame(order[i]));
+                            y[i - from] = data.label(order[i]);
+                        }
+                        NDArray x = policy.input(m, frames);
+                        NDArray labels = m.create(y).toType(DataType.INT64, false);
+                        try (GradientCollector gc = trainer.newGradientCollector()) {
+                            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                            NDArray loss =
+                                    trainer.getLoss()
+                                            .evaluate(new NDList(labels), new NDList(logits));
+                            gc.backward(loss);
+                            lossSum += loss.getFloat() * (to - from);
+                            correct += countCorrect(logits, y);
+                        }
+                        trainer.step();
+                    }
+                }
+                double trainLoss = lossSum / order.length;
+                double trainAcc = (double) correct / order.length;
+                double[] val =
+                        validate
+                                ? evaluate(policy, data, split.validation(), config.batch())
+                                : new double[] {Double.NaN, Double.NaN};
+                Epoch e =
+                        new Epoch(
+                                epoch,
+                                trainLoss,
+                                trainAcc,
+                                val[0],
+                                val[1],
+                                (System.nanoTime() - t0) / 1e9);
+                epochs.add(e);
+                double score = validate ? val[0] : trainLoss;
+                if (score < bestLoss || bestEpoch == 0) {
+                    bestLoss = score;
+                    bestEpoch = epoch;
+                    best = validate ? snapshot(policy) : null;
+                }
+                boolean go = listener.onEpoch(e);
+                if (!go || (validate && epoch - bestEpoch >= config.patience())) {
+                    break;
+                }
+            }
+        }
+        if (best != null && bestEpoch != epochs.size()) {
+            restore(policy, best);
+        } else if (!validate) {
+            bestEpoch = epochs.size();
+        }
+        return new Result(
+                List.copyOf(epochs),
+                bestEpoch,
+                split.train().length,
+                split.validation().length,
+                (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Mean cross-entropy and accuracy of {@code policy} on frames {@code indices} of {@code data}.
+     *
+     * @return {loss, accuracy}
+     */
+    public static double[] evaluate(
+            CnnPolicy policy, LabelledFrames data, int[] indices, int batch) {
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < indices.length; from += batch) {
+            int to = Math.min(indices.length, from + batch);
+            try (NDManager m = policy.model().getNDManager().newSubManager()) {
+                List<byte[]> frames = new ArrayList<>(to - from);
+                int[] y = new int[to - from];
+                for (int i = from; i < to; i++) {
+                    frames.add(data.frame(indices[i]));
+                    y[i - from] = data.label(indices[i]);
+                }
+                NDArray logits = policy.logits(m, frames);
+                NDArray logp = logits.logSoftmax(1);
+                NDArray picked =
+                        logp.gather(m.create(y).toType(DataType.INT64, false).expandDims(1), 1);
+                lossSum -= picked.sum().getFloat();
+                correct += countCorrect(logits, y);
+            }
+        }
+        return new double[] {lossSum / indices.length, (double) correct / indices.length};
+    }
+
+    private static long countCorrect(NDArray logits, int[] y) {
+        long[] pred = logits.argMax(1).toLongArray();
+        long c = 0;
+        for (int i = 0; i < y.length; i++) {
+            c += pred[i] == y[i] ? 1 : 0;
+        }
+        return c;
+    }
+
+    private static void shuffle(int[] a, SplittableRandom rng) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
+    }
+
+    private static float[][] snapshot(CnnPolicy policy) {
+        List<float[]> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : policy.model().getBlock().getParameters()) {
+            out.add(p.getValue().getArray().toFloatArray());
+        }
+        return out.toArray(new float[0][]);
+    }
+
+    private static void restore(CnnPolicy policy, float[][] values) {
+        int i = 0;
+        for (Pair<String, Parameter> p : policy.model().getBlock().getParameters()) {
+            NDArray a = p.getValue().getArray();
+            a.set(values[i++]);
+        }
+    }
+}

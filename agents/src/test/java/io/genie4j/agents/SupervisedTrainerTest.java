@@ -1,0 +1,148 @@
+package io.genie4j.agents;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SupervisedTrainerTest {
+    private static final int SIZE = 16;
+
+    /** Noise frames with a bright 4×4 square in one quadrant; the label is the quadrant. */
+    static LabelledFrames quadrants(int n, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        LabelledFrames data = new LabelledFrames(SIZE, 4);
+        for (int i = 0; i < n; i++) {
+            byte[] f = new byte[SIZE * SIZE * 3];
+            for (int j = 0; j < f.length; j++) {
+                f[j] = (byte) rng.nextInt(100);
+            }
+            int q = rng.nextInt(4);
+            int y0 = (q / 2) * 8 + rng.nextInt(5);
+            int x0 = (q % 2) * 8 + rng.nextInt(5);
+            for (int y = y0; y < y0 + 4; y++) {
+                for (int x = x0; x < x0 + 4; x++) {
+                    for (int c = 0; c < 3; c++) {
+                        f[(y * SIZE + x) * 3 + c] = (byte) 240;
+                    }
+                }
+            }
+            data.add(f, q, i / 10);
+        }
+        return data;
+    }
+
+    private static CnnPolicy tiny(int outputs) {
+        Engine.getInstance().setRandomSeed(11);
+        return CnnPolicy.create(new ImpalaCnn(new int[] {8, 8}, 32, outputs), SIZE);
+    }
+
+    @Test
+    void learnsASyntheticLabellingAndKeepsTheBestEpoch() {
+        LabelledFrames data = quadrants(480, 1);
+        try (CnnPolicy p = tiny(4)) {
+            List<SupervisedTrainer.Epoch> seen = new ArrayList<>();
+            SupervisedTrainer.Config c =
+                    new SupervisedTrainer.Config(32, 3e-3f, 1e-4f, 25, 4, 0.2, 5);
+            SupervisedTrainer.Result r = SupervisedTrainer.train(p, data, c, e -> seen.add(e));
+            assertEquals(seen, r.epochs());
+            assertEquals(100, r.validationFrames(), "10 (20%) of 48 episodes of 10 frames");
+            assertTrue(r.best().validationAccuracy() >= 0.9, "validation: " + r.best());
+            assertTrue(r.best().trainLoss() < r.epochs().get(0).trainLoss());
+            // The policy holds the best epoch's parameters.
+            LabelledFrames.Split split = data.split(0.2, 5);
+            double[] now = SupervisedTrainer.evaluate(p, data, split.validation(), 16);
+            assertEquals(r.best().validationLoss(), now[0], 1e-4);
+            // A fresh sample of the same task.
+            LabelledFrames test = quadrants(200, 2);
+            int[] all = new int[test.count()];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = i;
+            }
+            assertTrue(SupervisedTrainer.evaluate(p, test, all, 64)[1] >= 0.9);
+        }
+    }
+
+    @Test
+    void splitKeepsEpisodesWhole() {
+        LabelledFrames data = quadrants(100, 3);
+        LabelledFrames.Split s = data.split(0.3, 9);
+        assertEquals(100, s.train().length + s.validation().length);
+        assertEquals(30, s.validation().length);
+        for (int v : s.validation()) {
+            for (int t : s.train()) {
+                assertTrue(data.group(v) != data.group(t));
+            }
+        }
+        assertArrayEquals(s.validation(), data.split(0.3, 9).validation(), "seeded");
+    }
+
+    @Test
+    void savedPolicyLoadsWithTheSameOutputs(@TempDir Path dir) throws IOException {
+        LabelledFrames data = quadrants(8, 4);
+        List<byte[]> frames = new ArrayList<>();
+        for (int i = 0; i < data.count(); i++) {
+            frames.add(data.frame(i));
+        }
+        Path file = dir.resolve("policy.params");
+        try (CnnPolicy p = tiny(4)) {
+            p.save(file);
+            try (CnnPolicy q = CnnPolicy.load(file)) {
+                assertEquals(p.net().hidden(), q.net().hidden());
+                float[][] a = p.probabilities(frames);
+                float[][] b = q.probabilities(frames);
+                for (int i = 0; i < a.length; i++) {
+                    assertArrayEquals(a[i], b[i], 0f);
+                }
+            }
+        }
+        Path junk = dir.resolve("junk.params");
+        Files.write(junk, new byte[] {1, 2, 3});
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CnnPolicy.load(junk));
+        assertTrue(e.getMessage().contains("not a genie4j CNN policy"), e.getMessage());
+        // A truncated file names the parameter problem.
+        byte[] whole = Files.readAllBytes(file);
+        Path cut = dir.resolve("cut.params");
+        Files.write(cut, java.util.Arrays.copyOf(whole, whole.length / 2));
+        assertThrows(RuntimeException.class, () -> CnnPolicy.load(cut));
+    }
+
+    @Test
+    void rejectsDataThatDoesNotFitThePolicy() {
+        try (CnnPolicy p = tiny(3)) {
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () ->
+                                    SupervisedTrainer.train(
+                                            p,
+                                            quadrants(20, 1),
+                                            SupervisedTrainer.Config.defaults(1)));
+            assertTrue(e.getMessage().contains("4 classes"), e.getMessage());
+        }
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LabelledFrames(SIZE, 2).add(new byte[5], 0, 0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new LabelledFrames(SIZE, 2).add(new byte[SIZE * SIZE * 3], 2, 0));
+    }
+
+    @Test
+    void flopCountOfTheStandardNetwork() {
+        // IMPALA's 16-32-32 network on 64×64 frames: about 0.06 GFLOP per forward.
+        double g = ImpalaCnn.standard(15).flopsPerFrame(64) / 1e9;
+        assertTrue(g > 0.04 && g < 0.09, "GFLOP " + g);
+    }
+}
