@@ -116,6 +116,20 @@ public final class CnnPolicy implements AutoCloseable {
                 .singletonOrThrow();
     }
 
+    /**
+     * The hidden layer's activations {@code [N, hidden]} (after its ReLU, before the output layer),
+     * in evaluation mode: the frame features a small head can reuse.
+     */
+    public NDArray features(NDManager manager, List<byte[]> frames) {
+        ParameterStore ps = new ParameterStore(manager, false);
+        NDList x = new NDList(input(manager, frames));
+        List<Block> layers = model.getBlock().getChildren().values();
+        for (int i = 0; i < layers.size() - 1; i++) {
+            x = layers.get(i).forward(ps, x, false);
+        }
+        return x.singletonOrThrow();
+    }
+
     /** Row-wise softmax probabilities of {@link #logits}, as Java arrays. */
     public float[][] probabilities(List<byte[]> frames) {
         try (NDManager m = model.getNDManager().newSubManager()) {

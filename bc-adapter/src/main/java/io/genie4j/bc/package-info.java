@@ -1,7 +1,9 @@
 /**
- * Behaviour cloning from latent actions: the frozen latent action model labels expert video, a
- * latent policy learns those labels, and a mapping learned from a few action-labelled samples turns
- * latent actions into real ones. Not implemented yet: this package is filled by the
- * behaviour-cloning issue.
+ * Behaviour cloning from latent actions (Genie §3.3): {@link io.genie4j.bc.LatentLabeler} lets a
+ * frozen latent action model label expert video that has no actions; a latent policy (an {@link
+ * io.genie4j.agents.CnnPolicy} trained on those labels) picks latent codes from frames; an {@link
+ * io.genie4j.bc.ActionMapping} fitted on a few action-labelled transitions turns codes into real
+ * actions, either Genie's co-occurrence {@link io.genie4j.bc.DictionaryMapping} or LAPO's {@link
+ * io.genie4j.bc.LearnedMapping}; {@link io.genie4j.bc.LatentBcAgent} plays with both.
  */
 package io.genie4j.bc;
