@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PlayCommands.Demo.class,
             PlayCommands.Rollout.class,
+            BcEvalCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

@@ -1,0 +1,122 @@
+package io.genie4j.coinrun;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genie4j.agents.EpisodeStats;
+import io.genie4j.genie.world.WorldModel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BcStudyTest {
+
+    @Test
+    void expertDemosAreWonEpisodesWithMatchingFrames() {
+        List<ExpertDemos.Demo> demos = ExpertDemos.record(false, 0, 4);
+        assertEquals(4, demos.size(), "the expert wins easy levels 0..3");
+        for (ExpertDemos.Demo d : demos) {
+            assertEquals(d.actions().length + 1, d.frames().size());
+            assertEquals(64 * 64 * 3, d.frames().get(0).length);
+            assertArrayEquals(new int[] {d.frames().size(), 64, 64, 3}, d.frameTensor().shape());
+        }
+        // Deterministic: the same level gives the same demonstration.
+        ExpertDemos.Demo again = ExpertDemos.play(false, demos.get(1).level());
+        assertArrayEquals(demos.get(1).actions(), again.actions());
+    }
+
+    @Test
+    void drawsDistinctIndices() {
+        int[] d = BcStudy.draw(10, 4, new SplittableRandom(1));
+        assertEquals(4, Arrays.stream(d).distinct().count());
+        assertTrue(Arrays.stream(d).allMatch(i -> i >= 0 && i < 10));
+        assertEquals(10, BcStudy.draw(10, 50, new SplittableRandom(1)).length);
+        assertEquals(0, BcStudy.draw(10, 0, new SplittableRandom(1)).length);
+    }
+
+    @Test
+    void mappingCeilingIsTheMajorityShare() {
+        // Code 0: 3 of action 1, 1 of action 2; code 1: 2 of action 0.
+        assertEquals(5 / 6.0, BcStudy.majorityAccuracy(new long[][] {{0, 3, 1}, {2, 0, 0}}), 1e-12);
+    }
+
+    @Test
+    void summaryAveragesSeedsWithATInterval() {
+        List<BcStudy.Row> rows = new ArrayList<>();
+        double[] rates = {0.5, 0.7, 0.6};
+        for (int s = 0; s < 3; s++) {
+            List<EpisodeStats.Episode> eps = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                eps.add(new EpisodeStats.Episode(0, i, 0, 1, i < rates[s] * 10));
+            }
+            rows.add(new BcStudy.Row("oracle", null, s, new EpisodeStats("oracle", eps, 10, 0)));
+        }
+        rows.add(new BcStudy.Row("latent-dictionary", 10, 0, new EpisodeStats("x", List.of(new EpisodeStats.Episode(0, 0, 1, 1, true)), 1, 0)));
+        List<Map<String, Object>> sum = BcStudy.summarise(rows);
+        assertEquals(2, sum.size());
+        Map<String, Object> o = sum.get(0);
+        assertEquals(0.6, (double) o.get("success_rate"), 1e-9);
+        // Mean 0.6, sd 0.1, n 3: t(2, 0.975) = 4.303 → half-width 0.2484.
+        @SuppressWarnings("unchecked")
+        List<Double> ci = (List<Double>) o.get("ci95");
+        assertEquals(0.6 - 0.2484, ci.get(0), 1e-3);
+        assertEquals(0.6 + 0.2484, ci.get(1), 1e-3);
+        assertEquals("Wilson over episodes", sum.get(1).get("ci_method"));
+    }
+
+    @Test
+    void rejectsHeldOutLevelsInsideTheDemonstrations() {
+        BcStudy.Config q = BcStudy.Config.quick();
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new BcStudy.Config(
+                                        "easy", q.labels(), 1, 1, 100, 50, 10, 0.1, 1,
+                                        q.channels(), q.hidden(), q.trainer(), false));
+        assertTrue(e.getMessage().contains("inside"), e.getMessage());
+    }
+
+    @Test
+    void quickStudyRunsEndToEnd(@TempDir Path out) throws Exception {
+        List<String> log = new ArrayList<>();
+        try (WorldModel m = WorldModel.load((Path) null)) {
+            BcStudy.Result r = BcStudy.run(m, "shipped default", BcStudy.Config.quick(), out, log::add);
+            for (String f : List.of("bc-eval.json", "bc-eval.md", "bc-eval.png")) {
+                assertTrue(Files.size(out.resolve(f)) > 0, f);
+            }
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> summary = (List<Map<String, Object>>) r.json().get("summary");
+            List<String> agents = summary.stream().map(s -> s.get("agent") + "/" + s.get("labels")).toList();
+            assertEquals(
+                    List.of(
+                            "oracle/null",
+                            "oracle-eps0.1/null",
+                            "random/null",
+                            "latent-dictionary/0",
+                            "latent-learned/0",
+                            "latent-dictionary/50",
+                            "latent-learned/50"),
+                    agents);
+            for (Map<String, Object> s : summary) {
+                assertEquals(4, s.get("episodes"));
+            }
+            assertTrue(r.markdown().contains("| oracle |"), r.markdown());
+            assertTrue(r.markdown().contains("expert (planner)"));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> data = (Map<String, Object>) r.json().get("data");
+            assertEquals(8, data.get("demo_levels_won"));
+            assertNotEquals(0, data.get("transitions"));
+            assertTrue(log.stream().anyMatch(l -> l.contains("labelling")), log.toString());
+        }
+    }
+}
