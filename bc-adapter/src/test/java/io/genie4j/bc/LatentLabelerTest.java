@@ -12,12 +12,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.genie4j.env.DType;
 import io.genie4j.env.Tensor;
+import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Uses the world model shipped in genie-env. */
+/** Uses a tiny world model for 64×64 frames, trained for two steps. */
 class LatentLabelerTest {
 
     /** A square that moves a few pixels each frame over a striped background. */
@@ -39,10 +41,10 @@ class LatentLabelerTest {
     }
 
     @Test
-    void labelsEveryTransitionAsTheLamDoesOnTheWholeClip() throws Exception {
+    void labelsEveryTransitionAsTheLamDoesOnTheWholeClip(@TempDir Path tmp) throws Exception {
         int t = 9;
         byte[] bytes = video(t);
-        try (WorldModel m = WorldModel.load((Path) null)) {
+        try (WorldModel m = WorldModel.load(TinyWorld.world(tmp, 2, 64))) {
             LatentLabeler labeler = new LatentLabeler(m, 3);
             int[] codes = labeler.label(Tensor.uint8(bytes, t, 64, 64, 3));
             assertEquals(t - 1, codes.length);
@@ -63,7 +65,8 @@ class LatentLabelerTest {
             for (int c : codes) {
                 assertTrue(c >= 0 && c < labeler.actions());
             }
-            assertEquals(0, labeler.label(Tensor.uint8(new byte[64 * 64 * 3], 1, 64, 64, 3)).length);
+            assertEquals(
+                    0, labeler.label(Tensor.uint8(new byte[64 * 64 * 3], 1, 64, 64, 3)).length);
             IllegalArgumentException e =
                     assertThrows(
                             IllegalArgumentException.class,

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.agents.EpisodeStats;
+import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +61,13 @@ class BcStudyTest {
             }
             rows.add(new BcStudy.Row("oracle", null, s, new EpisodeStats("oracle", eps, 10, 0)));
         }
-        rows.add(new BcStudy.Row("latent-dictionary", 10, 0, new EpisodeStats("x", List.of(new EpisodeStats.Episode(0, 0, 1, 1, true)), 1, 0)));
+        rows.add(
+                new BcStudy.Row(
+                        "latent-dictionary",
+                        10,
+                        0,
+                        new EpisodeStats(
+                                "x", List.of(new EpisodeStats.Episode(0, 0, 1, 1, true)), 1, 0)));
         List<Map<String, Object>> sum = BcStudy.summarise(rows);
         assertEquals(2, sum.size());
         Map<String, Object> o = sum.get(0);
@@ -81,22 +88,36 @@ class BcStudyTest {
                         IllegalArgumentException.class,
                         () ->
                                 new BcStudy.Config(
-                                        "easy", q.labels(), 1, 1, 100, 50, 10, 0.1, 1,
-                                        q.channels(), q.hidden(), q.trainer(), false));
+                                        "easy",
+                                        q.labels(),
+                                        1,
+                                        1,
+                                        100,
+                                        50,
+                                        10,
+                                        0.1,
+                                        1,
+                                        q.channels(),
+                                        q.hidden(),
+                                        q.trainer(),
+                                        false));
         assertTrue(e.getMessage().contains("inside"), e.getMessage());
     }
 
     @Test
-    void quickStudyRunsEndToEnd(@TempDir Path out) throws Exception {
+    void quickStudyRunsEndToEnd(@TempDir Path tmp) throws Exception {
         List<String> log = new ArrayList<>();
-        try (WorldModel m = WorldModel.load((Path) null)) {
-            BcStudy.Result r = BcStudy.run(m, "shipped default", BcStudy.Config.quick(), out, log::add);
+        Path run = TinyWorld.world(tmp, 2, 64);
+        Path out = tmp.resolve("study");
+        try (WorldModel m = WorldModel.load(run)) {
+            BcStudy.Result r = BcStudy.run(m, "tiny", BcStudy.Config.quick(), out, log::add);
             for (String f : List.of("bc-eval.json", "bc-eval.md", "bc-eval.png")) {
                 assertTrue(Files.size(out.resolve(f)) > 0, f);
             }
             @SuppressWarnings("unchecked")
             List<Map<String, Object>> summary = (List<Map<String, Object>>) r.json().get("summary");
-            List<String> agents = summary.stream().map(s -> s.get("agent") + "/" + s.get("labels")).toList();
+            List<String> agents =
+                    summary.stream().map(s -> s.get("agent") + "/" + s.get("labels")).toList();
             assertEquals(
                     List.of(
                             "oracle/null",

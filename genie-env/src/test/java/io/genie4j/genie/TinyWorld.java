@@ -14,21 +14,50 @@ import io.genie4j.genie.world.WorldTrainer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Tiny world models for tests: 16×16 frames, a 32-code tokenizer, 4 latent actions. */
+/**
+ * Tiny world models for tests: 16×16 frames (or any multiple of 4), a 32-code tokenizer, 4 latent
+ * actions. Other modules' tests use it through genie-env's test jar.
+ */
 public final class TinyWorld {
 
     private TinyWorld() {}
 
     /** A tiny, untrained but loadable tokenizer directory. */
     public static Path tokenizer(Path dir) throws Exception {
+        return tokenizer(dir, TokenizerConfig.tiny());
+    }
+
+    /**
+     * The tiny tokenizer's sizes for {@code size}×{@code size} frames: patches of a quarter of the
+     * side, so frames are still 4×4 tokens.
+     */
+    public static TokenizerConfig tokenizerConfig(int size) {
+        TokenizerConfig t = TokenizerConfig.tiny();
+        return new TokenizerConfig(
+                        size,
+                        size / 4,
+                        t.dim(),
+                        t.heads(),
+                        t.ffMult(),
+                        t.encoderLayers(),
+                        t.decoderLayers(),
+                        t.codes(),
+                        t.codeDim(),
+                        t.maxFrames(),
+                        t.spatialOnly(),
+                        t.beta())
+                .validate();
+    }
+
+    private static Path tokenizer(Path dir, TokenizerConfig config) throws Exception {
         Engine.getInstance().setRandomSeed(3);
         try (NDManager m = NDManager.newBaseManager()) {
-            VideoTokenizer tok = new VideoTokenizer(TokenizerConfig.tiny());
+            VideoTokenizer tok = new VideoTokenizer(config);
             tok.initialize(m);
             Files.createDirectories(dir);
             Checkpoints.saveParameters(tok, dir.resolve(TokenizerTrainer.PARAMS));
             ObjectNode json = Checkpoints.newModelJson(VideoTokenizer.KIND);
-            json.set("config", Checkpoints.JSON.valueToTree(TokenizerConfig.tiny()));
+            json.set("config", Checkpoints.JSON.valueToTree(config));
             Checkpoints.writeModelJson(dir, json);
         }
         return dir;
@@ -41,15 +70,24 @@ public final class TinyWorld {
 
     /** Trains a tiny world model for {@code steps} steps under {@code tmp}; returns its run dir. */
     public static Path world(Path tmp, int steps) throws Exception {
+        return world(tmp, steps, 16);
+    }
+
+    /**
+     * Trains a tiny world model for {@code size}×{@code size} frames (64 for code that takes
+     * CoinRun's frames as they are) for {@code steps} steps under {@code tmp}; returns its run dir.
+     */
+    public static Path world(Path tmp, int steps, int size) throws Exception {
         Path data = tmp.resolve("data");
-        TinyVideo.write(data, 16, 4, 24);
-        Path tok = tokenizer(tmp.resolve("tok"));
+        TinyVideo.write(data, size, 4, 24);
+        TokenizerConfig tokConfig = tokenizerConfig(size);
+        Path tok = tokenizer(tmp.resolve("tok"), tokConfig);
         Path run = tmp.resolve("world");
         WorldTrainer.train(
                 data,
                 run,
                 tok,
-                WorldConfig.tiny(TokenizerConfig.tiny()),
+                WorldConfig.tiny(tokConfig),
                 train(steps),
                 0,
                 false,
