@@ -26,12 +26,13 @@ import java.util.List;
  * A policy network over square RGB frames: an {@link ImpalaCnn} that maps {@code [N, S, S, 3]}
  * uint8 frames to {@code N} rows of logits. It owns a DJL {@link Model}; close it when done.
  *
- * <p>Saved as one file: a header (magic, version, frame size, network sizes) followed by DJL's
- * parameter stream, written atomically. Loading checks the header and names what does not match.
+ * <p>Saved as one file: a header (magic, version, frame size, network sizes; version 2 added the
+ * input downsampling, version 1 files are read as full resolution) followed by DJL's parameter
+ * stream, written atomically. Loading checks the header and names what does not match.
  */
 public final class CnnPolicy implements AutoCloseable {
     private static final String MAGIC = "genie4j-cnn-policy";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final ImpalaCnn net;
     private final int size;
@@ -53,6 +54,14 @@ public final class CnnPolicy implements AutoCloseable {
     public static CnnPolicy create(ImpalaCnn net, int size) {
         if (size < 4) {
             throw new IllegalArgumentException("frame size must be >= 4, got " + size);
+        }
+        if (size % net.downsample() != 0 || size / net.downsample() < 4) {
+            throw new IllegalArgumentException(
+                    "frame size "
+                            + size
+                            + " does not downsample by "
+                            + net.downsample()
+                            + " to a whole side of at least 4");
         }
         Model model = Model.newInstance("cnn-policy");
         Block block = net.build();
@@ -162,6 +171,7 @@ public final class CnnPolicy implements AutoCloseable {
                     d.writeUTF(MAGIC);
                     d.writeInt(VERSION);
                     d.writeInt(size);
+                    d.writeInt(net.downsample());
                     d.writeInt(net.hidden());
                     d.writeInt(net.outputs());
                     int[] ch = net.channels();
@@ -201,15 +211,20 @@ public final class CnnPolicy implements AutoCloseable {
             throw new IllegalArgumentException(name + " is not a genie4j CNN policy file");
         }
         int version = d.readInt();
-        if (version != VERSION) {
+        if (version < 1 || version > VERSION) {
             throw new IllegalArgumentException(
                     name
                             + " is CNN policy format version "
                             + version
-                            + "; this build reads version "
+                            + "; this build reads versions 1 to "
                             + VERSION);
         }
         int size = d.readInt();
+        int downsample = version >= 2 ? d.readInt() : 1;
+        if (downsample < 1 || downsample > size) {
+            throw new IllegalArgumentException(
+                    name + " has a corrupt header (downsample " + downsample + ")");
+        }
         int hidden = d.readInt();
         int outputs = d.readInt();
         int stages = d.readInt();
@@ -221,7 +236,13 @@ public final class CnnPolicy implements AutoCloseable {
         for (int i = 0; i < stages; i++) {
             channels[i] = d.readInt();
         }
-        CnnPolicy p = create(new ImpalaCnn(channels, hidden, outputs), size);
+        CnnPolicy p;
+        try {
+            p = create(new ImpalaCnn(channels, hidden, outputs, downsample), size);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    name + " has a corrupt header: " + e.getMessage(), e);
+        }
         try {
             p.model.getBlock().loadParameters(p.model.getNDManager(), d);
         } catch (MalformedModelException | RuntimeException e) {

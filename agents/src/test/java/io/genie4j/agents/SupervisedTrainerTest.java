@@ -144,5 +144,36 @@ class SupervisedTrainerTest {
         // IMPALA's 16-32-32 network on 64×64 frames: about 0.06 GFLOP per forward.
         double g = ImpalaCnn.standard(15).flopsPerFrame(64) / 1e9;
         assertTrue(g > 0.04 && g < 0.09, "GFLOP " + g);
+        double half = ImpalaCnn.standard(15).withDownsample(2).flopsPerFrame(64) / 1e9;
+        assertEquals(ImpalaCnn.standard(15).flopsPerFrame(32) / 1e9, half, 1e-4);
+    }
+
+    @Test
+    void downsampledPolicyLearnsSavesAndLoads(@TempDir Path dir) {
+        LabelledFrames data = quadrants(480, 1);
+        Path file = dir.resolve("policy.params");
+        Engine.getInstance().setRandomSeed(11);
+        try (CnnPolicy p =
+                CnnPolicy.create(new ImpalaCnn(new int[] {8, 8}, 32, 4).withDownsample(2), SIZE)) {
+            SupervisedTrainer.Result r =
+                    SupervisedTrainer.train(
+                            p, data, new SupervisedTrainer.Config(32, 3e-3f, 1e-4f, 25, 4, 0.2, 5));
+            assertTrue(r.best().validationAccuracy() >= 0.9, "validation: " + r.best());
+            p.save(file);
+            try (CnnPolicy q = CnnPolicy.load(file)) {
+                assertEquals(2, q.net().downsample());
+                List<byte[]> frames = List.of(data.frame(0), data.frame(1));
+                float[][] a = p.probabilities(frames);
+                float[][] b = q.probabilities(frames);
+                for (int i = 0; i < a.length; i++) {
+                    assertArrayEquals(a[i], b[i], 0f);
+                }
+            }
+        }
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> CnnPolicy.create(new ImpalaCnn(new int[] {8}, 8, 2, 3), SIZE));
+        assertTrue(e.getMessage().contains("downsample by 3"), e.getMessage());
     }
 }

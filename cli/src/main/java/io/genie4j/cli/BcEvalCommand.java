@@ -48,7 +48,7 @@ final class BcEvalCommand implements Callable<Integer> {
 
     @Option(
             names = "--demo-levels",
-            description = "Expert demonstrations on levels 0..K-1 (default: 500).")
+            description = "Expert demonstrations on levels 0..K-1 (default: 400).")
     Integer demoLevels;
 
     @Option(names = "--epochs", description = "Most training epochs per policy (default: 8).")
@@ -92,6 +92,7 @@ final class BcEvalCommand implements Callable<Integer> {
                         b.envs(),
                         b.channels(),
                         b.hidden(),
+                        b.downsample(),
                         t,
                         b.learnedMapping() && !noLearned);
         try (WorldModel m = WorldModel.load(model)) {

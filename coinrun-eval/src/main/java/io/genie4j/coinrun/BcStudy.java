@@ -69,6 +69,7 @@ public final class BcStudy {
      * @param envs envs stepped as one batch in evaluation
      * @param channels the CNN's stage widths
      * @param hidden the CNN's hidden width
+     * @param downsample the CNN's input average-pooling factor (2 reads 64×64 frames at 32×32)
      * @param trainer the supervised trainer's settings (its seed is replaced per study seed)
      * @param learnedMapping also evaluate the learned (LAPO-style) mapping
      */
@@ -84,6 +85,7 @@ public final class BcStudy {
             int envs,
             int[] channels,
             int hidden,
+            int downsample,
             SupervisedTrainer.Config trainer,
             boolean learnedMapping) {
         /** Checks the settings. */
@@ -107,6 +109,10 @@ public final class BcStudy {
                                 + demoLevels
                                 + " demonstration levels");
             }
+            if (downsample < 1 || 64 % downsample != 0 || 64 / downsample < 8) {
+                throw new IllegalArgumentException(
+                        "downsample must divide 64 down to at least 8, got " + downsample);
+            }
             if (!(epsilon >= 0 && epsilon <= 1)) {
                 throw new IllegalArgumentException("epsilon must be in [0, 1], got " + epsilon);
             }
@@ -121,13 +127,14 @@ public final class BcStudy {
                     new int[] {0, 10, 20, 50, 100, 200, 500, 1000},
                     5,
                     100,
-                    500,
+                    400,
                     1_000_000,
                     100_000,
                     0.1,
-                    16,
+                    32,
                     new int[] {16, 32, 32},
                     256,
+                    2,
                     new SupervisedTrainer.Config(64, 5e-4f, 1e-4f, 8, 2, 0.1, 0),
                     true);
         }
@@ -146,6 +153,7 @@ public final class BcStudy {
                     4,
                     new int[] {8, 8},
                     32,
+                    2,
                     new SupervisedTrainer.Config(32, 1e-3f, 1e-4f, 2, 1, 0.25, 0),
                     true);
         }
@@ -163,6 +171,7 @@ public final class BcStudy {
             m.put("envs", envs);
             m.put("cnn_channels", Arrays.stream(channels).boxed().toList());
             m.put("cnn_hidden", hidden);
+            m.put("cnn_downsample", downsample);
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("batch", trainer.batch());
             t.put("learning_rate", trainer.learningRate());
@@ -396,7 +405,8 @@ public final class BcStudy {
     }
 
     private static CnnPolicy newPolicy(Config c, int outputs) {
-        return CnnPolicy.create(new ImpalaCnn(c.channels(), c.hidden(), outputs), 64);
+        return CnnPolicy.create(
+                new ImpalaCnn(c.channels(), c.hidden(), outputs, c.downsample()), 64);
     }
 
     private static SupervisedTrainer.Listener epochLog(Consumer<String> log) {

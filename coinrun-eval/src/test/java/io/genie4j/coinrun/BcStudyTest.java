@@ -99,6 +99,7 @@ class BcStudyTest {
                                         1,
                                         q.channels(),
                                         q.hidden(),
+                                        q.downsample(),
                                         q.trainer(),
                                         false));
         assertTrue(e.getMessage().contains("inside"), e.getMessage());
