@@ -63,6 +63,33 @@ public final class TinyWorld {
         return dir;
     }
 
+    /**
+     * The relative L2 distance ||a - b|| / ||a|| between the parameters of two blocks of the same
+     * architecture. Resume tests compare with this rather than byte for byte: on some machines
+     * libtorch's CPU kernels round differently from one JVM to the next (the byte-exact comparison
+     * failed in about one fresh JVM in three), and Adam lifts those last-bit differences in
+     * near-zero gradients to visible ones.
+     */
+    public static double relativeDistance(ai.djl.nn.Block a, ai.djl.nn.Block b) {
+        var pa = a.getParameters();
+        var pb = b.getParameters();
+        if (pa.size() != pb.size()) {
+            throw new IllegalArgumentException(pa.size() + " parameters against " + pb.size());
+        }
+        double diff = 0;
+        double norm = 0;
+        for (int i = 0; i < pa.size(); i++) {
+            float[] x = pa.get(i).getValue().getArray().toFloatArray();
+            float[] y = pb.get(i).getValue().getArray().toFloatArray();
+            for (int j = 0; j < x.length; j++) {
+                double d = x[j] - y[j];
+                diff += d * d;
+                norm += (double) x[j] * x[j];
+            }
+        }
+        return Math.sqrt(diff / norm);
+    }
+
     /** A tiny training config of {@code steps} steps (2 clips of 4 frames). */
     public static TrainConfig train(int steps) {
         return new TrainConfig(2, 4, 1, 2e-3f, 2e-4f, 5, steps, 0.0f, 1.0f, 5, 10, 5, 10, 0.25, 0);
