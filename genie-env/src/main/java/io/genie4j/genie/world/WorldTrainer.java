@@ -52,7 +52,7 @@ public final class WorldTrainer {
         "dynamics_accuracy",
         "grad_norm",
         "frames_per_s",
-        "actions_used"
+        "action_perplexity"
     };
 
     private WorldTrainer() {}
@@ -205,7 +205,11 @@ public final class WorldTrainer {
             double recentFps = 0;
             double[] sums = new double[5];
             int sinceLog = 0;
-            int actionsUsed = ImageMetrics.used(lam.quantizer().usage());
+            // The perplexity of the codes the LAM chose in each logging window: 1 when it has
+            // collapsed onto one code, 8 when it spreads over all. (Counting the codes used since
+            // the last dead-code reset hid a collapse: each reset revives the unused codes onto
+            // recent inputs, so each catches a few.)
+            long[] windowCodes = new long[model.actions()];
             long windowStart = System.nanoTime();
             while (step < train.steps() && System.nanoTime() < deadline) {
                 byte[] batch = loader.next();
@@ -239,6 +243,9 @@ public final class WorldTrainer {
                         NDArray logits = dyn.logits(ps, input, actionIds, true);
                         NDArray[] ce = MaskGitDynamics.maskedLoss(logits, targets, mask);
                         NDArray loss = o.loss().add(ce[0]);
+                        for (long a : o.actions().toLongArray()) {
+                            windowCodes[(int) a]++;
+                        }
                         gc.backward(loss);
                         figures =
                                 new float[] {
@@ -260,7 +267,6 @@ public final class WorldTrainer {
                                     + "); lower the learning rate");
                 }
                 if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
-                    actionsUsed = ImageMetrics.used(lam.quantizer().usage());
                     lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
                 }
                 for (int i = 0; i < 4; i++) {
@@ -284,7 +290,8 @@ public final class WorldTrainer {
                             sums[3] / sinceLog,
                             sums[4] / sinceLog,
                             recentFps,
-                            actionsUsed);
+                            ImageMetrics.perplexity(windowCodes));
+                    java.util.Arrays.fill(windowCodes, 0);
                     java.util.Arrays.fill(sums, 0);
                     sinceLog = 0;
                     windowStart = System.nanoTime();

@@ -75,6 +75,12 @@ class WorldTrainerTest {
         double firstCe = Double.parseDouble(csv.get(1).split(",")[6]);
         double lastCe = Double.parseDouble(csv.get(csv.size() - 1).split(",")[6]);
         assertTrue(lastCe < firstCe, "dynamics cross-entropy fell: " + firstCe + " -> " + lastCe);
+        assertTrue(csv.get(0).endsWith(",action_perplexity"), csv.get(0));
+        for (String row : csv.subList(1, csv.size())) {
+            String[] f = row.split(",");
+            double perplexity = Double.parseDouble(f[f.length - 1]);
+            assertTrue(perplexity >= 1 && perplexity <= 4 + 1e-9, row);
+        }
 
         try (WorldModel w = WorldModel.load(straight)) {
             assertEquals(config, w.config());
