@@ -221,10 +221,6 @@ public final class CnnPolicy implements AutoCloseable {
         }
         int size = d.readInt();
         int downsample = version >= 2 ? d.readInt() : 1;
-        if (downsample < 1 || downsample > size) {
-            throw new IllegalArgumentException(
-                    name + " has a corrupt header (downsample " + downsample + ")");
-        }
         int hidden = d.readInt();
         int outputs = d.readInt();
         int stages = d.readInt();
