@@ -63,6 +63,8 @@ class WorldTrainerTest {
         // uninterrupted run's (see TinyWorld.relativeDistance for why not byte for byte).
         try (WorldModel x = WorldModel.load(straight);
                 WorldModel y = WorldModel.load(split)) {
+            assertEquals(config, x.config());
+            assertEquals(40, x.json().path("training").path("step").asInt());
             assertEquals(40, y.json().path("training").path("step").asInt());
             double lam = TinyWorld.relativeDistance(x.lam(), y.lam());
             double dyn = TinyWorld.relativeDistance(x.dynamics(), y.dynamics());
@@ -80,11 +82,6 @@ class WorldTrainerTest {
             String[] f = row.split(",");
             double perplexity = Double.parseDouble(f[f.length - 1]);
             assertTrue(perplexity >= 1 && perplexity <= 4 + 1e-9, row);
-        }
-
-        try (WorldModel w = WorldModel.load(straight)) {
-            assertEquals(config, w.config());
-            assertEquals(40, w.json().path("training").path("step").asInt());
         }
     }
 
