@@ -116,4 +116,33 @@ public final class ImageMetrics {
         }
         return n;
     }
+
+    /**
+     * Mutual information in bits between the row and column variables of a contingency table {@code
+     * counts[row][column]}: 0 when they are independent, at most the smaller of their entropies.
+     */
+    public static double mutualInformationBits(long[][] counts) {
+        int rows = counts.length;
+        int cols = rows == 0 ? 0 : counts[0].length;
+        double total = 0;
+        double[] rowSum = new double[rows];
+        double[] colSum = new double[cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                rowSum[r] += counts[r][c];
+                colSum[c] += counts[r][c];
+                total += counts[r][c];
+            }
+        }
+        double mi = 0;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                if (counts[r][c] > 0) {
+                    double p = counts[r][c] / total;
+                    mi += p * Math.log(p * total * total / (rowSum[r] * colSum[c]));
+                }
+            }
+        }
+        return Math.max(0, mi / Math.log(2));
+    }
 }

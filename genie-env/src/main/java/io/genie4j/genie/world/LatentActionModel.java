@@ -17,17 +17,24 @@ import io.genie4j.genie.nn.StTransformer;
 import io.genie4j.genie.nn.VectorQuantizer;
 
 /**
- * The latent action model of Genie §2.2. Its encoder, an ST-transformer over a pair of frames (x_t,
- * x_{t+1}) (pixel patches, or the tokenizer's codes in the token-input variant) with a learned
- * action token per frame, reads the second frame's action token as the continuous latent of the
- * transition t → t+1 and quantises it to one of {@code actions} codes. Its decoder, a causal
- * ST-transformer over x₁…x_t with each frame's quantised action added as an embedding, must
- * reconstruct x_{t+1}'s pixels: a bottleneck of log₂8 = 3 bits per step forces the codes to carry
- * what changes between frames and cannot be read from the past.
+ * The latent action model of Genie §2.2. Its encoder reads each transition t → t+1 into a
+ * continuous latent and quantises it to one of {@code actions} codes; its decoder, an
+ * ST-transformer over x_t with the quantised action added as an embedding, must reconstruct
+ * x_{t+1}'s pixels (as a change to x_t's, so that the static scene costs nothing): a bottleneck of
+ * log₂8 = 3 bits per step forces the codes to carry what changes between frames.
  *
- * <p>Genie's encoder also sees the frames before x_t. Ours sees only the pair: with positions in
- * the clip in view, the codes of our first runs came to say where in the clip a transition was
- * rather than what happened in it.
+ * <p>The encoder is a transformer with a learned action token. By default ({@link
+ * WorldConfig.LamInput#PIXEL_CHANGE}) it sees the change x_{t+1} − x_t as pixel patches; with
+ * {@code PIXELS} or {@code TOKENS} it is an ST-transformer over the pair (x_t, x_{t+1}) as pixel
+ * patches or tokenizer codes, and reads the second frame's action token.
+ *
+ * <p>Where we depart from Genie, and why. Genie's encoder sees x₁…x_{t+1} and its decoder x₁…x_t
+ * ({@link WorldConfig.LamDecoderInput#ALL_PAST}). Each departure answers a failure of a LAM of our
+ * size trained for a few thousand steps on CoinRun: with positions in the clip in view, the codes
+ * came to say where in the clip a transition was; with the past in the decoder's view, it
+ * extrapolated motion by itself and nearly every transition went to one code; with whole frames in
+ * the encoder's view, the codes named the level's look (which the quantiser's entropy term rewards
+ * and the decoder, seeing x_t, does not need) rather than what moved.
  *
  * <p>Only the encoder and quantiser are needed after training, to label video with actions.
  */
@@ -35,6 +42,9 @@ public final class LatentActionModel extends Module {
 
     private final WorldConfig config;
     private final boolean tokens;
+    private final boolean change;
+    private final boolean lastFrameOnly;
+    private final int patch;
     private final Dense encoderPixels;
     private final Embed encoderTokens;
     private final Parameter actionToken;
@@ -52,9 +62,14 @@ public final class LatentActionModel extends Module {
         super((byte) 1);
         this.config = config.validate();
         this.tokens = config.lamInput() == WorldConfig.LamInput.TOKENS;
+        this.change = config.lamInput() == WorldConfig.LamInput.PIXEL_CHANGE;
+        // One-frame inputs (a change, or x_t alone) need no temporal attention.
+        this.lastFrameOnly = config.lamDecoderInput() == WorldConfig.LamDecoderInput.LAST_FRAME;
         int d = config.lamDim();
         int n = inputTokens();
-        int patchValues = config.lamPatch() * config.lamPatch() * 3;
+        // The token-input LAM predicts each token's own pixels; the others, lamPatch-sized patches.
+        this.patch = tokens ? config.imageSize() / config.grid() : config.lamPatch();
+        int patchValues = patch * patch * 3;
         if (tokens) {
             encoderPixels = null;
             decoderPixels = null;
@@ -77,7 +92,7 @@ public final class LatentActionModel extends Module {
                                 config.lamEncoderLayers(),
                                 n + 1,
                                 config.context(),
-                                false));
+                                change));
         encoderOut = child("encoder_out", new Dense(d, config.actionDim()));
         quantizer =
                 child(
@@ -98,7 +113,7 @@ public final class LatentActionModel extends Module {
                                 config.lamDecoderLayers(),
                                 n,
                                 config.context(),
-                                false));
+                                lastFrameOnly));
         decoderOut = child("decoder_out", new Dense(d, patchValues));
     }
 
@@ -159,7 +174,10 @@ public final class LatentActionModel extends Module {
      * of frames alone: the encoder sees (x_t, x_{t+1}) with nothing that tells where in the clip
      * the pair was, so a code can only say what changed, not when.
      */
-    private NDArray latents(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
+    NDArray latents(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
+        if (change) {
+            return changeLatents(ps, video, training);
+        }
         NDArray x = embed(ps, video, codes, true, training);
         Shape s = x.getShape();
         long b = s.get(0);
@@ -182,14 +200,49 @@ public final class LatentActionModel extends Module {
         return encoderOut.apply(ps, a, training);
     }
 
+    /** {@link #latents} of the change-input LAM: one "frame" of change patches per transition. */
+    private NDArray changeLatents(ParameterStore ps, NDArray video, boolean training) {
+        NDArray p = pixelPatches(video);
+        long t = p.getShape().get(1);
+        NDArray diff = p.get(new NDIndex(":, 1:")).sub(p.get(new NDIndex(":, 0:{}", t - 1)));
+        NDArray x = encoderPixels.apply(ps, diff, training);
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long n = s.get(2);
+        long d = s.get(3);
+        NDArray token = value(ps, actionToken, x, training).reshape(1, 1, 1, -1);
+        token.attach(x.getManager());
+        token = token.broadcast(b * (t - 1), 1, 1, d);
+        NDArray h =
+                encoder.apply(
+                        ps,
+                        NDArrays.concat(new NDList(token, x.reshape(b * (t - 1), 1, n, d)), 2),
+                        training);
+        NDArray a = h.get(new NDIndex(":, 0, 0")).reshape(b, t - 1, d);
+        return encoderOut.apply(ps, a, training);
+    }
+
     /** Decodes frames 1..T-1 plus actions {@code [B, T-1, actionDim]} into patches of 2..T. */
     private NDArray decode(
             ParameterStore ps, NDArray video, NDArray codes, NDArray q, boolean training) {
         NDArray x = embed(ps, video, codes, false, training);
-        long t = x.getShape().get(1);
+        // The decoder predicts the change from x_t; x_t's pixels are added back at the end, so
+        // the loss is all about what moved, which only the action code can tell.
+        long frames = video.getShape().get(1);
+        NDArray last = pixelPatches(video).get(new NDIndex(":, 0:{}", frames - 1));
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long n = s.get(2);
+        long d = s.get(3);
         x = x.get(new NDIndex(":, 0:{}", t - 1));
         x = x.add(actionIn.apply(ps, q, training).expandDims(2));
-        return decoderOut.apply(ps, decoder.apply(ps, x, training), training);
+        if (lastFrameOnly) {
+            // Each frame on its own: a batch of one-frame clips.
+            NDArray y = decoder.apply(ps, x.reshape(b * (t - 1), 1, n, d), training);
+            return decoderOut.apply(ps, y.reshape(b, t - 1, n, d), training).add(last);
+        }
+        return decoderOut.apply(ps, decoder.apply(ps, x, training), training).add(last);
     }
 
     private NDArray embed(
@@ -211,11 +264,11 @@ public final class LatentActionModel extends Module {
     }
 
     private NDArray pixelPatches(NDArray video) {
-        return Patches.patchify(Patches.toUnit(video), config.imageSize(), config.lamPatch());
+        return Patches.patchify(Patches.toUnit(video), config.imageSize(), patch);
     }
 
     private NDArray toFrames(NDArray patches) {
-        return Patches.fromUnit(Patches.unpatchify(patches, config.imageSize(), config.lamPatch()));
+        return Patches.fromUnit(Patches.unpatchify(patches, config.imageSize(), patch));
     }
 
     @Override

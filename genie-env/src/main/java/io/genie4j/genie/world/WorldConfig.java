@@ -12,9 +12,14 @@ import io.genie4j.genie.tokenizer.TokenizerConfig;
  * @param codes the tokenizer's vocabulary size
  * @param tokenizerWindow frames the tokenizer encodes and decodes together (its training clip
  *     length; longer videos are tokenized in windows of this many frames)
- * @param lamInput what the latent action model sees: {@code PIXELS} (Genie's choice) or the
- *     tokenizer's {@code TOKENS} (the ablation of Genie's Table 2)
- * @param lamPatch the LAM's patch side in pixels
+ * @param lamInput what the latent action model sees: {@code PIXELS} (Genie's choice), their {@code
+ *     PIXEL_CHANGE} x_{t+1} − x_t, or the tokenizer's {@code TOKENS} (the ablation of Genie's Table
+ *     2)
+ * @param lamDecoderInput what the LAM decoder sees besides the latent action: {@code LAST_FRAME}
+ *     x_t (the default) or {@code ALL_PAST} x₁…x_t (Genie §2.2); null in a model.json written
+ *     before this setting existed, read as {@code ALL_PAST}
+ * @param lamPatch the LAM's patch side in pixels (the token-input LAM works on each token's own
+ *     pixels instead)
  * @param lamDim LAM transformer width
  * @param lamHeads LAM attention heads
  * @param lamEncoderLayers ST blocks in the LAM encoder
@@ -36,6 +41,7 @@ public record WorldConfig(
         int codes,
         int tokenizerWindow,
         LamInput lamInput,
+        LamDecoderInput lamDecoderInput,
         int lamPatch,
         int lamDim,
         int lamHeads,
@@ -55,14 +61,42 @@ public record WorldConfig(
     public enum LamInput {
         /** Frame pixels, as patches (Genie §2.2). */
         PIXELS,
+        /**
+         * The change x_{t+1} − x_t in pixels, as patches: the encoder cannot see what a frame looks
+         * like, only what changed, so its codes cannot come to name the level's look (what the
+         * codes of pixel-input LAMs of our size took to naming, to satisfy the quantiser's entropy
+         * term, instead of motion).
+         */
+        PIXEL_CHANGE,
         /** The tokenizer's codes. */
         TOKENS
     }
 
+    /** What the latent action model's decoder sees besides the latent action. */
+    public enum LamDecoderInput {
+        /**
+         * The last frame x_t only. The code must then carry everything that changed between x_t and
+         * x_{t+1}, motion included, which keeps it from collapsing: with the whole past in view the
+         * decoder can extrapolate motion itself, and our CPU-sized LAMs then learned to ignore the
+         * code (one code for nearly every CoinRun transition).
+         */
+        LAST_FRAME,
+        /** Every frame x₁…x_t through a causal ST-transformer (Genie §2.2). */
+        ALL_PAST
+    }
+
+    /** Reads a model.json written before {@code lamDecoderInput} existed as {@code ALL_PAST}. */
+    public WorldConfig {
+        if (lamDecoderInput == null) {
+            lamDecoderInput = LamDecoderInput.ALL_PAST;
+        }
+    }
+
     /**
      * The default for {@code tok}, sized for a 2-core CPU: a LAM over 16×16-pixel patches of width
-     * 128 with 4+4 ST blocks and 8 latent actions; dynamics of width 128 with 6 ST blocks over a
-     * 16-frame context.
+     * 128 with 4+4 blocks and 8 latent actions, whose encoder sees each frame's change and whose
+     * decoder sees the frame before; dynamics of width 128 with 6 ST blocks over a 16-frame
+     * context.
      */
     public static WorldConfig defaults(TokenizerConfig tok) {
         return new WorldConfig(
@@ -70,7 +104,8 @@ public record WorldConfig(
                 tok.grid(),
                 tok.codes(),
                 8,
-                LamInput.PIXELS,
+                LamInput.PIXEL_CHANGE,
+                LamDecoderInput.LAST_FRAME,
                 16,
                 128,
                 4,
@@ -94,7 +129,8 @@ public record WorldConfig(
                 tok.grid(),
                 tok.codes(),
                 4,
-                LamInput.PIXELS,
+                LamInput.PIXEL_CHANGE,
+                LamDecoderInput.LAST_FRAME,
                 8,
                 32,
                 2,
@@ -118,6 +154,32 @@ public record WorldConfig(
                 grid,
                 codes,
                 tokenizerWindow,
+                input,
+                lamDecoderInput,
+                lamPatch,
+                lamDim,
+                lamHeads,
+                lamEncoderLayers,
+                lamDecoderLayers,
+                actions,
+                actionDim,
+                lamBeta,
+                lamEntropyWeight,
+                dim,
+                heads,
+                layers,
+                ffMult,
+                context);
+    }
+
+    /** A copy whose LAM decoder sees {@code input}. */
+    public WorldConfig withLamDecoderInput(LamDecoderInput input) {
+        return new WorldConfig(
+                imageSize,
+                grid,
+                codes,
+                tokenizerWindow,
+                lamInput,
                 input,
                 lamPatch,
                 lamDim,

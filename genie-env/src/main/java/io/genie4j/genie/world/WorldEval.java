@@ -8,6 +8,7 @@ import ai.djl.training.ParameterStore;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.tokenizer.VideoTokenizer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -28,8 +29,10 @@ import java.util.SplittableRandom;
  *       minus PSNR with uniformly random latent actions, from the same prompts and seeds; a model
  *       whose actions control it scores well above 0;
  *   <li>the LAM's code usage on the clips;
+ *   <li>the LAM decoder's own PSNR for each next frame given the inferred code and given a random
+ *       one: a LAM whose codes carry nothing (collapse) scores the same with both;
  *   <li>when the episodes record real actions (CoinRun), how often each latent code co-occurs with
- *       each real action.
+ *       each real action, and the mutual information between the two.
  * </ul>
  */
 public final class WorldEval {
@@ -69,6 +72,8 @@ public final class WorldEval {
         double[] psnrStep = new double[horizon];
         double[] ssimStep = new double[horizon];
         double randomPsnr = 0;
+        double lamInferred = 0;
+        double lamRandom = 0;
         long[] usage = new long[c.actions()];
         int realActions = 0;
         for (Clip clip : clips) {
@@ -98,7 +103,33 @@ public final class WorldEval {
                                     ? WorldModel.tokenize(
                                             model.tokenizer(), ps, v, c.tokenizerWindow())
                                     : null;
-                    inferred = model.lam().infer(ps, v, codes).toLongArray();
+                    NDArray actions = model.lam().infer(ps, v, codes);
+                    inferred = actions.toLongArray();
+                    long[] other = new long[inferred.length];
+                    for (int k = 0; k < other.length; k++) {
+                        other[k] = random.nextInt(c.actions());
+                    }
+                    byte[] withInferred =
+                            VideoTokenizer.toUint8(model.lam().predict(ps, v, codes, actions))
+                                    .toByteArray();
+                    byte[] withRandom =
+                            VideoTokenizer.toUint8(
+                                            model.lam()
+                                                    .predict(
+                                                            ps,
+                                                            v,
+                                                            codes,
+                                                            sm.create(other, actions.getShape())))
+                                    .toByteArray();
+                    for (int j = 0; j < n; j++) {
+                        for (int t = 0; t < length - 1; t++) {
+                            int real = (j * length + t + 1) * fb;
+                            int predicted = (j * (length - 1) + t) * fb;
+                            lamInferred +=
+                                    ImageMetrics.psnr(video, real, withInferred, predicted, fb);
+                            lamRandom += ImageMetrics.psnr(video, real, withRandom, predicted, fb);
+                        }
+                    }
                 }
                 for (int j = 0; j < n; j++) {
                     Clip clip = clips.get(i + j);
@@ -183,7 +214,14 @@ public final class WorldEval {
         json.put("latent_actions_used", ImageMetrics.used(usage));
         json.put("latent_action_counts", u);
         json.put("latent_action_perplexity", round(ImageMetrics.perplexity(usage), 2));
+        double transitions = (double) count * (length - 1);
+        json.put("lam_psnr_inferred_actions", round(lamInferred / transitions, 2));
+        json.put("lam_psnr_random_actions", round(lamRandom / transitions, 2));
+        json.put("lam_delta_psnr", round((lamInferred - lamRandom) / transitions, 2));
         if (realActions > 0) {
+            json.put(
+                    "latent_real_action_mutual_information_bits",
+                    round(ImageMetrics.mutualInformationBits(table), 3));
             List<List<Long>> rows = new ArrayList<>();
             for (long[] row : table) {
                 List<Long> r = new ArrayList<>();

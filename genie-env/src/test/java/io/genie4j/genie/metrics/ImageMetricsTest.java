@@ -65,4 +65,21 @@ class ImageMetricsTest {
         assertEquals(1.0, ImageMetrics.perplexity(new long[] {0, 9, 0}), 1e-12);
         assertEquals(2, ImageMetrics.used(new long[] {0, 9, 0, 1}));
     }
+
+    @Test
+    void mutualInformation() {
+        // Independent: every row has the same column distribution.
+        assertEquals(
+                0.0,
+                ImageMetrics.mutualInformationBits(new long[][] {{1, 2, 3}, {2, 4, 6}}),
+                1e-12);
+        // One determines the other, two equally likely values: one bit.
+        assertEquals(1.0, ImageMetrics.mutualInformationBits(new long[][] {{7, 0}, {0, 7}}), 1e-12);
+        // A constant row variable (a collapsed codebook) tells nothing.
+        assertEquals(
+                0.0,
+                ImageMetrics.mutualInformationBits(new long[][] {{3, 5, 9}, {0, 0, 0}}),
+                1e-12);
+        assertEquals(0.0, ImageMetrics.mutualInformationBits(new long[][] {{0, 0}}), 1e-12);
+    }
 }
