@@ -339,15 +339,48 @@ public final class GenieWorld implements AutoCloseable {
         long[] pick = new long[n];
         Integer[] order = new Integer[n];
         int[] plan = schedule(n, maskgitSteps);
+        float[] uniforms = new float[batch * n];
+        double[] noise = new double[batch * n];
         for (int k = 0; k < maskgitSteps; k++) {
-            float[] probs;
+            // Each world's random numbers, drawn in the order its open tokens come, so that a
+            // world plays the same whatever else is in the batch.
+            for (int b = 0; b < batch; b++) {
+                for (int j = 0; j < n; j++) {
+                    int idx = b * n + j;
+                    if (!fixed[idx]) {
+                        uniforms[idx] = temperature > 0 ? (float) rngs[b].nextDouble() : 0f;
+                        noise[idx] = gumbel(rngs[b]);
+                    }
+                }
+            }
+            long[] picks;
+            float[] chosen;
             float[] entropy;
             try (NDManager im = sm.newSubManager()) {
                 NDArray logits = logits(im, ids, actArray);
                 NDArray scaled = temperature > 0 ? logits.div(temperature) : logits;
                 NDArray p = scaled.softmax(-1);
                 entropy = p.mul(p.add(1e-10f).log()).sum(new int[] {-1}).neg().toFloatArray();
-                probs = p.toFloatArray();
+                // Sampling stays in the engine: only B·N picks leave it, not B·N·codes
+                // probabilities. A pick is the first code whose cumulative probability passes
+                // the world's uniform (inverse-CDF sampling).
+                NDArray drawn;
+                if (temperature > 0) {
+                    NDArray cdf = p.cumSum(-1);
+                    NDArray target =
+                            im.create(uniforms, new Shape(batch, n))
+                                    .mul(cdf.get(new NDIndex(":, :, -1")))
+                                    .expandDims(-1);
+                    drawn =
+                            cdf.lte(target)
+                                    .toType(DataType.INT64, false)
+                                    .sum(new int[] {-1})
+                                    .minimum(codes - 1);
+                } else {
+                    drawn = p.argMax(-1);
+                }
+                picks = drawn.toLongArray();
+                chosen = p.gather(drawn.expandDims(-1), -1).toFloatArray();
             }
             // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise
             // breaks the near-ties of saturated probabilities by the seed, not by float rounding.
@@ -359,16 +392,8 @@ public final class GenieWorld implements AutoCloseable {
                     if (fixed[idx]) {
                         continue;
                     }
-                    int base = idx * codes;
-                    int tok =
-                            temperature > 0
-                                    ? sample(probs, base, codes, rngs[b])
-                                    : argMax(probs, base, codes);
-                    pick[j] = tok;
-                    conf[j] =
-                            (float)
-                                    (Math.log(probs[base + tok] + 1e-30)
-                                            + jitter * gumbel(rngs[b]));
+                    pick[j] = picks[idx];
+                    conf[j] = (float) (Math.log(chosen[idx] + 1e-30) + jitter * noise[idx]);
                     order[open++] = j;
                 }
                 int fix = Math.min(open, plan[k]);
@@ -445,35 +470,8 @@ public final class GenieWorld implements AutoCloseable {
         return out;
     }
 
-    private static int sample(float[] probs, int base, int count, SplittableRandom rng) {
-        double u = rng.nextDouble();
-        double total = 0;
-        for (int c = 0; c < count; c++) {
-            total += probs[base + c];
-        }
-        double target = u * total;
-        double acc = 0;
-        for (int c = 0; c < count; c++) {
-            acc += probs[base + c];
-            if (acc > target) {
-                return c;
-            }
-        }
-        return count - 1;
-    }
-
     private static double gumbel(SplittableRandom rng) {
         return -Math.log(-Math.log(rng.nextDouble() + 1e-300) + 1e-300);
-    }
-
-    private static int argMax(float[] probs, int base, int count) {
-        int best = 0;
-        for (int c = 1; c < count; c++) {
-            if (probs[base + c] > probs[base + best]) {
-                best = c;
-            }
-        }
-        return best;
     }
 
     @Override

@@ -97,6 +97,23 @@ class GenieWorldTest {
     }
 
     @Test
+    void aWorldPlaysTheSameWhateverElseIsInItsBatch() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            GenieWorld.Options o = GenieWorld.Options.defaults();
+            long[][] paired = new long[4][];
+            play(m, o, new long[] {5, 6}, 3, paired);
+            try (GenieWorld w = new GenieWorld(m, 1, o)) {
+                w.reset(Arrays.copyOf(prompt(), 2 * 768), 2, new long[] {5});
+                for (int i = 1; i <= 3; i++) {
+                    w.step(new int[] {i % 4});
+                    assertArrayEquals(
+                            Arrays.copyOf(paired[i], 16), w.lastTokens(), "tokens of step " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void scheduleFixesEveryTokenByTheLastIteration() {
         for (int k = 1; k <= 12; k++) {
             int[] plan = GenieWorld.schedule(64, k);
