@@ -31,9 +31,10 @@ import io.genie4j.genie.nn.VectorQuantizer;
  * <p>Where we depart from Genie, and why. Genie's encoder sees x₁…x_{t+1} and its decoder x₁…x_t
  * ({@link WorldConfig.LamDecoderInput#ALL_PAST}). Each departure answers a failure of a LAM of our
  * size trained for a few thousand steps on CoinRun: with positions in the clip in view, the codes
- * came to say where in the clip a transition was; with the past in the decoder's view, it
- * extrapolated motion by itself and nearly every transition went to one code; with whole frames in
- * the encoder's view, the codes named the level's look (which the quantiser's entropy term rewards
+ * came to say where in the clip a transition was; with the past in the decoder's view, nearly every
+ * transition went to one code (that decoder can extrapolate motion without one); with whole frames
+ * in the encoder's view, the codes were spread over the training levels but fell on one code for
+ * held-out levels, as if they named the levels' looks (which the quantiser's entropy term rewards
  * and the decoder, seeing x_t, does not need) rather than what moved.
  *
  * <p>Only the encoder and quantiser are needed after training, to label video with actions.
@@ -62,8 +63,8 @@ public final class LatentActionModel extends Module {
         super((byte) 1);
         this.config = config.validate();
         this.tokens = config.lamInput() == WorldConfig.LamInput.TOKENS;
-        this.change = config.lamInput() == WorldConfig.LamInput.PIXEL_CHANGE;
         // One-frame inputs (a change, or x_t alone) need no temporal attention.
+        this.change = config.lamInput() == WorldConfig.LamInput.PIXEL_CHANGE;
         this.lastFrameOnly = config.lamDecoderInput() == WorldConfig.LamDecoderInput.LAST_FRAME;
         int d = config.lamDim();
         int n = inputTokens();
@@ -170,9 +171,9 @@ public final class LatentActionModel extends Module {
     }
 
     /**
-     * Continuous latents {@code [B, T-1, actionDim]}, one per transition, each read from its pair
-     * of frames alone: the encoder sees (x_t, x_{t+1}) with nothing that tells where in the clip
-     * the pair was, so a code can only say what changed, not when.
+     * Continuous latents {@code [B, T-1, actionDim]}, one per transition, each read from that
+     * transition alone (its change, or its pair of frames) with nothing that tells where in the
+     * clip it was, so a code can only say what changed, not when. Package-private for tests.
      */
     NDArray latents(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
         if (change) {

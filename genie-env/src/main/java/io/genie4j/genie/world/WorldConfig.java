@@ -62,10 +62,11 @@ public record WorldConfig(
         /** Frame pixels, as patches (Genie §2.2). */
         PIXELS,
         /**
-         * The change x_{t+1} − x_t in pixels, as patches: the encoder cannot see what a frame looks
-         * like, only what changed, so its codes cannot come to name the level's look (what the
-         * codes of pixel-input LAMs of our size took to naming, to satisfy the quantiser's entropy
-         * term, instead of motion).
+         * The change x_{t+1} − x_t in pixels, as patches: the encoder sees what changed, not what
+         * the frame looks like. (In our 600-step probes on CoinRun, a pair-input LAM spread its
+         * codes over the training levels yet put most held-out transitions on one code, with no
+         * link to the real action, as if the codes named the levels' looks; the change-input LAM
+         * used all 8 on held-out levels and one of them came to mean "jump".)
          */
         PIXEL_CHANGE,
         /** The tokenizer's codes. */
