@@ -148,10 +148,11 @@ public final class LatentActionModel extends Module {
         if (t < 2) {
             throw new IllegalArgumentException("the LAM needs at least 2 frames, got " + t);
         }
-        NDArray target = pixelPatches(video).get(new NDIndex(":, 1:"));
+        NDArray patches = pixelPatches(video);
+        NDArray target = patches.get(new NDIndex(":, 1:"));
         VectorQuantizer.Output q =
-                quantizer.quantize(ps, latents(ps, video, codes, training), training);
-        NDArray y = decode(ps, video, codes, q.quantized(), training);
+                quantizer.quantize(ps, latentsOf(ps, patches, codes, training), training);
+        NDArray y = decode(ps, patches, codes, q.quantized(), training);
         NDArray recon = y.sub(target).square().mean();
         return new Output(q.indices(), toFrames(y), recon, recon.add(q.loss()));
     }
@@ -167,7 +168,7 @@ public final class LatentActionModel extends Module {
      */
     public NDArray predict(ParameterStore ps, NDArray video, NDArray codes, NDArray actions) {
         NDArray q = quantizer.lookup(ps, actions, false);
-        return toFrames(decode(ps, video, codes, q, false));
+        return toFrames(decode(ps, pixelPatches(video), codes, q, false));
     }
 
     /**
@@ -176,10 +177,15 @@ public final class LatentActionModel extends Module {
      * clip it was, so a code can only say what changed, not when. Package-private for tests.
      */
     NDArray latents(ParameterStore ps, NDArray video, NDArray codes, boolean training) {
+        return latentsOf(ps, pixelPatches(video), codes, training);
+    }
+
+    /** {@link #latents} of a clip already cut into pixel patches {@code [B, T, n, values]}. */
+    private NDArray latentsOf(ParameterStore ps, NDArray patches, NDArray codes, boolean training) {
         if (change) {
-            return changeLatents(ps, video, training);
+            return changeLatents(ps, patches, training);
         }
-        NDArray x = embed(ps, video, codes, true, training);
+        NDArray x = embed(ps, patches, codes, true, training);
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -202,8 +208,7 @@ public final class LatentActionModel extends Module {
     }
 
     /** {@link #latents} of the change-input LAM: one "frame" of change patches per transition. */
-    private NDArray changeLatents(ParameterStore ps, NDArray video, boolean training) {
-        NDArray p = pixelPatches(video);
+    private NDArray changeLatents(ParameterStore ps, NDArray p, boolean training) {
         long t = p.getShape().get(1);
         NDArray diff = p.get(new NDIndex(":, 1:")).sub(p.get(new NDIndex(":, 0:{}", t - 1)));
         NDArray x = encoderPixels.apply(ps, diff, training);
@@ -223,14 +228,17 @@ public final class LatentActionModel extends Module {
         return encoderOut.apply(ps, a, training);
     }
 
-    /** Decodes frames 1..T-1 plus actions {@code [B, T-1, actionDim]} into patches of 2..T. */
+    /**
+     * Decodes frames 1..T-1 (as pixel patches) plus actions {@code [B, T-1, actionDim]} into
+     * patches of 2..T.
+     */
     private NDArray decode(
-            ParameterStore ps, NDArray video, NDArray codes, NDArray q, boolean training) {
-        NDArray x = embed(ps, video, codes, false, training);
+            ParameterStore ps, NDArray patches, NDArray codes, NDArray q, boolean training) {
+        NDArray x = embed(ps, patches, codes, false, training);
         // The decoder predicts the change from x_t; x_t's pixels are added back at the end, so
         // the loss is all about what moved, which only the action code can tell.
-        long frames = video.getShape().get(1);
-        NDArray last = pixelPatches(video).get(new NDIndex(":, 0:{}", frames - 1));
+        long frames = patches.getShape().get(1);
+        NDArray last = patches.get(new NDIndex(":, 0:{}", frames - 1));
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -248,7 +256,7 @@ public final class LatentActionModel extends Module {
 
     private NDArray embed(
             ParameterStore ps,
-            NDArray video,
+            NDArray patches,
             NDArray codes,
             boolean encoderSide,
             boolean training) {
@@ -260,8 +268,7 @@ public final class LatentActionModel extends Module {
             NDArray ids = codes.reshape(s.get(0), s.get(1), -1);
             return (encoderSide ? encoderTokens : decoderTokens).apply(ps, ids, training);
         }
-        return (encoderSide ? encoderPixels : decoderPixels)
-                .apply(ps, pixelPatches(video), training);
+        return (encoderSide ? encoderPixels : decoderPixels).apply(ps, patches, training);
     }
 
     private NDArray pixelPatches(NDArray video) {

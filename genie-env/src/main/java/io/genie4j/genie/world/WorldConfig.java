@@ -150,38 +150,22 @@ public record WorldConfig(
 
     /** A copy whose LAM takes {@code input}. */
     public WorldConfig withLamInput(LamInput input) {
-        return new WorldConfig(
-                imageSize,
-                grid,
-                codes,
-                tokenizerWindow,
-                input,
-                lamDecoderInput,
-                lamPatch,
-                lamDim,
-                lamHeads,
-                lamEncoderLayers,
-                lamDecoderLayers,
-                actions,
-                actionDim,
-                lamBeta,
-                lamEntropyWeight,
-                dim,
-                heads,
-                layers,
-                ffMult,
-                context);
+        return withLam(input, lamDecoderInput);
     }
 
     /** A copy whose LAM decoder sees {@code input}. */
     public WorldConfig withLamDecoderInput(LamDecoderInput input) {
+        return withLam(lamInput, input);
+    }
+
+    private WorldConfig withLam(LamInput input, LamDecoderInput decoderInput) {
         return new WorldConfig(
                 imageSize,
                 grid,
                 codes,
                 tokenizerWindow,
-                lamInput,
                 input,
+                decoderInput,
                 lamPatch,
                 lamDim,
                 lamHeads,
