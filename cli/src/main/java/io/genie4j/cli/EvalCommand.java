@@ -69,7 +69,8 @@ final class EvalCommand implements Runnable {
             description = {
                 "Quality of a world model on held-out clips, as JSON: rollout PSNR/SSIM of 10",
                 "frames generated from 2 real ones with the actions the LAM infers from the real",
-                "video; ΔtPSNR at t=4 (inferred minus random latent actions); latent action use;",
+                "video, and of the baseline that holds the last real frame's tokens still;",
+                "ΔtPSNR at t=4 (inferred minus random latent actions); latent action use;",
                 "for CoinRun data, a table of latent codes against the real actions taken."
             })
     static final class World implements Callable<Integer> {

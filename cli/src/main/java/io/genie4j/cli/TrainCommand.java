@@ -10,6 +10,7 @@ import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.world.WorldConfig;
+import io.genie4j.genie.world.WorldModel;
 import io.genie4j.genie.world.WorldTrainer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -82,9 +83,12 @@ final class TrainCommand implements Runnable {
                                     : Checkpoints.Source.of(from);
             TokenizerConfig model = TokenizerConfig.defaults();
             TrainConfig train = TrainConfig.tokenizerDefaults();
-            if (run.resume && (run.config != null || run.steps != null)) {
+            if (run.resume && run.config != null) {
                 throw new IllegalArgumentException(
-                        "--resume continues with the run's own config; drop --config and --steps");
+                        "--resume continues with the run's own config; drop --config");
+            }
+            if (run.resume && run.steps != null) {
+                Checkpoints.extendRun(run.out, VideoTokenizer.KIND, run.steps);
             }
             if (run.config != null) {
                 JsonNode user = readConfig(run.config);
@@ -136,10 +140,13 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (run.resume && (run.config != null || run.steps != null || tokenizer != null)) {
+            if (run.resume && (run.config != null || tokenizer != null)) {
                 throw new IllegalArgumentException(
                         "--resume continues with the run's own config and tokenizer; drop"
-                                + " --config, --steps and --tokenizer");
+                                + " --config and --tokenizer");
+            }
+            if (run.resume && run.steps != null) {
+                Checkpoints.extendRun(run.out, WorldModel.KIND, run.steps);
             }
             WorldConfig model = null;
             TrainConfig train = TrainConfig.worldDefaults();
@@ -199,7 +206,13 @@ final class TrainCommand implements Runnable {
                 })
         Path config;
 
-        @Option(names = "--steps", description = "Total steps (overrides the config).")
+        @Option(
+                names = "--steps",
+                description = {
+                    "Total steps (overrides the config). With --resume, extends a run to this many",
+                    "steps; its learning-rate schedule becomes this longer run's, so it rises"
+                            + " again."
+                })
         Integer steps;
 
         @Option(

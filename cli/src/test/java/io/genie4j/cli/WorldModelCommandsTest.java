@@ -42,6 +42,12 @@ class WorldModelCommandsTest {
         }
     }
 
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
     private static Map<?, ?> json(Result r) {
         String[] lines = r.out().trim().split("\n");
         return (Map<?, ?>) Json.parse(lines[lines.length - 1]);
@@ -114,6 +120,16 @@ class WorldModelCommandsTest {
                         config.toString());
         assertEquals(2, again.exit());
         assertTrue(again.err().contains("--resume"), again.err());
+
+        String[] resume = {
+            "train", "tokenizer", "--data", data.toString(), "--out", runDir.toString(), "--resume"
+        };
+        Result longer = run(concat(resume, "--steps", "12"));
+        assertEquals(0, longer.exit(), longer.err());
+        assertEquals(12L, json(longer).get("step"), "--resume --steps extends a finished run");
+        Result shorter = run(concat(resume, "--steps", "5"));
+        assertEquals(2, shorter.exit());
+        assertTrue(shorter.err().contains("is at step 12"), shorter.err());
 
         Result eval =
                 run("eval", "tokenizer", "--model", runDir.toString(), "--data", data.toString());
@@ -322,6 +338,9 @@ class WorldModelCommandsTest {
         Map<?, ?> e = json(eval);
         assertEquals(4L, e.get("clips"));
         assertTrue(e.containsKey("rollout_psnr") && e.containsKey("delta_psnr"), e.toString());
+        assertTrue(
+                ((Number) e.get("still_frame_psnr")).doubleValue() > 0,
+                "the still-frame baseline is measured: " + e);
 
         Result bench =
                 run(

@@ -1,7 +1,10 @@
 package io.genie4j.genie.world;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -37,6 +40,9 @@ import java.util.SplittableRandom;
  */
 public final class WorldEval {
 
+    /** The PSNR an identical frame counts as in the still-frame baseline. */
+    static final double STILL_CAP = 60;
+
     private WorldEval() {}
 
     /**
@@ -71,6 +77,10 @@ public final class WorldEval {
         int fb = s * s * 3;
         double[] psnrStep = new double[horizon];
         double[] ssimStep = new double[horizon];
+        // The trivial baseline: a dynamics that copies the last prompt frame's tokens, decoded
+        // as GenieWorld decodes (so it pays the tokenizer's error, as the model does). Should it
+        // ever equal the truth exactly, it counts as STILL_CAP dB rather than infinity.
+        double[] stillStep = new double[horizon];
         double randomPsnr = 0;
         double lamInferred = 0;
         double lamRandom = 0;
@@ -92,6 +102,7 @@ public final class WorldEval {
                     clips.get(i + j).copyTo(video, j * length * fb);
                 }
                 long[] inferred;
+                byte[] still;
                 try (NDManager sm = base.newSubManager()) {
                     NDArray v =
                             sm.create(
@@ -104,6 +115,7 @@ public final class WorldEval {
                                             model.tokenizer(), ps, v, c.tokenizerWindow())
                                     : null;
                     NDArray actions = model.lam().infer(ps, v, codes);
+                    still = stillRollout(model, ps, v, context, horizon);
                     inferred = actions.toLongArray();
                     long[] other = new long[inferred.length];
                     for (int k = 0; k < other.length; k++) {
@@ -164,6 +176,15 @@ public final class WorldEval {
                             int real = (j * length + context + k) * fb;
                             psnrStep[k] += ImageMetrics.psnr(video, real, frames, j * fb, fb);
                             ssimStep[k] += ImageMetrics.ssim(video, real, frames, j * fb, s, s);
+                            stillStep[k] +=
+                                    Math.min(
+                                            STILL_CAP,
+                                            ImageMetrics.psnr(
+                                                    video,
+                                                    real,
+                                                    still,
+                                                    (j * horizon + k) * fb,
+                                                    fb));
                         }
                     }
                 }
@@ -187,11 +208,15 @@ public final class WorldEval {
         int count = clips.size();
         double psnr = 0;
         double ssim = 0;
+        double stillPsnr = 0;
         List<Double> curve = new ArrayList<>();
+        List<Double> stillCurve = new ArrayList<>();
         for (int k = 0; k < horizon; k++) {
             psnr += psnrStep[k] / count / horizon;
             ssim += ssimStep[k] / count / horizon;
+            stillPsnr += stillStep[k] / count / horizon;
             curve.add(round(psnrStep[k] / count, 2));
+            stillCurve.add(round(stillStep[k] / count, 2));
         }
         double inferredAtDelta = psnrStep[deltaStep - 1] / count;
         Map<String, Object> json = new LinkedHashMap<>();
@@ -203,6 +228,8 @@ public final class WorldEval {
         json.put("rollout_psnr", round(psnr, 2));
         json.put("rollout_ssim", round(ssim, 4));
         json.put("psnr_per_step", curve);
+        json.put("still_frame_psnr", round(stillPsnr, 2));
+        json.put("still_frame_psnr_per_step", stillCurve);
         json.put("delta_t", deltaStep);
         json.put("psnr_inferred_actions_at_t", round(inferredAtDelta, 2));
         json.put("psnr_random_actions_at_t", round(randomPsnr / count, 2));
@@ -265,6 +292,38 @@ public final class WorldEval {
             json.put("episodes", split.size());
             return json;
         }
+    }
+
+    /**
+     * Frames {@code [n, horizon]} (uint8 bytes) of the still baseline: the tokens of the last of
+     * the first {@code context} frames of {@code video}, repeated and decoded after the prompt.
+     */
+    private static byte[] stillRollout(
+            WorldModel model, ParameterStore ps, NDArray video, int context, int horizon) {
+        NDArray prompt = video.get(new NDIndex(":, 0:{}", context));
+        NDArray codes =
+                WorldModel.tokenize(
+                        model.tokenizer(), ps, prompt, model.config().tokenizerWindow());
+        NDArray last = codes.get(new NDIndex(":, {}:{}", context - 1, context));
+        NDList parts = new NDList(codes);
+        for (int k = 0; k < horizon; k++) {
+            parts.add(last);
+        }
+        NDArray all = NDArrays.concat(parts, 1);
+        VideoTokenizer tok = model.tokenizer();
+        int window = tok.config().maxFrames();
+        if (context + horizon <= window) {
+            NDArray frames = tok.decode(ps, all);
+            return VideoTokenizer.toUint8(frames.get(new NDIndex(":, {}:", context))).toByteArray();
+        }
+        // Longer than the decoder's window: each frame decoded after the frames in its window.
+        NDList out = new NDList();
+        for (int f = context; f < context + horizon; f++) {
+            int first = Math.max(0, f - window + 1);
+            NDArray frames = tok.decode(ps, all.get(new NDIndex(":, {}:{}", first, f + 1)));
+            out.add(frames.get(new NDIndex(":, -1:")));
+        }
+        return VideoTokenizer.toUint8(NDArrays.concat(out, 1)).toByteArray();
     }
 
     private static double round(double x, int digits) {
