@@ -56,10 +56,8 @@ public final class Checkpoints {
      * Extends the run in {@code dir} (of the given kind) to {@code steps} steps in all, so that
      * {@code --resume} trains on past its old end. The learning-rate schedule becomes that of a
      * {@code steps}-step run, so past the warm-up the rate rises again to where that run would be.
-     *
-     * @return the run's step count before
      */
-    public static int extendRun(Path dir, String kind, int steps) throws IOException {
+    public static void extendRun(Path dir, String kind, int steps) throws IOException {
         ObjectNode json = readModelJson(dir, kind);
         int at = json.path("training").path("step").asInt();
         if (steps <= at) {
@@ -74,13 +72,11 @@ public final class Checkpoints {
         if (!(train instanceof ObjectNode t)) {
             throw new IllegalArgumentException(dir.resolve("model.json") + " has no train_config");
         }
-        int before = t.path("steps").asInt();
         t.put("steps", steps);
         if (json.get("training") instanceof ObjectNode training) {
             training.put("steps", steps);
         }
         writeModelJson(dir, json);
-        return before;
     }
 
     /**
