@@ -7,23 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
 import io.genie4j.env.Envs;
-import io.genie4j.env.Json;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
 import io.genie4j.genie.world.WorldModel;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The world model shipped in genie-env's jar is what a user gets with no options at all. */
 class ShippedWorldModelTest {
@@ -63,22 +56,10 @@ class ShippedWorldModelTest {
     @Test
     void theDemoRunsOnTheShippedModel(@TempDir Path tmp) throws Exception {
         Path gif = tmp.resolve("demo.gif");
-        CommandLine cl = Genie4jCommand.newCommandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        int exit;
-        try {
-            exit = cl.execute("demo", "--steps", "2", "--out", gif.toString());
-        } finally {
-            System.setOut(saved);
-        }
-        assertEquals(0, exit, err.toString());
-        String[] lines = out.toString(StandardCharsets.UTF_8).trim().split("\n");
-        Map<?, ?> summary = (Map<?, ?>) Json.parse(lines[lines.length - 1]);
-        assertEquals(8L, summary.get("worlds"));
+        WorldModelCommandsTest.Result r =
+                WorldModelCommandsTest.run("demo", "--steps", "2", "--out", gif.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(8L, WorldModelCommandsTest.json(r).get("worlds"));
         assertTrue(Files.size(gif) > 1000);
     }
 }

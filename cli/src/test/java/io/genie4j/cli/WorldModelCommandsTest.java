@@ -25,9 +25,11 @@ class WorldModelCommandsTest {
 
     @TempDir Path tmp;
 
-    private record Result(int exit, String out, String err) {}
+    /** A command's exit code and what it wrote. */
+    record Result(int exit, String out, String err) {}
 
-    private static Result run(String... args) {
+    /** Runs {@code genie4j args} in this JVM, capturing its output. */
+    static Result run(String... args) {
         CommandLine cl = Genie4jCommand.newCommandLine();
         StringWriter err = new StringWriter();
         cl.setErr(new PrintWriter(err));
@@ -48,7 +50,8 @@ class WorldModelCommandsTest {
         return r;
     }
 
-    private static Map<?, ?> json(Result r) {
+    /** The JSON object on a command's last line of output. */
+    static Map<?, ?> json(Result r) {
         String[] lines = r.out().trim().split("\n");
         return (Map<?, ?>) Json.parse(lines[lines.length - 1]);
     }
