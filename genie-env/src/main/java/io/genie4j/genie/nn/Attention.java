@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -97,12 +98,26 @@ public final class Attention extends Module {
             NDArray[] kvOut) {
         long m = x.getShape().get(0);
         NDArray[] qkvs = project(ps, x, position, false);
-        NDArray k = pastK == null ? qkvs[1] : NDArrays.concat(new NDList(pastK, qkvs[1]), 2);
-        NDArray v = pastV == null ? qkvs[2] : NDArrays.concat(new NDList(pastV, qkvs[2]), 2);
-        kvOut[0] = qkvs[1];
-        kvOut[1] = qkvs[2];
-        NDArray scores = qkvs[0].matMul(k.transpose(0, 1, 3, 2));
-        return merge(ps, scores.softmax(-1).matMul(v), m, 1, false);
+        NDArray q = qkvs[0];
+        NDArray k = qkvs[1];
+        NDArray v = qkvs[2];
+        kvOut[0] = k;
+        kvOut[1] = v;
+        if (pastK == null) {
+            // Attending to itself alone: all the weight is on its own value.
+            return merge(ps, v, m, 1, false);
+        }
+        // The cached frames and the new entry are scored apart and share one softmax, so the
+        // cache is read in place rather than copied onto the new entry at every call.
+        NDArray past = q.matMul(pastK.transpose(0, 1, 3, 2));
+        NDArray self = q.mul(k).sum(new int[] {-1}, true);
+        long t = pastK.getShape().get(2);
+        NDArray p = NDArrays.concat(new NDList(past, self), -1).softmax(-1);
+        NDArray y =
+                p.get(new NDIndex(":, :, :, 0:{}", t))
+                        .matMul(pastV)
+                        .add(p.get(new NDIndex(":, :, :, {}:", t)).mul(v));
+        return merge(ps, y, m, 1, false);
     }
 
     /** Scaled queries, keys and values {@code [M, H, L, dh]}, rotated when RoPE is on. */
