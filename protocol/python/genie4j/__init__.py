@@ -25,16 +25,23 @@ __version__ = "0.1.0"
 
 
 def make(env_id: str, address: str = "tcp://127.0.0.1:5555", num_envs: int = 1, timeout: float = 30.0,
-         curve: Optional[Dict[str, str]] = None, **options: Any) -> Union[RemoteEnv, RemoteVectorEnv]:
+         curve: Optional[Dict[str, str]] = None, shared_memory: Optional[bool] = None,
+         **options: Any) -> Union[RemoteEnv, RemoteVectorEnv]:
     """Makes `num_envs` copies of a registered env on the server at `address`.
 
     Returns a `RemoteEnv` (Gymnasium's Env API) for one env and a `RemoteVectorEnv` (Gymnasium's
     vector API, next-step autoreset) for more. Keyword options are the env's options
     (`genie4j envs --json` lists them). Raises NotFound for an unknown id, InvalidArgument for a bad
-    option, TimeoutError when no server answers within `timeout` seconds."""
+    option, TimeoutError when no server answers within `timeout` seconds.
+
+    `shared_memory` (default: when `address` is on this machine) asks the server to hand over
+    observations through shared memory instead of the socket, several times faster for batches of
+    images; if the server declines or its file cannot be opened, they come through the socket."""
     if num_envs == 1:
-        return RemoteEnv(env_id, address=address, timeout=timeout, curve=curve, **options)
-    return RemoteVectorEnv(env_id, num_envs, address=address, timeout=timeout, curve=curve, **options)
+        return RemoteEnv(env_id, address=address, timeout=timeout, curve=curve, shared_memory=shared_memory,
+                         **options)
+    return RemoteVectorEnv(env_id, num_envs, address=address, timeout=timeout, curve=curve,
+                           shared_memory=shared_memory, **options)
 
 
 def load_curve(server_public_key_file: Union[str, Path], client_secret_file: Union[str, Path]) -> Dict[str, str]:

@@ -82,15 +82,16 @@ class Connection:
                 self._socket.close(linger=0)
                 wait = min(2 * wait, 2.0)
 
-    def call(self, request: Dict[str, Any]) -> Dict[str, Any]:
-        """Sends a request (values may be numpy arrays) and returns the reply's fields.
+    def call(self, request: Dict[str, Any], shm: Optional[Any] = None) -> Dict[str, Any]:
+        """Sends a request (values may be numpy arrays) and returns the reply's fields; `shm` is the
+        session's mapped shared-memory region, if it has one.
 
         Raises RemoteError (or a subclass) on an error reply and TimeoutError when no reply comes."""
         if self.closed:
             raise RuntimeError(f"connection to {self.address} is closed")
-        return self._call(request, self.timeout)
+        return self._call(request, self.timeout, shm)
 
-    def _call(self, request: Dict[str, Any], wait: float) -> Dict[str, Any]:
+    def _call(self, request: Dict[str, Any], wait: float, shm: Optional[Any] = None) -> Dict[str, Any]:
         rid = next(self._ids)
         self._socket.send_multipart(_wire.encode(dict(request, id=rid)), copy=False)
         deadline = time.monotonic() + wait
@@ -99,7 +100,7 @@ class Connection:
             if left <= 0 or not self._socket.poll(max(1, int(left * 1000))):
                 raise TimeoutError(f"no reply from {self.address} within {wait:g} s to {request.get('op')!r}; "
                                    f"is the server running?")
-            reply = _wire.decode(self._socket.recv_multipart())
+            reply = _wire.decode(self._socket.recv_multipart(), shm)
             if reply.get("id") not in (None, rid):
                 continue  # a late reply to a request that already timed out
             if not reply.get("ok"):

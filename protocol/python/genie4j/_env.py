@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import mmap
+import os
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -19,14 +21,44 @@ except ImportError:  # pragma: no cover
     _VectorBase = object
 
 
+def is_local(address: str) -> bool:
+    """Whether a server at `address` surely shares this machine: loopback TCP, IPC, in-process."""
+    a = address.lower()
+    return a.startswith(("ipc://", "inproc://", "tcp://127.", "tcp://localhost:", "tcp://[::1]:"))
+
+
+def _map(region: Dict[str, Any]) -> mmap.mmap:
+    fd = os.open(str(region["path"]), os.O_RDONLY)
+    try:
+        return mmap.mmap(fd, int(region["bytes"]), access=mmap.ACCESS_READ)
+    finally:
+        os.close(fd)
+
+
 class _Session:
-    """What the single and the vector env share: the connection, the session and its spaces."""
+    """What the single and the vector env share: the connection, the session, its spaces and, for a
+    server on this machine, the shared memory its observations come through (PROTOCOL.md 2.1)."""
 
     def __init__(self, env_id: str, address: str, num_envs: int, timeout: float,
-                 curve: Optional[Dict[str, str]], options: Dict[str, Any]) -> None:
+                 curve: Optional[Dict[str, str]], options: Dict[str, Any],
+                 shared_memory: Optional[bool] = None) -> None:
         self.conn = Connection(address, timeout, curve)
+        self.shm: Optional[mmap.mmap] = None
+        self.shm_path: Optional[str] = None
+        request = {"op": "make", "env_id": env_id, "num_envs": int(num_envs), "options": options}
+        if is_local(address) if shared_memory is None else shared_memory:
+            request["shared_memory"] = True
         try:
-            r = self.conn.call({"op": "make", "env_id": env_id, "num_envs": int(num_envs), "options": options})
+            r = self.conn.call(request)
+            if r.get("shared_memory"):
+                try:
+                    self.shm = _map(r["shared_memory"])
+                    self.shm_path = str(r["shared_memory"]["path"])
+                except (OSError, ValueError):
+                    # Not the server's machine after all (a container, say): start over without it.
+                    self.conn.call({"op": "close", "session": r["session"]})
+                    request.pop("shared_memory")
+                    r = self.conn.call(request)
         except BaseException:
             self.conn.close()
             raise
@@ -41,7 +73,7 @@ class _Session:
     def request(self, op: str, **fields: Any) -> Dict[str, Any]:
         if self.closed:
             raise RuntimeError("the environment is closed")
-        return self.conn.call(dict(fields, op=op, session=self.id))
+        return self.conn.call(dict(fields, op=op, session=self.id), self.shm)
 
     def reset(self, seed: Any, options: Optional[dict]) -> Dict[str, Any]:
         fields: Dict[str, Any] = {"options": options or {}}
@@ -61,6 +93,8 @@ class _Session:
         finally:
             self.closed = True
             self.conn.close()
+            if self.shm is not None:
+                self.shm.close()
 
 
 def _check(space: Any, action: Any, label: str = "action") -> None:
@@ -85,8 +119,9 @@ class RemoteEnv(_EnvBase):
     gymnasium is installed). Observations are numpy arrays; results equal the env in-process."""
 
     def __init__(self, env_id: str, address: str = "tcp://127.0.0.1:5555", timeout: float = 30.0,
-                 curve: Optional[Dict[str, str]] = None, **options: Any) -> None:
-        self._s = _Session(env_id, address, 1, timeout, curve, options)
+                 curve: Optional[Dict[str, str]] = None, shared_memory: Optional[bool] = None,
+                 **options: Any) -> None:
+        self._s = _Session(env_id, address, 1, timeout, curve, options, shared_memory)
         self.observation_space = _spaces.from_json(self._s.observation_json)
         self.action_space = _spaces.from_json(self._s.action_json)
         self.metadata = dict(self._s.metadata, render_modes=["rgb_array"])
@@ -157,8 +192,9 @@ class RemoteVectorEnv(_VectorBase):
     API and next-step autoreset (`metadata["autoreset_mode"]`)."""
 
     def __init__(self, env_id: str, num_envs: int, address: str = "tcp://127.0.0.1:5555", timeout: float = 30.0,
-                 curve: Optional[Dict[str, str]] = None, **options: Any) -> None:
-        self._s = _Session(env_id, address, num_envs, timeout, curve, options)
+                 curve: Optional[Dict[str, str]] = None, shared_memory: Optional[bool] = None,
+                 **options: Any) -> None:
+        self._s = _Session(env_id, address, num_envs, timeout, curve, options, shared_memory)
         self.num_envs = self._s.num_envs
         self.single_observation_space = _spaces.from_json(self._s.observation_json)
         self.single_action_space = _spaces.from_json(self._s.action_json)

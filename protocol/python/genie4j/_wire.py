@@ -1,10 +1,11 @@
 """Framing of protocol version 1 (PROTOCOL.md sections 1-2): a JSON header frame, then one raw
-little-endian buffer frame per tensor the header references as {"$tensor": i, "dtype", "shape"}."""
+little-endian buffer frame per tensor the header references as {"$tensor": i, "dtype", "shape"};
+with shared memory (section 2.1), {"$shm": offset, "dtype", "shape"} points into the session's region."""
 
 from __future__ import annotations
 
 import json
-from typing import Any, List
+from typing import Any, List, Optional
 
 import numpy as np
 
@@ -57,8 +58,9 @@ def encode(header: dict) -> List[bytes]:
     return [json.dumps(walk(header), separators=(",", ":")).encode("utf-8")] + buffers
 
 
-def decode(frames: List[bytes]) -> dict:
-    """The header of a message with its tensor references replaced by read-only numpy arrays."""
+def decode(frames: List[bytes], shm: Optional[Any] = None) -> dict:
+    """The header of a message with its tensor references replaced by read-only numpy arrays, and
+    its shared-memory references (when `shm`, the session's mapped region, is given) by copies."""
     header = json.loads(bytes(frames[0]).decode("utf-8"))
 
     def walk(v: Any) -> Any:
@@ -67,6 +69,16 @@ def decode(frames: List[bytes]) -> dict:
                 data = bytes(frames[1 + int(v["$tensor"])])
                 arr = np.frombuffer(data, dtype=numpy_dtype(v["dtype"]))
                 return arr.reshape([int(d) for d in v["shape"]])
+            if "$shm" in v:
+                if shm is None:
+                    raise ValueError("shared-memory reference in a reply of a session without shared memory")
+                shape = [int(d) for d in v["shape"]]
+                dtype = numpy_dtype(v["dtype"])
+                arr = np.frombuffer(shm, dtype=dtype, count=int(np.prod(shape, dtype=np.int64)),
+                                    offset=int(v["$shm"]))
+                out = arr.reshape(shape).copy()  # the region is rewritten by the next request
+                out.flags.writeable = False
+                return out
             return {k: walk(x) for k, x in v.items()}
         if isinstance(v, list):
             return [walk(x) for x in v]

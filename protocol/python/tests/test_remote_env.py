@@ -1,5 +1,6 @@
 """The Python client against a real Genie4j server (started by conftest.py)."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -117,3 +118,29 @@ def test_random_agent_example_runs(address):
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("episode") >= 2, out.stdout
     assert "steps/s" in out.stdout
+
+
+def test_shared_memory_gives_the_same_observations_as_the_socket(address):
+    runs = {}
+    for shared in (True, False):
+        with genie4j.make("Corridor-v0", address=address, num_envs=3, length=4, shared_memory=shared) as envs:
+            assert (envs._s.shm is not None) == shared
+            obs, _ = envs.reset(seed=7)
+            frames = [obs]
+            for a in [2, 1, 2, 2, 0, 2, 2]:
+                obs, *_ = envs.step([a, 2, 0])
+                assert not obs.flags.writeable
+                frames.append(obs)
+            runs[shared] = np.stack(frames)
+    assert np.array_equal(runs[True], runs[False])
+
+
+def test_shared_memory_is_the_default_on_loopback_and_its_file_goes_with_the_session(address):
+    env = genie4j.make("Corridor-v0", address=address)
+    path = env._s.shm_path
+    assert path is not None and os.path.exists(path)
+    first, _ = env.reset(seed=1)
+    second, *_ = env.step(2)
+    assert not np.array_equal(first, second)  # the first reply's copy outlives the next request
+    env.close()
+    assert env._s.shm.closed and not os.path.exists(path)

@@ -32,7 +32,8 @@ final class BenchCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Env steps/s in-process vs over a loopback EnvServer at several batch sizes,",
-                "and round-trip latency (p50/p99, microseconds) of single-env steps and pings."
+                "with observations through the socket and through shared memory, and round-trip",
+                "latency (p50/p99, microseconds) of single-env steps and pings."
             })
     static final class Protocol implements Callable<Integer> {
         @Option(

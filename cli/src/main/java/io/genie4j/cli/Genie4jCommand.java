@@ -44,6 +44,9 @@ public final class Genie4jCommand implements Runnable {
     /** The configured command line, for {@link #main} and tests. */
     public static CommandLine newCommandLine() {
         CommandLine cl = new CommandLine(new Genie4jCommand());
+        // Descriptions are written for lines of up to 100 characters; picocli's 80 would break
+        // them in the middle.
+        cl.setUsageHelpWidth(100);
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     // Bad input is the user's to fix: print the message, not a stack trace.

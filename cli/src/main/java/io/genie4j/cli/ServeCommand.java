@@ -67,13 +67,21 @@ final class ServeCommand implements Callable<Integer> {
                     "Public keys of the clients to serve, one per line (with --curve-secret).")
     Path allow;
 
+    @Option(
+            names = "--no-shared-memory",
+            description =
+                    "Send observations through the socket only. By default clients on this"
+                            + " machine may ask for them in shared memory (§2.1 of the protocol).")
+    boolean noSharedMemory;
+
     @Override
     public Integer call() throws Exception {
         ServerConfig config =
                 ServerConfig.defaults(bind)
                         .withIdleTimeoutMs(idleTimeoutSeconds * 1000)
                         .withSessionLimits(maxSessions, maxSessionsPerClient, maxEnvsPerSession)
-                        .withMaxMessageBytes((long) maxMessageMb << 20);
+                        .withMaxMessageBytes((long) maxMessageMb << 20)
+                        .withSharedMemory(!noSharedMemory);
         if ((curveSecret == null) != (allow == null)) {
             throw new IllegalArgumentException("--curve-secret and --allow go together");
         }

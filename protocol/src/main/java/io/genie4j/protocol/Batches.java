@@ -46,6 +46,71 @@ final class Batches {
     }
 
     /**
+     * The bytes that {@link #batchInto} writes for {@code n} envs: those of every {@code Box} in
+     * the space ({@code Discrete} values are small and stay in buffer frames).
+     */
+    static long sharedBytes(Space<?> space, int n) {
+        if (space instanceof Box b) {
+            long count = n;
+            for (int d : b.shape()) {
+                count *= d;
+            }
+            return count * b.dtype().byteSize();
+        } else if (space instanceof Dict d) {
+            long sum = 0;
+            for (Space<?> s : d.spaces().values()) {
+                sum += sharedBytes(s, n);
+            }
+            return sum;
+        }
+        return 0;
+    }
+
+    /**
+     * As {@link #batch}, but writes every {@code Box} batch into {@code shm} (from offset 0, in the
+     * order {@link #sharedBytes} counts them) and puts a {@code "$shm"} reference in its place.
+     *
+     * @throws ProtocolException ({@link ErrorCode#INTERNAL}) if an env's observation does not match
+     *     its space's dtype and shape
+     */
+    static Object batchInto(Space<?> space, List<?> values, SharedMemory shm) {
+        return batchInto(space, values, shm, new int[1]);
+    }
+
+    private static Object batchInto(Space<?> space, List<?> values, SharedMemory shm, int[] at) {
+        if (space instanceof Box b) {
+            int start = at[0];
+            for (int i = 0; i < values.size(); i++) {
+                if (!(values.get(i) instanceof Tensor t)
+                        || t.dtype() != b.dtype()
+                        || !Arrays.equals(t.shape(), b.shape())) {
+                    throw new ProtocolException(
+                            ErrorCode.INTERNAL,
+                            "env "
+                                    + i
+                                    + " returned an observation outside its space "
+                                    + b.dtype().numpyName()
+                                    + Arrays.toString(b.shape()));
+                }
+                shm.write(at[0], t);
+                at[0] += t.byteSize();
+            }
+            return SharedMemory.reference(start, b.dtype(), prepend(values.size(), b.shape()));
+        } else if (space instanceof Dict d) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<String, Space<?>> e : d.spaces().entrySet()) {
+                List<Object> part = new ArrayList<>(values.size());
+                for (Object v : values) {
+                    part.add(((Map<?, ?>) v).get(e.getKey()));
+                }
+                out.put(e.getKey(), batchInto(e.getValue(), part, shm, at));
+            }
+            return out;
+        }
+        return batch(space, values);
+    }
+
+    /**
      * Splits the wire form back into {@code n} per-env values, checking dtype and shape against the
      * space (containment itself is the env's to check).
      *

@@ -206,6 +206,7 @@ public final class EnvServer implements AutoCloseable {
         m.put("max_sessions_per_client", c.maxSessionsPerClient());
         m.put("max_envs_per_session", c.maxEnvsPerSession());
         m.put("idle_timeout_ms", c.idleTimeoutMs());
+        m.put("shared_memory", c.sharedMemory());
         return m;
     }
 }

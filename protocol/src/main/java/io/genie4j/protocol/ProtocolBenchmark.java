@@ -11,8 +11,10 @@ import java.util.SplittableRandom;
 
 /**
  * Measures what the wire costs: env steps per second in-process against the same envs over a
- * loopback {@link EnvServer}, for several batch sizes, and the round-trip latency of single-env
- * steps and of pings. Used by {@code genie4j bench protocol}; prints nothing itself.
+ * loopback {@link EnvServer}, with observations in buffer frames (the socket alone, as for a remote
+ * client) and in shared memory (the default for a client on the server's machine), for several
+ * batch sizes, and the round-trip latency of single-env steps and of pings. Used by {@code genie4j
+ * bench protocol}; prints nothing itself.
  */
 public final class ProtocolBenchmark {
     private ProtocolBenchmark() {}
@@ -56,14 +58,13 @@ public final class ProtocolBenchmark {
                                     n >= 8 ? Runtime.getRuntime().availableProcessors() : 1)) {
                         local = stepsPerSecond(env, seconds);
                     }
-                    double remote;
-                    try (VectorEnv<?, ?> env =
-                            RemoteVectorEnv.make(server.endpoint(), id, n, Map.of())) {
-                        remote = stepsPerSecond(env, seconds);
-                    }
+                    double socket = remote(server, id, n, false, seconds);
+                    double shared = remote(server, id, n, true, seconds);
                     row.put("in_process_steps_per_s", Math.round(local));
-                    row.put("loopback_steps_per_s", Math.round(remote));
-                    row.put("loopback_fraction", Math.round(remote / local * 1000) / 1000.0);
+                    row.put("loopback_steps_per_s", Math.round(socket));
+                    row.put("loopback_fraction", Math.round(socket / local * 1000) / 1000.0);
+                    row.put("shared_memory_steps_per_s", Math.round(shared));
+                    row.put("shared_memory_fraction", Math.round(shared / local * 1000) / 1000.0);
                     throughput.add(row);
                 }
             }
@@ -71,13 +72,38 @@ public final class ProtocolBenchmark {
             Map<String, Object> latency = new LinkedHashMap<>();
             String id = envIds.get(0);
             try (RemoteVectorEnv<Object, Object> env =
-                    RemoteVectorEnv.make(server.endpoint(), id, 1, Map.of())) {
+                    RemoteVectorEnv.make(
+                            RemoteConnection.connect(server.endpoint()), id, 1, Map.of(), false)) {
                 latency.put("step_" + id, percentiles(env, seconds, false));
                 latency.put("ping", percentiles(env, seconds, true));
+            }
+            try (RemoteVectorEnv<Object, Object> env =
+                    RemoteVectorEnv.make(
+                            RemoteConnection.connect(server.endpoint()), id, 1, Map.of(), true)) {
+                latency.put("step_" + id + "_shared_memory", percentiles(env, seconds, false));
             }
             out.put("round_trip_us", latency);
         }
         return out;
+    }
+
+    private static double remote(
+            EnvServer server, String id, int n, boolean sharedMemory, double seconds) {
+        try (RemoteVectorEnv<Object, Object> env =
+                RemoteVectorEnv.make(
+                        RemoteConnection.connect(server.endpoint()),
+                        id,
+                        n,
+                        Map.of(),
+                        sharedMemory)) {
+            if (env.sharedMemory() != sharedMemory) {
+                throw new IllegalStateException(
+                        "the server did not "
+                                + (sharedMemory ? "grant" : "skip")
+                                + " shared memory");
+            }
+            return stepsPerSecond(env, seconds);
+        }
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

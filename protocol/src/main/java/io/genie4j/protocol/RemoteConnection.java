@@ -74,7 +74,7 @@ public final class RemoteConnection implements AutoCloseable {
             }
             socket = open(Math.min(wait, left));
             try {
-                callOnce(Map.of("op", "ping"), Math.min(wait, left));
+                callOnce(Map.of("op", "ping"), Math.min(wait, left), null);
                 socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, timeoutMs));
                 return;
             } catch (RemoteTimeoutException e) {
@@ -128,13 +128,19 @@ public final class RemoteConnection implements AutoCloseable {
      * @throws RemoteTimeoutException when no reply comes within the time-out
      */
     public Map<String, Object> call(Map<String, Object> request) {
+        return call(request, null);
+    }
+
+    /** As {@link #call(Map)}, resolving the reply's shared-memory references in {@code shm}. */
+    Map<String, Object> call(Map<String, Object> request, SharedMemory shm) {
         if (closed) {
             throw new IllegalStateException("connection to " + address + " is closed");
         }
-        return callOnce(request, timeoutMs);
+        return callOnce(request, timeoutMs, shm);
     }
 
-    private Map<String, Object> callOnce(Map<String, Object> request, long waitMs) {
+    private Map<String, Object> callOnce(
+            Map<String, Object> request, long waitMs, SharedMemory shm) {
         long id = nextId++;
         Map<String, Object> h = new LinkedHashMap<>(request);
         h.put("id", id);
@@ -158,7 +164,7 @@ public final class RemoteConnection implements AutoCloseable {
                                 + request.get("op")
                                 + "'; is the server running?");
             }
-            Map<String, Object> r = WireMessage.decode(reply);
+            Map<String, Object> r = WireMessage.decode(reply, shm);
             Object rid = r.get("id");
             if (rid instanceof Number n && n.longValue() != id) {
                 continue; // a late reply to a request that already timed out

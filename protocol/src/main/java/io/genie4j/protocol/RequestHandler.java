@@ -5,6 +5,7 @@ import io.genie4j.env.Tensor;
 import io.genie4j.env.VectorEnv;
 import io.genie4j.env.VectorReset;
 import io.genie4j.env.VectorStep;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -176,14 +177,32 @@ final class RequestHandler {
         Map<String, Object> options = (Map<String, Object>) rawOptions;
         int threads =
                 numEnvs >= VECTOR_THREADS_FROM ? Runtime.getRuntime().availableProcessors() : 1;
+        Object wantShm = h.getOrDefault("shared_memory", false);
+        if (!(wantShm instanceof Boolean)) {
+            throw invalid("\"shared_memory\" must be a boolean, got " + wantShm);
+        }
         @SuppressWarnings("unchecked")
         VectorEnv<Object, Object> env =
                 (VectorEnv<Object, Object>) Envs.makeVector(envId, numEnvs, options, threads);
-        Session s = new Session(newId.get(), client, env);
+        String sid = newId.get();
+        SharedMemory shm = null;
+        long shmBytes = Batches.sharedBytes(env.singleObservationSpace(), numEnvs);
+        if ((Boolean) wantShm && config.sharedMemory() && shmBytes > 0) {
+            try {
+                shm = SharedMemory.create(sid, shmBytes);
+            } catch (IOException e) {
+                // Declined: the reply has no shared_memory field and observations use frames.
+                System.err.println("session " + sid + " goes without shared memory: " + e);
+            }
+        }
+        Session s = new Session(sid, client, env, shm);
         sessions.put(s.id, s);
         Map<String, Object> m = ok(id);
         m.put("session", s.id);
         m.put("num_envs", numEnvs);
+        if (shm != null) {
+            m.put("shared_memory", Map.of("path", shm.path().toString(), "bytes", shm.capacity()));
+        }
         m.put("observation_space", env.singleObservationSpace().toJson());
         m.put("action_space", env.singleActionSpace().toJson());
         m.put("spec", env.spec().toJson());
@@ -218,7 +237,7 @@ final class RequestHandler {
             r = s.env.reset(seed == null ? null : ((Number) seed).longValue(), options);
         }
         Map<String, Object> m = ok(id);
-        m.put("observations", Batches.batch(s.env.singleObservationSpace(), r.observations()));
+        m.put("observations", observations(s, r.observations()));
         m.put("infos", r.infos());
         return m;
     }
@@ -229,12 +248,18 @@ final class RequestHandler {
                 Batches.unbatch(s.env.singleActionSpace(), h.get("actions"), n, "actions");
         VectorStep<Object> r = s.env.step(actions);
         Map<String, Object> m = ok(id);
-        m.put("observations", Batches.batch(s.env.singleObservationSpace(), r.observations()));
+        m.put("observations", observations(s, r.observations()));
         m.put("rewards", Tensor.float64(r.rewards(), n));
         m.put("terminated", Tensor.bool(r.terminated(), n));
         m.put("truncated", Tensor.bool(r.truncated(), n));
         m.put("infos", r.infos());
         return m;
+    }
+
+    private static Object observations(Session s, List<Object> obs) {
+        return s.shm == null
+                ? Batches.batch(s.env.singleObservationSpace(), obs)
+                : Batches.batchInto(s.env.singleObservationSpace(), obs, s.shm);
     }
 
     private Map<String, Object> onSession(
@@ -278,6 +303,10 @@ final class RequestHandler {
             s.env.close();
         } catch (RuntimeException e) {
             System.err.println("closing session " + s.id + " failed: " + e);
+        } finally {
+            if (s.shm != null) {
+                s.shm.close();
+            }
         }
     }
 

@@ -14,6 +14,8 @@ import java.util.Set;
  * @param maxEnvsPerSession envs in one session
  * @param idleTimeoutMs a session with no request for this long is closed
  * @param curve CURVE security, or {@code null} for none (then bind only to loopback)
+ * @param sharedMemory whether sessions may carry observations in shared memory when a client on the
+ *     same machine asks (PROTOCOL.md §2.1)
  */
 public record ServerConfig(
         String bind,
@@ -22,7 +24,8 @@ public record ServerConfig(
         int maxSessionsPerClient,
         int maxEnvsPerSession,
         long idleTimeoutMs,
-        Curve curve) {
+        Curve curve,
+        boolean sharedMemory) {
 
     /** The default endpoint: loopback only. */
     public static final String DEFAULT_BIND = "tcp://127.0.0.1:5555";
@@ -45,7 +48,7 @@ public record ServerConfig(
 
     /** The defaults of PROTOCOL.md §7 on {@code bind}. */
     public static ServerConfig defaults(String bind) {
-        return new ServerConfig(bind, 64L << 20, 256, 64, 1024, 300_000, null);
+        return new ServerConfig(bind, 64L << 20, 256, 64, 1024, 300_000, null, true);
     }
 
     /** This config with another idle timeout. */
@@ -57,13 +60,21 @@ public record ServerConfig(
                 maxSessionsPerClient,
                 maxEnvsPerSession,
                 ms,
-                curve);
+                curve,
+                sharedMemory);
     }
 
     /** This config with other session limits. */
     public ServerConfig withSessionLimits(int total, int perClient, int envsPerSession) {
         return new ServerConfig(
-                bind, maxMessageBytes, total, perClient, envsPerSession, idleTimeoutMs, curve);
+                bind,
+                maxMessageBytes,
+                total,
+                perClient,
+                envsPerSession,
+                idleTimeoutMs,
+                curve,
+                sharedMemory);
     }
 
     /** This config with another message size limit. */
@@ -75,7 +86,8 @@ public record ServerConfig(
                 maxSessionsPerClient,
                 maxEnvsPerSession,
                 idleTimeoutMs,
-                curve);
+                curve,
+                sharedMemory);
     }
 
     /** This config with CURVE security. */
@@ -87,7 +99,21 @@ public record ServerConfig(
                 maxSessionsPerClient,
                 maxEnvsPerSession,
                 idleTimeoutMs,
-                newCurve);
+                newCurve,
+                sharedMemory);
+    }
+
+    /** This config with shared memory allowed or not. */
+    public ServerConfig withSharedMemory(boolean allowed) {
+        return new ServerConfig(
+                bind,
+                maxMessageBytes,
+                maxSessions,
+                maxSessionsPerClient,
+                maxEnvsPerSession,
+                idleTimeoutMs,
+                curve,
+                allowed);
     }
 
     /**

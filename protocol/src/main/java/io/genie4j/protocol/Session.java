@@ -7,12 +7,17 @@ final class Session {
     final String id;
     final String owner;
     final VectorEnv<Object, Object> env;
+
+    /** Where replies put observations, or {@code null} when they travel in buffer frames. */
+    final SharedMemory shm;
+
     volatile long lastUsedNanos;
 
-    Session(String id, String owner, VectorEnv<Object, Object> env) {
+    Session(String id, String owner, VectorEnv<Object, Object> env, SharedMemory shm) {
         this.id = id;
         this.owner = owner;
         this.env = env;
+        this.shm = shm;
         this.lastUsedNanos = System.nanoTime();
     }
 }

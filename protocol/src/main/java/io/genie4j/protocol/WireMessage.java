@@ -102,8 +102,19 @@ public final class WireMessage {
      *     that is not an object, a bad reference, a buffer of the wrong size, or an unreferenced
      *     buffer
      */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> decode(List<byte[]> frames) {
+        return decode(frames, null);
+    }
+
+    /**
+     * As {@link #decode(List)}, also resolving shared-memory references ({@code "$shm"},
+     * PROTOCOL.md §2.1) into copies of their data in {@code shm}.
+     *
+     * @param shm the session's shared memory, or {@code null} when there is none: then a
+     *     shared-memory reference is an error
+     */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> decode(List<byte[]> frames, SharedMemory shm) {
         if (frames.isEmpty()) {
             throw invalid("empty message: expected a JSON header frame");
         }
@@ -119,7 +130,7 @@ public final class WireMessage {
             throw invalid("header must be a JSON object");
         }
         boolean[] used = new boolean[frames.size() - 1];
-        Map<String, Object> header = (Map<String, Object>) fromWire(parsed, frames, used, 0);
+        Map<String, Object> header = (Map<String, Object>) fromWire(parsed, frames, used, shm, 0);
         for (int i = 0; i < used.length; i++) {
             if (!used[i]) {
                 throw invalid("buffer frame " + i + " is not referenced by the header");
@@ -141,7 +152,8 @@ public final class WireMessage {
         }
     }
 
-    private static Object fromWire(Object v, List<byte[]> frames, boolean[] used, int depth) {
+    private static Object fromWire(
+            Object v, List<byte[]> frames, boolean[] used, SharedMemory shm, int depth) {
         if (depth > 64) {
             throw invalid("header nested deeper than 64");
         }
@@ -149,12 +161,15 @@ public final class WireMessage {
             if (m.containsKey(REF)) {
                 return tensor(m, frames, used);
             }
+            if (m.containsKey(SharedMemory.REF)) {
+                return shared(m, shm);
+            }
             Map<String, Object> out = new LinkedHashMap<>();
-            m.forEach((k, x) -> out.put((String) k, fromWire(x, frames, used, depth + 1)));
+            m.forEach((k, x) -> out.put((String) k, fromWire(x, frames, used, shm, depth + 1)));
             return out;
         } else if (v instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            l.forEach(x -> out.add(fromWire(x, frames, used, depth + 1)));
+            l.forEach(x -> out.add(fromWire(x, frames, used, shm, depth + 1)));
             return out;
         }
         return v;
@@ -176,30 +191,14 @@ public final class WireMessage {
             throw invalid("buffer frame " + index + " is referenced twice");
         }
         used[index] = true;
-        if (!(ref.get("dtype") instanceof String dt)) {
-            throw invalid("tensor reference " + index + " needs a string \"dtype\"");
-        }
-        DType dtype;
-        try {
-            dtype = DType.fromNumpyName(dt);
-        } catch (IllegalArgumentException e) {
-            throw invalid("tensor " + index + ": " + e.getMessage());
-        }
-        if (!(ref.get("shape") instanceof List<?> dims)) {
-            throw invalid("tensor reference " + index + " needs a list \"shape\"");
-        }
-        int[] shape = new int[dims.size()];
+        String what = "tensor " + index;
+        DType dtype = dtype(ref, what);
+        int[] shape = shape(ref, what);
         long count = 1;
-        for (int i = 0; i < shape.length; i++) {
-            if (!(dims.get(i) instanceof Integer d) || d < 0) {
-                throw invalid("tensor " + index + " has a bad shape " + dims);
-            }
-            shape[i] = d;
+        for (int d : shape) {
             count *= d;
-            if (count > Integer.MAX_VALUE) {
-                throw invalid("tensor " + index + " shape " + dims + " is too large");
-            }
         }
+        String dt = dtype.numpyName();
         byte[] data = frames.get(index + 1);
         if (data.length != count * dtype.byteSize()) {
             throw invalid(
@@ -215,6 +214,51 @@ public final class WireMessage {
                             + data.length);
         }
         return Tensor.wrap(dtype, data, shape);
+    }
+
+    private static Tensor shared(Map<?, ?> ref, SharedMemory shm) {
+        if (shm == null) {
+            throw invalid(
+                    "shared-memory reference \"$shm\" in a message of a session without shared"
+                            + " memory");
+        }
+        if (!(ref.get(SharedMemory.REF) instanceof Integer offset)) {
+            throw invalid(
+                    "shared-memory reference needs an integer \"$shm\" offset, got "
+                            + ref.get(SharedMemory.REF));
+        }
+        String what = "shared-memory tensor at " + offset;
+        return shm.read(offset, dtype(ref, what), shape(ref, what));
+    }
+
+    private static DType dtype(Map<?, ?> ref, String what) {
+        if (!(ref.get("dtype") instanceof String dt)) {
+            throw invalid(what + " needs a string \"dtype\"");
+        }
+        try {
+            return DType.fromNumpyName(dt);
+        } catch (IllegalArgumentException e) {
+            throw invalid(what + ": " + e.getMessage());
+        }
+    }
+
+    private static int[] shape(Map<?, ?> ref, String what) {
+        if (!(ref.get("shape") instanceof List<?> dims)) {
+            throw invalid(what + " needs a list \"shape\"");
+        }
+        int[] shape = new int[dims.size()];
+        long count = 1;
+        for (int i = 0; i < shape.length; i++) {
+            if (!(dims.get(i) instanceof Integer d) || d < 0) {
+                throw invalid(what + " has a bad shape " + dims);
+            }
+            shape[i] = d;
+            count *= d;
+            if (count > Integer.MAX_VALUE) {
+                throw invalid(what + " shape " + dims + " is too large");
+            }
+        }
+        return shape;
     }
 
     private static ProtocolException invalid(String message) {

@@ -11,6 +11,8 @@ import io.genie4j.env.Envs;
 import io.genie4j.env.VectorEnv;
 import io.genie4j.env.VectorReset;
 import io.genie4j.env.VectorStep;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +35,23 @@ class EnvServerTest {
     }
 
     @Test
-    @SuppressWarnings({"unchecked", "rawtypes"})
     void remoteVectorEnvEqualsInProcessForTheSameSeedsAndActions() {
+        sameAsInProcess(true);
+        sameAsInProcess(false);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void sameAsInProcess(boolean sharedMemory) {
         Map<String, Object> options = Map.of("length", 6);
-        try (VectorEnv remote = RemoteVectorEnv.make(server.endpoint(), "Corridor-v0", 4, options);
+        try (RemoteVectorEnv remote =
+                        RemoteVectorEnv.make(
+                                RemoteConnection.connect(server.endpoint()),
+                                "Corridor-v0",
+                                4,
+                                options,
+                                sharedMemory);
                 VectorEnv local = Envs.makeVector("Corridor-v0", 4, options, 1)) {
+            assertEquals(sharedMemory, remote.sharedMemory());
             VectorReset a = remote.reset(11L, Map.of());
             VectorReset b = local.reset(11L, Map.of());
             assertEquals(b.observations(), a.observations());
@@ -133,6 +147,60 @@ class EnvServerTest {
     }
 
     @Test
+    void sharedMemoryIsTheLoopbackDefaultAndItsFileGoesWithTheSession() throws Exception {
+        RemoteVectorEnv<Object, Object> env =
+                RemoteVectorEnv.make(server.endpoint(), "Corridor-v0", 2, Map.of());
+        assertTrue(env.sharedMemory());
+        try (var files = Files.list(shmDirectory())) {
+            assertEquals(1, files.filter(EnvServerTest::isSessionFile).count());
+        }
+        env.reset(0L, Map.of());
+        env.close();
+        try (var files = Files.list(shmDirectory())) {
+            assertEquals(0, files.filter(EnvServerTest::isSessionFile).count());
+        }
+    }
+
+    @Test
+    void aServerWithoutSharedMemoryServesThroughTheSocket() throws Exception {
+        server.close();
+        server =
+                EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:*").withSharedMemory(false));
+        try (RemoteVectorEnv<Object, Object> env =
+                RemoteVectorEnv.make(server.endpoint(), "Corridor-v0", 2, Map.of())) {
+            assertFalse(env.sharedMemory());
+            assertEquals(2, env.reset(0L, Map.of()).observations().size());
+        }
+    }
+
+    /** Whether {@code p} is a shared-memory file of one of this test's server's sessions. */
+    private static boolean isSessionFile(Path p) {
+        String name = p.getFileName().toString();
+        return name.startsWith("genie4j-")
+                && name.endsWith(".obs")
+                && Files.isReadable(p)
+                && SESSIONS_BEFORE.stream().noneMatch(name::equals);
+    }
+
+    /** Files other processes (e.g. a server another build runs) may have left there. */
+    private static final List<String> SESSIONS_BEFORE = existingSessionFiles();
+
+    private static List<String> existingSessionFiles() {
+        try (var files = Files.list(shmDirectory())) {
+            return files.map(p -> p.getFileName().toString()).toList();
+        } catch (java.io.IOException e) {
+            return List.of();
+        }
+    }
+
+    private static Path shmDirectory() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm)
+                ? shm
+                : Path.of(System.getProperty("java.io.tmpdir"));
+    }
+
+    @Test
     void sessionsClosedByTheClientAreGone() {
         RemoteEnv<Object, Object> env = RemoteEnv.make(server.endpoint(), "Corridor-v0", Map.of());
         assertEquals(1, server.sessionCount());
@@ -145,14 +213,23 @@ class EnvServerTest {
         server.close();
         server = EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:*").withIdleTimeoutMs(200));
         try (RawClient c = new RawClient(server.endpoint())) {
-            c.sendJson("{\"op\":\"make\",\"id\":1,\"env_id\":\"Corridor-v0\"}");
-            String session = (String) c.reply().get("session");
+            c.sendJson(
+                    "{\"op\":\"make\",\"id\":1,\"env_id\":\"Corridor-v0\","
+                            + "\"shared_memory\":true}");
+            Map<String, Object> made = c.reply();
+            String session = (String) made.get("session");
+            assertTrue(
+                    Files.exists(
+                            Path.of((String) ((Map<?, ?>) made.get("shared_memory")).get("path"))));
             assertEquals(1, server.sessionCount());
             long deadline = System.currentTimeMillis() + 5000;
             while (server.sessionCount() > 0 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
             }
             assertEquals(0, server.sessionCount());
+            assertFalse(
+                    Files.exists(shmDirectory().resolve("genie4j-" + session + ".obs")),
+                    "a reaped session's shared memory is gone");
             c.sendJson("{\"op\":\"reset\",\"id\":2,\"session\":\"" + session + "\"}");
             Map<String, Object> r = c.reply();
             assertFalse((Boolean) r.get("ok"));

@@ -106,6 +106,17 @@ class MalformedRequestTest {
     }
 
     @Test
+    void sharedMemoryReferencesInRequestsAndIllTypedSharedMemoryAreInvalid() {
+        assertError(
+                "INVALID_ARGUMENT", send(step("{\"$shm\":0,\"dtype\":\"int64\",\"shape\":[2]}")));
+        assertError(
+                "INVALID_ARGUMENT",
+                send(
+                        "{\"op\":\"make\",\"id\":3,\"env_id\":\"Corridor-v0\","
+                                + "\"shared_memory\":\"yes\"}"));
+    }
+
+    @Test
     void missingOrExtraBuffersAreInvalid() {
         assertError(
                 "INVALID_ARGUMENT",
