@@ -35,8 +35,8 @@ def make(env_id: str, address: str = "tcp://127.0.0.1:5555", num_envs: int = 1, 
     option, TimeoutError when no server answers within `timeout` seconds.
 
     `shared_memory` (default: when `address` is on this machine) asks the server to hand over
-    observations through shared memory instead of the socket, several times faster for batches of
-    images; if the server declines or its file cannot be opened, they come through the socket."""
+    observations through shared memory instead of the socket, up to about twice as fast for batches
+    of images; if the server declines or its file cannot be opened, they come through the socket."""
     if num_envs == 1:
         return RemoteEnv(env_id, address=address, timeout=timeout, curve=curve, shared_memory=shared_memory,
                          **options)

@@ -21,7 +21,7 @@ import java.util.Map;
  *
  * <p>When the server is on this machine (a loopback, IPC or in-process address), observations come
  * through shared memory instead of the socket (PROTOCOL.md §2.1), which for large batches of images
- * is several times faster; if the server declines or its file cannot be opened (a server in a
+ * is up to about twice as fast; if the server declines or its file cannot be opened (a server in a
  * container, say), they come through the socket as usual.
  *
  * @param <O> the observation type of one env
