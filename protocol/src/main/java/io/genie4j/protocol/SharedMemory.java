@@ -101,7 +101,7 @@ final class SharedMemory implements AutoCloseable {
     /**
      * {@code /dev/shm} where it exists and is writable (memory-backed on Linux), else the temp dir.
      */
-    private static Path directory() {
+    static Path directory() {
         Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
             return shm;

@@ -151,12 +151,12 @@ class EnvServerTest {
         RemoteVectorEnv<Object, Object> env =
                 RemoteVectorEnv.make(server.endpoint(), "Corridor-v0", 2, Map.of());
         assertTrue(env.sharedMemory());
-        try (var files = Files.list(shmDirectory())) {
+        try (var files = Files.list(SharedMemory.directory())) {
             assertEquals(1, files.filter(EnvServerTest::isSessionFile).count());
         }
         env.reset(0L, Map.of());
         env.close();
-        try (var files = Files.list(shmDirectory())) {
+        try (var files = Files.list(SharedMemory.directory())) {
             assertEquals(0, files.filter(EnvServerTest::isSessionFile).count());
         }
     }
@@ -186,18 +186,11 @@ class EnvServerTest {
     private static final List<String> SESSIONS_BEFORE = existingSessionFiles();
 
     private static List<String> existingSessionFiles() {
-        try (var files = Files.list(shmDirectory())) {
+        try (var files = Files.list(SharedMemory.directory())) {
             return files.map(p -> p.getFileName().toString()).toList();
         } catch (java.io.IOException e) {
             return List.of();
         }
-    }
-
-    private static Path shmDirectory() {
-        Path shm = Path.of("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm)
-                ? shm
-                : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     @Test
@@ -228,7 +221,7 @@ class EnvServerTest {
             }
             assertEquals(0, server.sessionCount());
             assertFalse(
-                    Files.exists(shmDirectory().resolve("genie4j-" + session + ".obs")),
+                    Files.exists(SharedMemory.directory().resolve("genie4j-" + session + ".obs")),
                     "a reaped session's shared memory is gone");
             c.sendJson("{\"op\":\"reset\",\"id\":2,\"session\":\"" + session + "\"}");
             Map<String, Object> r = c.reply();
