@@ -32,17 +32,22 @@ final class Batches {
         } else if (space instanceof Dict d) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<String, Space<?>> e : d.spaces().entrySet()) {
-                List<Object> part = new ArrayList<>(values.size());
-                for (Object v : values) {
-                    part.add(((Map<?, ?>) v).get(e.getKey()));
-                }
-                out.put(e.getKey(), batch(e.getValue(), part));
+                out.put(e.getKey(), batch(e.getValue(), entries(values, e.getKey())));
             }
             return out;
         }
         List<Tensor> ts = new ArrayList<>(values.size());
         values.forEach(v -> ts.add((Tensor) v));
         return Tensor.stack(ts);
+    }
+
+    /** Entry {@code key} of each env's {@code Dict} value, in env order. */
+    private static List<Object> entries(List<?> values, String key) {
+        List<Object> part = new ArrayList<>(values.size());
+        for (Object v : values) {
+            part.add(((Map<?, ?>) v).get(key));
+        }
+        return part;
     }
 
     /**
@@ -99,11 +104,7 @@ final class Batches {
         } else if (space instanceof Dict d) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (Map.Entry<String, Space<?>> e : d.spaces().entrySet()) {
-                List<Object> part = new ArrayList<>(values.size());
-                for (Object v : values) {
-                    part.add(((Map<?, ?>) v).get(e.getKey()));
-                }
-                out.put(e.getKey(), batchInto(e.getValue(), part, shm, at));
+                out.put(e.getKey(), batchInto(e.getValue(), entries(values, e.getKey()), shm, at));
             }
             return out;
         }
