@@ -23,16 +23,19 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A policy network over square RGB frames: an {@link ImpalaCnn} that maps {@code [N, S, S, 3]}
- * uint8 frames to {@code N} rows of logits. It owns a DJL {@link Model}; close it when done.
+ * A policy network over square RGB frames: an {@link ImpalaCnn} that maps {@code N} inputs of uint8
+ * pixels to {@code N} rows of logits. An input is {@link ImpalaCnn#stack()} consecutive {@code S ×
+ * S × 3} frames, oldest first, one after the other in a byte array ({@link FrameHistory} builds
+ * them). It owns a DJL {@link Model}; close it when done.
  *
  * <p>Saved as one file: a header (magic, version, frame size, network sizes; version 2 added the
- * input downsampling, version 1 files are read as full resolution) followed by DJL's parameter
- * stream, written atomically. Loading checks the header and names what does not match.
+ * input downsampling, version 3 the frame stack; older files read as full resolution and single
+ * frames) followed by DJL's parameter stream, written atomically. Loading checks the header and
+ * names what does not match.
  */
 public final class CnnPolicy implements AutoCloseable {
     private static final String MAGIC = "genie4j-cnn-policy";
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private final ImpalaCnn net;
     private final int size;
@@ -66,7 +69,8 @@ public final class CnnPolicy implements AutoCloseable {
         Model model = Model.newInstance("cnn-policy");
         Block block = net.build();
         model.setBlock(block);
-        block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 3, size, size));
+        block.initialize(
+                model.getNDManager(), DataType.FLOAT32, new Shape(1, 3 * net.stack(), size, size));
         return new CnnPolicy(net, size, model);
     }
 
@@ -80,9 +84,19 @@ public final class CnnPolicy implements AutoCloseable {
         return size;
     }
 
-    /** The number of logits per frame. */
+    /** The number of logits per input. */
     public int outputs() {
         return net.outputs();
+    }
+
+    /** Consecutive frames per input. */
+    public int stack() {
+        return net.stack();
+    }
+
+    /** Bytes of one input: {@code stack × S × S × 3}. */
+    public int inputBytes() {
+        return net.stack() * size * size * 3;
     }
 
     /** The DJL model, for a trainer. */
@@ -91,30 +105,37 @@ public final class CnnPolicy implements AutoCloseable {
     }
 
     /**
-     * Converts frames to the network's input {@code [N, 3, S, S]} in [0, 1], on {@code manager}.
+     * Converts inputs to the network's {@code [N, 3 × stack, S, S]} floats in [0, 1], on {@code
+     * manager}.
      *
-     * @param frames each {@code S × S × 3} bytes, row-major RGB
+     * @param frames each {@code stack × S × S × 3} bytes: row-major RGB frames, oldest first
      */
     public NDArray input(NDManager manager, List<byte[]> frames) {
-        int frameBytes = size * size * 3;
-        ByteBuffer buf = ByteBuffer.allocateDirect(frames.size() * frameBytes);
+        int k = net.stack();
+        int inputBytes = inputBytes();
+        ByteBuffer buf = ByteBuffer.allocateDirect(frames.size() * inputBytes);
         for (byte[] f : frames) {
-            if (f.length != frameBytes) {
+            if (f.length != inputBytes) {
                 throw new IllegalArgumentException(
-                        "a frame has "
+                        "an input has "
                                 + f.length
                                 + " bytes; this policy reads "
+                                + (k > 1 ? k + "x" : "")
                                 + size
                                 + "x"
                                 + size
                                 + "x3 = "
-                                + frameBytes);
+                                + inputBytes);
             }
             buf.put(f);
         }
         buf.flip();
-        NDArray u8 = manager.create(buf, new Shape(frames.size(), size, size, 3), DataType.UINT8);
-        return u8.toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2).div(255f);
+        int n = frames.size();
+        NDArray u8 = manager.create(buf, new Shape(n, k, size, size, 3), DataType.UINT8);
+        return u8.toType(DataType.FLOAT32, false)
+                .transpose(0, 1, 4, 2, 3)
+                .reshape(n, 3 * k, size, size)
+                .div(255f);
     }
 
     /** Logits {@code [N, outputs]} for {@code frames}, in evaluation mode, on {@code manager}. */
@@ -172,6 +193,7 @@ public final class CnnPolicy implements AutoCloseable {
                     d.writeInt(VERSION);
                     d.writeInt(size);
                     d.writeInt(net.downsample());
+                    d.writeInt(net.stack());
                     d.writeInt(net.hidden());
                     d.writeInt(net.outputs());
                     int[] ch = net.channels();
@@ -221,6 +243,7 @@ public final class CnnPolicy implements AutoCloseable {
         }
         int size = d.readInt();
         int downsample = version >= 2 ? d.readInt() : 1;
+        int stack = version >= 3 ? d.readInt() : 1;
         int hidden = d.readInt();
         int outputs = d.readInt();
         int stages = d.readInt();
@@ -234,7 +257,7 @@ public final class CnnPolicy implements AutoCloseable {
         }
         CnnPolicy p;
         try {
-            p = create(new ImpalaCnn(channels, hidden, outputs, downsample), size);
+            p = create(new ImpalaCnn(channels, hidden, outputs, downsample, stack), size);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(
                     name + " has a corrupt header: " + e.getMessage(), e);

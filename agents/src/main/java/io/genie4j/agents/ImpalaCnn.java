@@ -23,17 +23,25 @@ import java.util.List;
  * <p>{@code downsample} > 1 average-pools the input by that factor first: at 2 a 64×64 frame costs
  * a quarter of the FLOPs, which is what lets the BC study train ten policies on two cores.
  *
+ * <p>{@code stack} > 1 reads that many consecutive frames at once, stacked on the channel axis
+ * (oldest first), as Atari agents since DQN (Mnih et al. 2015) read four: one frame shows where
+ * things are, two also show how they move. Only the first convolution grows.
+ *
  * @param channels channels of each stage, such as {@code [16, 32, 32]}
  * @param hidden width of the dense hidden layer
  * @param outputs number of logits (actions or latent codes)
  * @param downsample input average-pooling factor (1 for none)
+ * @param stack consecutive frames per input (1 for a single frame)
  */
-public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample) {
+public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample, int stack) {
 
     /** Checks the sizes. */
     public ImpalaCnn {
         if (downsample < 1) {
             throw new IllegalArgumentException("downsample must be >= 1, got " + downsample);
+        }
+        if (stack < 1 || stack > 16) {
+            throw new IllegalArgumentException("stack must be in 1..16 frames, got " + stack);
         }
         if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException(
@@ -46,9 +54,14 @@ public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample)
         channels = channels.clone();
     }
 
-    /** A network that reads frames at full resolution. */
+    /** A network that reads single frames, average-pooled by {@code downsample}. */
+    public ImpalaCnn(int[] channels, int hidden, int outputs, int downsample) {
+        this(channels, hidden, outputs, downsample, 1);
+    }
+
+    /** A network that reads single frames at full resolution. */
     public ImpalaCnn(int[] channels, int hidden, int outputs) {
-        this(channels, hidden, outputs, 1);
+        this(channels, hidden, outputs, 1, 1);
     }
 
     /** IMPALA's sizes: stages of 16, 32 and 32 channels and 256 hidden units, full resolution. */
@@ -63,12 +76,17 @@ public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample)
 
     /** The same network reading its input average-pooled by {@code factor}. */
     public ImpalaCnn withDownsample(int factor) {
-        return new ImpalaCnn(channels, hidden, outputs, factor);
+        return new ImpalaCnn(channels, hidden, outputs, factor, stack);
+    }
+
+    /** The same network reading {@code frames} consecutive frames per input. */
+    public ImpalaCnn withStack(int frames) {
+        return new ImpalaCnn(channels, hidden, outputs, downsample, frames);
     }
 
     /**
-     * A new, uninitialised network reading {@code [N, 3, H, W]} floats in [0, 1], H and W multiples
-     * of {@link #downsample()}.
+     * A new, uninitialised network reading {@code [N, 3 × stack, H, W]} floats in [0, 1], H and W
+     * multiples of {@link #downsample()}.
      */
     public Block build() {
         SequentialBlock net = new SequentialBlock();
@@ -112,10 +130,12 @@ public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample)
                 List.of(branch, Blocks.identityBlock()));
     }
 
-    /** Forward FLOPs (multiply-adds × 2) of one {@code size × size} frame. */
+    /**
+     * Forward FLOPs (multiply-adds × 2) of one input ({@link #stack()} frames of {@code size²}).
+     */
     public double flopsPerFrame(int size) {
-        double flops = downsample > 1 ? 3.0 * size * size : 0;
-        int in = 3;
+        double flops = downsample > 1 ? 3.0 * stack * size * size : 0;
+        int in = 3 * stack;
         int s = size / downsample;
         for (int c : channels) {
             flops += 2.0 * s * s * c * in * 9;

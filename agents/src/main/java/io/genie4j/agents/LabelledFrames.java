@@ -11,34 +11,60 @@ import java.util.SplittableRandom;
  * Frames with a class label each, for supervised training of a {@link CnnPolicy}: expert frames
  * with their actions, or with the latent actions a world model inferred. Every frame also carries a
  * group (its episode), so a validation split never puts frames of one episode on both sides.
+ *
+ * <p>For a policy that reads a stack of frames, each entry is the whole stack ({@link
+ * FrameHistory#of} builds it from an episode), {@code stack × size × size × 3} bytes.
  */
 public final class LabelledFrames {
     private final int size;
     private final int classes;
+    private final int stack;
     private final List<byte[]> frames = new ArrayList<>();
     private int[] labels = new int[64];
     private int[] groups = new int[64];
 
     /**
-     * An empty set.
+     * An empty set of single frames.
      *
      * @param size the frame side in pixels (frames are {@code size × size × 3} bytes)
      * @param classes labels lie in {@code [0, classes)}
      */
     public LabelledFrames(int size, int classes) {
-        if (size < 1 || classes < 1) {
+        this(size, classes, 1);
+    }
+
+    /**
+     * An empty set of frame stacks.
+     *
+     * @param size the frame side in pixels
+     * @param classes labels lie in {@code [0, classes)}
+     * @param stack frames per entry (entries are {@code stack × size × size × 3} bytes)
+     */
+    public LabelledFrames(int size, int classes, int stack) {
+        if (size < 1 || classes < 1 || stack < 1) {
             throw new IllegalArgumentException(
-                    "size and classes must be >= 1, got " + size + " and " + classes);
+                    "size, classes and stack must be >= 1, got "
+                            + size
+                            + ", "
+                            + classes
+                            + " and "
+                            + stack);
         }
         this.size = size;
         this.classes = classes;
+        this.stack = stack;
     }
 
-    /** Adds a frame; the array is kept, not copied. */
+    /** Adds an entry; the array is kept, not copied. */
     public LabelledFrames add(byte[] frame, int label, int group) {
-        if (frame.length != size * size * 3) {
+        int bytes = stack * size * size * 3;
+        if (frame.length != bytes) {
             throw new IllegalArgumentException(
-                    "frame has " + frame.length + " bytes, expected " + size * size * 3);
+                    (stack > 1 ? "frame stack" : "frame")
+                            + " has "
+                            + frame.length
+                            + " bytes, expected "
+                            + bytes);
         }
         if (label < 0 || label >= classes) {
             throw new IllegalArgumentException(
@@ -63,6 +89,11 @@ public final class LabelledFrames {
     /** The frame side in pixels. */
     public int frameSize() {
         return size;
+    }
+
+    /** Frames per entry. */
+    public int stack() {
+        return stack;
     }
 
     /** The number of classes. */

@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * Acts in an image env with a {@link CnnPolicy} whose outputs are the env's actions: samples each
  * action from the policy's softmax (or takes the most likely one), and with probability {@code
- * epsilon} takes a uniformly random action instead, as Genie's CoinRun oracle does with 10%.
+ * epsilon} takes a uniformly random action instead, as Genie's CoinRun oracle does with 10%. A
+ * policy that reads several frames gets each env's latest ones from a {@link FrameHistory}.
  */
 public final class PolicyAgent implements Agent<Tensor, Integer> {
     private final CnnPolicy policy;
@@ -16,6 +17,7 @@ public final class PolicyAgent implements Agent<Tensor, Integer> {
     private final double epsilon;
     private final SplittableRandom rng;
     private final String name;
+    private final FrameHistory history;
 
     /**
      * @param policy the network; the agent does not own it
@@ -33,11 +35,12 @@ public final class PolicyAgent implements Agent<Tensor, Integer> {
         this.epsilon = epsilon;
         this.rng = new SplittableRandom(seed);
         this.name = name;
+        this.history = new FrameHistory(policy.frameSize(), policy.stack());
     }
 
     @Override
     public List<Integer> act(List<Tensor> observations) {
-        float[][] p = policy.probabilities(Frames.bytes(observations, policy.frameSize()));
+        float[][] p = policy.probabilities(history.inputs(observations));
         List<Integer> out = new ArrayList<>(p.length);
         for (float[] row : p) {
             out.add(
@@ -68,6 +71,11 @@ public final class PolicyAgent implements Agent<Tensor, Integer> {
             }
         }
         return p.length - 1;
+    }
+
+    @Override
+    public void reset(int slot) {
+        history.reset(slot);
     }
 
     @Override

@@ -148,8 +148,8 @@ public final class SupervisedTrainer {
     /**
      * Trains {@code policy} in place and leaves it holding the best epoch's parameters.
      *
-     * @throws IllegalArgumentException if the data's frame size or class count does not match the
-     *     policy, or there is nothing to train on
+     * @throws IllegalArgumentException if the data's frame size, frame stack or class count does
+     *     not match the policy, or there is nothing to train on
      */
     public static Result train(
             CnnPolicy policy, LabelledFrames data, Config config, Listener listener) {
@@ -160,6 +160,13 @@ public final class SupervisedTrainer {
                             + " px; the policy reads "
                             + policy.frameSize()
                             + " px");
+        }
+        if (data.stack() != policy.stack()) {
+            throw new IllegalArgumentException(
+                    "data entries stack "
+                            + data.stack()
+                            + " frames; the policy reads "
+                            + policy.stack());
         }
         if (data.classes() != policy.outputs()) {
             throw new IllegalArgumentException(

@@ -20,7 +20,8 @@ public interface ActionMapping {
     /**
      * Real actions for latent codes.
      *
-     * @param frames the frame each code was chosen on (mappings that ignore frames accept any)
+     * @param frames the policy input each code was chosen on (a frame, or a {@link
+     *     io.genie4j.agents.FrameHistory} of them); mappings that ignore frames accept any
      * @param codes one latent code per frame
      * @param rng source of the sampling
      */

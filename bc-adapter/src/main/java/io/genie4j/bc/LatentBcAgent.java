@@ -2,7 +2,7 @@ package io.genie4j.bc;
 
 import io.genie4j.agents.Agent;
 import io.genie4j.agents.CnnPolicy;
-import io.genie4j.agents.Frames;
+import io.genie4j.agents.FrameHistory;
 import io.genie4j.agents.PolicyAgent;
 import io.genie4j.env.Tensor;
 import java.util.ArrayList;
@@ -19,6 +19,7 @@ public final class LatentBcAgent implements Agent<Tensor, Integer> {
     private final boolean greedy;
     private final SplittableRandom rng;
     private final String name;
+    private final FrameHistory history;
 
     /**
      * @param latentPolicy a policy over latent codes; the agent does not own it
@@ -42,11 +43,12 @@ public final class LatentBcAgent implements Agent<Tensor, Integer> {
         this.greedy = greedy;
         this.rng = new SplittableRandom(seed);
         this.name = name;
+        this.history = new FrameHistory(latentPolicy.frameSize(), latentPolicy.stack());
     }
 
     @Override
     public List<Integer> act(List<Tensor> observations) {
-        List<byte[]> frames = Frames.bytes(observations, latentPolicy.frameSize());
+        List<byte[]> frames = history.inputs(observations);
         float[][] p = latentPolicy.probabilities(frames);
         int[] codes = new int[p.length];
         for (int i = 0; i < p.length; i++) {
@@ -58,6 +60,11 @@ public final class LatentBcAgent implements Agent<Tensor, Integer> {
             out.add(a);
         }
         return out;
+    }
+
+    @Override
+    public void reset(int slot) {
+        history.reset(slot);
     }
 
     @Override

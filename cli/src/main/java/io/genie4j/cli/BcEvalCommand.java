@@ -55,6 +55,11 @@ final class BcEvalCommand implements Callable<Integer> {
     Integer epochs;
 
     @Option(
+            names = "--frame-stack",
+            description = "Consecutive frames each policy reads, 1 to 8 (default: 1).")
+    Integer stack;
+
+    @Option(
             names = "--no-learned-mapping",
             description = "Evaluate Genie's dictionary mapping only, not the learned decoder too.")
     boolean noLearned;
@@ -93,6 +98,7 @@ final class BcEvalCommand implements Callable<Integer> {
                         b.channels(),
                         b.hidden(),
                         b.downsample(),
+                        stack != null ? stack : b.stack(),
                         t,
                         b.learnedMapping() && !noLearned);
         try (WorldModel m = WorldModel.load(model)) {

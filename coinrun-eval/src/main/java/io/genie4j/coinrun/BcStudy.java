@@ -5,6 +5,7 @@ import io.genie4j.agents.Agent;
 import io.genie4j.agents.CnnPolicy;
 import io.genie4j.agents.EpisodeRunner;
 import io.genie4j.agents.EpisodeStats;
+import io.genie4j.agents.FrameHistory;
 import io.genie4j.agents.ImpalaCnn;
 import io.genie4j.agents.LabelledFrames;
 import io.genie4j.agents.PolicyAgent;
@@ -70,6 +71,7 @@ public final class BcStudy {
      * @param channels the CNN's stage widths
      * @param hidden the CNN's hidden width
      * @param downsample the CNN's input average-pooling factor (2 reads 64×64 frames at 32×32)
+     * @param stack consecutive frames each policy reads (1: one frame; 2 also shows motion)
      * @param trainer the supervised trainer's settings (its seed is replaced per study seed)
      * @param learnedMapping also evaluate the learned (LAPO-style) mapping
      */
@@ -86,6 +88,7 @@ public final class BcStudy {
             int[] channels,
             int hidden,
             int downsample,
+            int stack,
             SupervisedTrainer.Config trainer,
             boolean learnedMapping) {
         /** Checks the settings. */
@@ -113,6 +116,9 @@ public final class BcStudy {
                 throw new IllegalArgumentException(
                         "downsample must divide 64 down to at least 8, got " + downsample);
             }
+            if (stack < 1 || stack > 8) {
+                throw new IllegalArgumentException("stack must be 1..8 frames, got " + stack);
+            }
             if (!(epsilon >= 0 && epsilon <= 1)) {
                 throw new IllegalArgumentException("epsilon must be in [0, 1], got " + epsilon);
             }
@@ -131,15 +137,19 @@ public final class BcStudy {
                     1_000_000,
                     100_000,
                     0.1,
-                    32,
+                    100,
                     new int[] {16, 32, 32},
                     256,
                     2,
+                    1,
                     new SupervisedTrainer.Config(64, 5e-4f, 1e-4f, 8, 2, 0.1, 0),
                     true);
         }
 
-        /** A study small enough for the test suite: tiny network, 2 values of N, 1 seed. */
+        /**
+         * A study small enough for the test suite: tiny network (reading 2-frame stacks, so the
+         * suite runs that path too), 2 values of N, 1 seed.
+         */
         public static Config quick() {
             return new Config(
                     "easy",
@@ -153,6 +163,7 @@ public final class BcStudy {
                     4,
                     new int[] {8, 8},
                     32,
+                    2,
                     2,
                     new SupervisedTrainer.Config(32, 1e-3f, 1e-4f, 2, 1, 0.25, 0),
                     true);
@@ -172,6 +183,7 @@ public final class BcStudy {
             m.put("cnn_channels", Arrays.stream(channels).boxed().toList());
             m.put("cnn_hidden", hidden);
             m.put("cnn_downsample", downsample);
+            m.put("frame_stack", stack);
             Map<String, Object> t = new LinkedHashMap<>();
             t.put("batch", trainer.batch());
             t.put("learning_rate", trainer.learningRate());
@@ -221,15 +233,15 @@ public final class BcStudy {
         LatentLabeler labeler = new LatentLabeler(model, 64);
         int codes = labeler.actions();
         int realActions = 15;
-        LabelledFrames oracleData = new LabelledFrames(64, realActions);
-        LabelledFrames latentData = new LabelledFrames(64, codes);
+        LabelledFrames oracleData = new LabelledFrames(64, realActions, c.stack());
+        LabelledFrames latentData = new LabelledFrames(64, codes, c.stack());
         List<byte[]> poolFrames = new ArrayList<>();
         List<int[]> poolPairs = new ArrayList<>();
         long[][] table = new long[codes][realActions];
         for (ExpertDemos.Demo d : demos) {
             int[] z = labeler.label(d.frameTensor());
             for (int t = 0; t < z.length; t++) {
-                byte[] f = d.frames().get(t);
+                byte[] f = FrameHistory.of(d.frames(), t, c.stack());
                 oracleData.add(f, d.actions()[t], d.level());
                 latentData.add(f, z[t], d.level());
                 poolFrames.add(f);
@@ -406,7 +418,7 @@ public final class BcStudy {
 
     private static CnnPolicy newPolicy(Config c, int outputs) {
         return CnnPolicy.create(
-                new ImpalaCnn(c.channels(), c.hidden(), outputs, c.downsample()), 64);
+                new ImpalaCnn(c.channels(), c.hidden(), outputs, c.downsample(), c.stack()), 64);
     }
 
     private static SupervisedTrainer.Listener epochLog(Consumer<String> log) {

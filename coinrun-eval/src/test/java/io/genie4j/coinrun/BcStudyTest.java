@@ -100,6 +100,7 @@ class BcStudyTest {
                                         q.channels(),
                                         q.hidden(),
                                         q.downsample(),
+                                        q.stack(),
                                         q.trainer(),
                                         false));
         assertTrue(e.getMessage().contains("inside"), e.getMessage());
