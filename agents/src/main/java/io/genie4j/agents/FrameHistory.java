@@ -25,6 +25,8 @@ import java.util.List;
 public final class FrameHistory {
     private final int size;
     private final int k;
+    private final int[] frameShape;
+    private final int[] stackShape;
     private final List<byte[][]> slots = new ArrayList<>();
 
     /**
@@ -38,6 +40,8 @@ public final class FrameHistory {
         }
         this.size = size;
         this.k = k;
+        this.frameShape = new int[] {size, size, 3};
+        this.stackShape = new int[] {k, size, size, 3};
     }
 
     /**
@@ -55,13 +59,11 @@ public final class FrameHistory {
         for (int i = 0; i < observations.size(); i++) {
             Tensor t = observations.get(i);
             int[] shape = t.shape();
-            if (t.dtype() == DType.UINT8
-                    && k > 1
-                    && Arrays.equals(shape, new int[] {k, size, size, 3})) {
+            if (t.dtype() == DType.UINT8 && k > 1 && Arrays.equals(shape, stackShape)) {
                 out.add(t.toByteArray());
                 continue;
             }
-            if (t.dtype() != DType.UINT8 || !Arrays.equals(shape, new int[] {size, size, 3})) {
+            if (t.dtype() != DType.UINT8 || !Arrays.equals(shape, frameShape)) {
                 throw new IllegalArgumentException(
                         "expected a uint8 ["
                                 + size

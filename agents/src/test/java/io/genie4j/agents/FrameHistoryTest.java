@@ -187,12 +187,8 @@ class FrameHistoryTest {
             p.save(file);
             try (CnnPolicy q = CnnPolicy.load(file)) {
                 assertEquals(2, q.stack());
-                List<byte[]> inputs = List.of(data.frame(0), data.frame(1));
-                float[][] a = p.probabilities(inputs);
-                float[][] b = q.probabilities(inputs);
-                for (int i = 0; i < a.length; i++) {
-                    assertArrayEquals(a[i], b[i], 0f);
-                }
+                SupervisedTrainerTest.assertSameOutputs(
+                        p, q, List.of(data.frame(0), data.frame(1)));
             }
             IllegalArgumentException e =
                     assertThrows(

@@ -42,6 +42,16 @@ class SupervisedTrainerTest {
         return data;
     }
 
+    /** {@code p} and {@code q} give exactly the same probabilities for {@code inputs}. */
+    static void assertSameOutputs(CnnPolicy p, CnnPolicy q, List<byte[]> inputs) {
+        float[][] a = p.probabilities(inputs);
+        float[][] b = q.probabilities(inputs);
+        assertEquals(a.length, b.length);
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i], 0f);
+        }
+    }
+
     private static CnnPolicy tiny(int outputs) {
         Engine.getInstance().setRandomSeed(11);
         return CnnPolicy.create(new ImpalaCnn(new int[] {8, 8}, 32, outputs), SIZE);
@@ -99,11 +109,7 @@ class SupervisedTrainerTest {
             p.save(file);
             try (CnnPolicy q = CnnPolicy.load(file)) {
                 assertEquals(p.net().hidden(), q.net().hidden());
-                float[][] a = p.probabilities(frames);
-                float[][] b = q.probabilities(frames);
-                for (int i = 0; i < a.length; i++) {
-                    assertArrayEquals(a[i], b[i], 0f);
-                }
+                assertSameOutputs(p, q, frames);
             }
         }
         Path junk = dir.resolve("junk.params");
@@ -162,12 +168,7 @@ class SupervisedTrainerTest {
             p.save(file);
             try (CnnPolicy q = CnnPolicy.load(file)) {
                 assertEquals(2, q.net().downsample());
-                List<byte[]> frames = List.of(data.frame(0), data.frame(1));
-                float[][] a = p.probabilities(frames);
-                float[][] b = q.probabilities(frames);
-                for (int i = 0; i < a.length; i++) {
-                    assertArrayEquals(a[i], b[i], 0f);
-                }
+                assertSameOutputs(p, q, List.of(data.frame(0), data.frame(1)));
             }
         }
         IllegalArgumentException e =
