@@ -127,7 +127,9 @@ final class TrainCommand implements Runnable {
                 "Co-train the latent action model and the MaskGIT dynamics on a frozen tokenizer",
                 "(Genie §2.2-2.3) on a directory of .npz episodes. The run directory is a complete",
                 "world model after every checkpoint (it keeps a copy of the tokenizer);",
-                "--resume continues a stopped run exactly; Ctrl-C stops after a checkpoint."
+                "--resume continues a stopped run exactly; Ctrl-C stops after a checkpoint.",
+                "A model saved without optimizer.params (the shipped one, copied into --out) is",
+                "continued from its weights and step with a fresh optimiser."
             })
     static final class World implements Callable<Integer> {
         @Mixin RunOptions run;
@@ -422,6 +424,11 @@ final class TrainCommand implements Runnable {
         @Override
         public boolean stopRequested() {
             return stop;
+        }
+
+        @Override
+        public void onNotice(String message) {
+            System.err.println(message);
         }
     }
 

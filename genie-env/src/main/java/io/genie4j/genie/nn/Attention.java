@@ -97,27 +97,62 @@ public final class Attention extends Module {
             long position,
             NDArray[] kvOut) {
         long m = x.getShape().get(0);
-        NDArray[] qkvs = project(ps, x, position, false);
-        NDArray q = qkvs[0];
-        NDArray k = qkvs[1];
-        NDArray v = qkvs[2];
+        int dh = dim / heads;
+        // [M, 1, 3D] -> [M, 3, H, dh]: with one entry per sequence the heads need no transpose.
+        NDArray p = qkv.apply(ps, x, false).reshape(m, 3, heads, dh);
+        float scale = 1.0f / (float) Math.sqrt(dh);
+        NDArray q;
+        NDArray k;
+        if (rope) {
+            // At a single position the rotation is one [dh, dh] matrix, so queries and keys
+            // are rotated (and queries scaled) by a small matrix product, not six elementwise
+            // passes.
+            NDArray r = rotation(x.getManager(), position, dh);
+            q = p.get(":, 0").matMul(r.mul(scale)).expandDims(2);
+            k = p.get(":, 1").matMul(r).expandDims(2);
+        } else {
+            q = p.get(":, 0").mul(scale).expandDims(2);
+            k = p.get(":, 1").expandDims(2);
+        }
+        NDArray v = p.get(":, 2").expandDims(2);
         kvOut[0] = k;
         kvOut[1] = v;
         if (pastK == null) {
             // Attending to itself alone: all the weight is on its own value.
-            return merge(ps, v, m, 1, false);
+            return out.apply(ps, v.reshape(m, 1, dim), false);
         }
         // The cached frames and the new entry are scored apart and share one softmax, so the
         // cache is read in place rather than copied onto the new entry at every call.
         NDArray past = q.matMul(pastK.transpose(0, 1, 3, 2));
         NDArray self = q.mul(k).sum(new int[] {-1}, true);
         long t = pastK.getShape().get(2);
-        NDArray p = NDArrays.concat(new NDList(past, self), -1).softmax(-1);
+        NDArray w = NDArrays.concat(new NDList(past, self), -1).softmax(-1);
         NDArray y =
-                p.get(new NDIndex(":, :, :, 0:{}", t))
+                w.get(new NDIndex(":, :, :, 0:{}", t))
                         .matMul(pastV)
-                        .add(p.get(new NDIndex(":, :, :, {}:", t)).mul(v));
-        return merge(ps, y, m, 1, false);
+                        .add(w.get(new NDIndex(":, :, :, {}:", t)).mul(v));
+        // [M, H, 1, dh] has the memory layout of [M, 1, H·dh].
+        return out.apply(ps, y.reshape(m, 1, dim), false);
+    }
+
+    /**
+     * The RoPE rotation at {@code position} as a matrix {@code R [dh, dh]} with {@code rotate(x) =
+     * x·R} (rotate-half layout, as {@link #ropeTables}).
+     */
+    static NDArray rotation(NDManager manager, long position, int dh) {
+        int half = dh / 2;
+        float[] r = new float[dh * dh];
+        for (int j = 0; j < half; j++) {
+            double angle = position * Math.pow(10000.0, -2.0 * j / dh);
+            float c = (float) Math.cos(angle);
+            float sn = (float) Math.sin(angle);
+            // y_j = x_j cos - x_{j+half} sin; y_{j+half} = x_{j+half} cos + x_j sin.
+            r[j * dh + j] = c;
+            r[(j + half) * dh + j] = -sn;
+            r[(j + half) * dh + j + half] = c;
+            r[j * dh + j + half] = sn;
+        }
+        return manager.create(r, new Shape(dh, dh));
     }
 
     /** Scaled queries, keys and values {@code [M, H, L, dh]}, rotated when RoPE is on. */

@@ -17,6 +17,9 @@ public interface TrainListener {
         return false;
     }
 
+    /** Something the user should know about how the run goes on (printed by the CLI). */
+    default void onNotice(String message) {}
+
     /** Called after every checkpoint is written. */
     default void onCheckpoint(int step) {}
 

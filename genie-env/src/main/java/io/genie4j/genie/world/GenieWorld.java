@@ -359,8 +359,9 @@ public final class GenieWorld implements AutoCloseable {
             try (NDManager im = sm.newSubManager()) {
                 NDArray logits = logits(im, ids, actArray);
                 NDArray scaled = temperature > 0 ? logits.div(temperature) : logits;
-                NDArray p = scaled.softmax(-1);
-                entropy = p.mul(p.add(1e-10f).log()).sum(new int[] {-1}).neg().toFloatArray();
+                NDArray logp = scaled.logSoftmax(-1);
+                NDArray p = logp.exp();
+                entropy = p.mul(logp).sum(new int[] {-1}).neg().toFloatArray();
                 // Sampling stays in the engine: only B·N picks leave it, not B·N·codes
                 // probabilities. A pick is the first code whose cumulative probability passes
                 // the world's uniform (inverse-CDF sampling).

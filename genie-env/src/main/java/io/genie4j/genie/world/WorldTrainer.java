@@ -146,7 +146,21 @@ public final class WorldTrainer {
                 for (var p : params) {
                     p.getValue().getArray().setRequiresGradient(true);
                 }
-                opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
+                Path optimizer = runDir.resolve(OPTIMIZER);
+                if (Files.exists(optimizer)) {
+                    opt.decode(Files.readAllBytes(optimizer));
+                } else {
+                    // A model saved without its optimiser (the shipped one, copied out, say):
+                    // training goes on from its weights and step with fresh moment estimates.
+                    listener.onNotice(
+                            "no "
+                                    + OPTIMIZER
+                                    + " in "
+                                    + runDir
+                                    + ": continuing from the model's weights at step "
+                                    + startStep
+                                    + " with a fresh optimiser");
+                }
                 long[] counts =
                         Checkpoints.counts(
                                 resumed.path("training"), "action_usage", model.actions());

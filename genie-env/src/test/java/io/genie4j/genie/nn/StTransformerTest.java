@@ -1,6 +1,7 @@
 package io.genie4j.genie.nn;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import ai.djl.engine.Engine;
@@ -51,6 +52,44 @@ class StTransformerTest {
             NDArray y2 = st.apply(ps, x2, false);
             assertArrayEquals(frames(y, 1, 3), frames(y2, 1, 3));
             assertFalse(Arrays.equals(frames(y, 0, 1), frames(y2, 0, 1)));
+        }
+    }
+
+    @Test
+    void steppingFrameByFrameWithTheCacheGivesTheWholeSequencesOutputs() {
+        for (boolean rope : new boolean[] {false, true}) {
+            Engine.getInstance().setRandomSeed(5);
+            try (NDManager m = NDManager.newBaseManager()) {
+                StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, rope);
+                st.initialize(m);
+                ParameterStore ps = new ParameterStore(m, false);
+                NDArray x = m.randomNormal(new Shape(3, 6, 4, 16));
+                float[] whole = st.apply(ps, x, false).toFloatArray();
+                try (KvCache cache = new KvCache(m, st.layers(), 8)) {
+                    // Two frames prefilled, then four stepped one at a time.
+                    float[] got = new float[whole.length];
+                    NDArray first = st.prefill(ps, x.get(new NDIndex(":, 0:2")), cache);
+                    scatter(first.toFloatArray(), got, 0, 2);
+                    for (int f = 2; f < 6; f++) {
+                        NDArray frame = x.get(new NDIndex(":, {}:{}", f, f + 1));
+                        scatter(st.step(ps, frame, cache, true).toFloatArray(), got, f, 1);
+                    }
+                    assertEquals(6, cache.length());
+                    for (int i = 0; i < whole.length; i++) {
+                        assertEquals(whole[i], got[i], 1e-4, "rope=" + rope + ", value " + i);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies {@code [3, frames, 4, 16]} values into {@code [3, 6, 4, 16]} from frame {@code at}.
+     */
+    private static void scatter(float[] part, float[] all, int at, int frames) {
+        int frame = 4 * 16;
+        for (int b = 0; b < 3; b++) {
+            System.arraycopy(part, b * frames * frame, all, (b * 6 + at) * frame, frames * frame);
         }
     }
 }

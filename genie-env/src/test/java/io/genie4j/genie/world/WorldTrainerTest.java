@@ -86,6 +86,40 @@ class WorldTrainerTest {
     }
 
     @Test
+    void aModelWithoutOptimiserStateContinuesFromItsWeightsWithAFreshOptimiser() throws Exception {
+        // As when the shipped model is copied out and extended: no optimizer.params beside it.
+        Path run = TinyWorld.world(tmp, 10);
+        Files.delete(run.resolve(WorldTrainer.OPTIMIZER));
+        Checkpoints.extendRun(run, WorldModel.KIND, 14);
+        List<String> notices = new java.util.ArrayList<>();
+        WorldTrainer.Result r =
+                WorldTrainer.train(
+                        tmp.resolve("data"),
+                        run,
+                        null,
+                        null,
+                        null,
+                        0,
+                        true,
+                        new TrainListener() {
+                            @Override
+                            public void onStep(StepInfo info) {}
+
+                            @Override
+                            public void onNotice(String message) {
+                                notices.add(message);
+                            }
+                        });
+        assertEquals(14, r.step());
+        assertEquals(1, notices.size(), notices.toString());
+        assertTrue(notices.get(0).contains("at step 10 with a fresh optimiser"), notices.get(0));
+        assertTrue(Files.exists(run.resolve(WorldTrainer.OPTIMIZER)), "saved with the run");
+        try (WorldModel m = WorldModel.load(run)) {
+            assertEquals(14, m.json().path("training").path("step").asInt());
+        }
+    }
+
+    @Test
     void loadingAMismatchedCheckpointFailsClearly() throws Exception {
         Path run = TinyWorld.world(tmp, 2);
         ObjectNode json = Checkpoints.readModelJson(run, WorldModel.KIND);
