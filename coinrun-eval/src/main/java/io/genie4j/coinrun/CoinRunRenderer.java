@@ -54,32 +54,34 @@ public final class CoinRunRenderer {
         int bg = level.backgroundIndex;
         int bgLow = hsv((bg * 0.618034f) % 1f, .45f, .55f);
         int bgHigh = hsv((bg * 0.618034f + .15f) % 1f, .35f, .85f);
+        // A column's world x and cell are the same on every row: computed once per frame.
+        float[] wxs = new float[size];
+        int[] cellX = new int[size];
+        for (int px = 0; px < size; px++) {
+            wxs[px] = left + (px + .5f) / unit;
+            cellX[px] = (int) Math.floor(wxs[px]);
+        }
         for (int py = 0; py < size; py++) {
             float wy = top - (py + .5f) / unit;
             int rowBg =
                     useBackgrounds && !monochrome
                             ? lerp(bgLow, bgHigh, Math.max(0, Math.min(1, wy / CoinRunLevel.SIZE)))
                             : 0x000000;
+            int cellY = (int) Math.floor(wy);
+            float fracY = wy - (float) Math.floor(wy);
+            int wallTop = monochrome ? 0x707070 : GROUND[wallTheme][fracY > .7f ? 1 : 0];
+            int lavaTop = fracY > .5f ? LAVA_TOP : LAVA;
+            int row = py * size * 3;
             for (int px = 0; px < size; px++) {
-                float wx = left + (px + .5f) / unit;
-                byte cell =
-                        wx < 0 || wy < 0
-                                ? CoinRunLevel.WALL_MID
-                                : level.cell((int) Math.floor(wx), (int) Math.floor(wy));
+                float wx = wxs[px];
+                byte cell = wx < 0 || wy < 0 ? CoinRunLevel.WALL_MID : level.cell(cellX[px], cellY);
                 int color;
                 switch (cell) {
                     case CoinRunLevel.WALL_MID ->
                             color = monochrome ? 0x707070 : GROUND[wallTheme][0];
-                    case CoinRunLevel.WALL_TOP ->
-                            color =
-                                    monochrome
-                                            ? 0x707070
-                                            : (wy - (float) Math.floor(wy) > .7f
-                                                    ? GROUND[wallTheme][1]
-                                                    : GROUND[wallTheme][0]);
+                    case CoinRunLevel.WALL_TOP -> color = wallTop;
                     case CoinRunLevel.LAVA_MID -> color = LAVA;
-                    case CoinRunLevel.LAVA_TOP ->
-                            color = wy - (float) Math.floor(wy) > .5f ? LAVA_TOP : LAVA;
+                    case CoinRunLevel.LAVA_TOP -> color = lavaTop;
                     case CoinRunLevel.GOAL ->
                             color =
                                     inDisc(
@@ -92,7 +94,7 @@ public final class CoinRunRenderer {
                                             : rowBg;
                     default -> color = rowBg;
                 }
-                put(out, (py * size + px) * 3, color);
+                put(out, row + px * 3, color);
             }
         }
         for (CoinRunEntity e : game.entities()) {
