@@ -68,7 +68,7 @@ public final class CoinRunRenderer {
                             ? lerp(bgLow, bgHigh, Math.max(0, Math.min(1, wy / CoinRunLevel.SIZE)))
                             : 0x000000;
             int cellY = (int) Math.floor(wy);
-            float fracY = wy - (float) Math.floor(wy);
+            float fracY = wy - cellY;
             int wallTop = monochrome ? 0x707070 : GROUND[wallTheme][fracY > .7f ? 1 : 0];
             int lavaTop = fracY > .5f ? LAVA_TOP : LAVA;
             int row = py * size * 3;
@@ -84,12 +84,7 @@ public final class CoinRunRenderer {
                     case CoinRunLevel.LAVA_TOP -> color = lavaTop;
                     case CoinRunLevel.GOAL ->
                             color =
-                                    inDisc(
-                                                    wx,
-                                                    wy,
-                                                    (float) Math.floor(wx) + .5f,
-                                                    (float) Math.floor(wy) + .5f,
-                                                    .35f)
+                                    inDisc(wx, wy, cellX[px] + .5f, cellY + .5f, .35f)
                                             ? COIN
                                             : rowBg;
                     default -> color = rowBg;

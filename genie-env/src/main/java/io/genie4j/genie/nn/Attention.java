@@ -143,7 +143,7 @@ public final class Attention extends Module {
         int half = dh / 2;
         float[] r = new float[dh * dh];
         for (int j = 0; j < half; j++) {
-            double angle = position * Math.pow(10000.0, -2.0 * j / dh);
+            double angle = ropeAngle(position, j, dh);
             float c = (float) Math.cos(angle);
             float sn = (float) Math.sin(angle);
             // y_j = x_j cos - x_{j+half} sin; y_{j+half} = x_{j+half} cos + x_j sin.
@@ -185,7 +185,7 @@ public final class Attention extends Module {
         float[] sin = new float[l * dh];
         for (int i = 0; i < l; i++) {
             for (int j = 0; j < half; j++) {
-                double angle = (first + i) * Math.pow(10000.0, -2.0 * j / dh);
+                double angle = ropeAngle(first + i, j, dh);
                 float c = (float) Math.cos(angle);
                 float sn = (float) Math.sin(angle);
                 cos[i * dh + j] = c;
@@ -197,6 +197,11 @@ public final class Attention extends Module {
         return new NDArray[] {
             manager.create(cos, new Shape(l, dh)), manager.create(sin, new Shape(l, dh))
         };
+    }
+
+    /** The angle by which RoPE turns the j-th pair of a head's features at {@code position}. */
+    private static double ropeAngle(long position, int j, int dh) {
+        return position * Math.pow(10000.0, -2.0 * j / dh);
     }
 
     /** {@code x·cos + rotateHalf(x)·sin} over the last axis of {@code x [..., L, dh]}. */
