@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -98,22 +99,21 @@ public final class Attention extends Module {
             NDArray[] kvOut) {
         long m = x.getShape().get(0);
         int dh = dim / heads;
-        // [M, 1, 3D] -> [M, 3, H, dh]: with one entry per sequence the heads need no transpose.
-        NDArray p = qkv.apply(ps, x, false).reshape(m, 3, heads, dh);
         float scale = 1.0f / (float) Math.sqrt(dh);
-        NDArray q;
-        NDArray k;
+        NDArray p;
         if (rope) {
-            // At a single position the rotation is one [dh, dh] matrix, so queries and keys
-            // are rotated (and queries scaled) by a small matrix product, not six elementwise
-            // passes.
-            NDArray r = rotation(x.getManager(), position, dh);
-            q = p.get(":, 0").matMul(r.mul(scale)).expandDims(2);
-            k = p.get(":, 1").matMul(r).expandDims(2);
+            // At a single position RoPE is a fixed linear map of each head's features, so it is
+            // folded, with the queries' scale, into the projection's weights: one matrix product
+            // gives rotated queries and keys.
+            p = rotatedProjection(ps, x, position, scale);
         } else {
-            q = p.get(":, 0").mul(scale).expandDims(2);
-            k = p.get(":, 1").expandDims(2);
+            p = qkv.apply(ps, x, false);
         }
+        // [M, 1, 3D] -> [M, 3, H, dh]: with one entry per sequence the heads need no transpose.
+        p = p.reshape(m, 3, heads, dh);
+        NDArray q = rope ? p.get(":, 0") : p.get(":, 0").mul(scale);
+        q = q.expandDims(2);
+        NDArray k = p.get(":, 1").expandDims(2);
         NDArray v = p.get(":, 2").expandDims(2);
         kvOut[0] = k;
         kvOut[1] = v;
@@ -136,12 +136,48 @@ public final class Attention extends Module {
     }
 
     /**
-     * The RoPE rotation at {@code position} as a matrix {@code R [dh, dh]} with {@code rotate(x) =
-     * x·R} (rotate-half layout, as {@link #ropeTables}).
+     * The queries, keys and values {@code [M, 1, 3D]} of {@code x [M, 1, D]} at {@code position},
+     * queries and keys rotated and queries scaled: the projection {@code x·Wᵀ + b} with the query
+     * rows of {@code W} and {@code b} replaced by {@code scale·Rᵀ·W_q} and {@code scale·Rᵀ·b_q},
+     * the key rows by {@code Rᵀ·W_k} and {@code Rᵀ·b_k}, where {@code R [D, D]} is the RoPE
+     * rotation at that position applied to each head.
      */
-    static NDArray rotation(NDManager manager, long position, int dh) {
-        int half = dh / 2;
+    private NDArray rotatedProjection(ParameterStore ps, NDArray x, long position, float scale) {
+        NDManager mm = x.getManager();
+        int dh = dim / heads;
         float[] r = new float[dh * dh];
+        rotation(position, dh, r);
+        float[] rt = new float[dim * dim];
+        for (int h = 0; h < heads; h++) {
+            int o = h * dh;
+            for (int i = 0; i < dh; i++) {
+                for (int j = 0; j < dh; j++) {
+                    rt[(o + i) * dim + o + j] = r[j * dh + i];
+                }
+            }
+        }
+        NDArray rT = mm.create(rt, new Shape(dim, dim));
+        NDArray w = qkv.weight(ps, x);
+        NDArray b = qkv.bias(ps, x).reshape(3 * dim, 1);
+        NDArray wq = rT.mul(scale).matMul(w.get(new NDIndex("0:{}", dim)));
+        NDArray wk = rT.matMul(w.get(new NDIndex("{}:{}", dim, 2 * dim)));
+        NDArray wv = w.get(new NDIndex("{}:", 2 * dim));
+        wv.attach(mm);
+        NDArray bq = rT.mul(scale).matMul(b.get(new NDIndex("0:{}", dim)));
+        NDArray bk = rT.matMul(b.get(new NDIndex("{}:{}", dim, 2 * dim)));
+        NDArray bv = b.get(new NDIndex("{}:", 2 * dim));
+        bv.attach(mm);
+        NDArray weight = NDArrays.concat(new NDList(wq, wk, wv), 0);
+        NDArray bias = NDArrays.concat(new NDList(bq, bk, bv), 0).reshape(3 * dim);
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * Writes the RoPE rotation at {@code position} into {@code r}, a zeroed {@code [dh, dh]}
+     * row-major matrix R with {@code rotate(x) = x·R} (rotate-half layout, as {@link #ropeTables}).
+     */
+    private static void rotation(long position, int dh, float[] r) {
+        int half = dh / 2;
         for (int j = 0; j < half; j++) {
             double angle = ropeAngle(position, j, dh);
             float c = (float) Math.cos(angle);
@@ -152,7 +188,6 @@ public final class Attention extends Module {
             r[(j + half) * dh + j + half] = c;
             r[j * dh + j + half] = sn;
         }
-        return manager.create(r, new Shape(dh, dh));
     }
 
     /** Scaled queries, keys and values {@code [M, H, L, dh]}, rotated when RoPE is on. */

@@ -33,6 +33,16 @@ public final class Dense extends Module {
                 .singletonOrThrow();
     }
 
+    /** The weight {@code [out, in]}. */
+    public NDArray weight(ParameterStore ps, NDArray like) {
+        return value(ps, weight, like, false);
+    }
+
+    /** The bias {@code [out]}. */
+    public NDArray bias(ParameterStore ps, NDArray like) {
+        return value(ps, bias, like, false);
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -1,16 +1,21 @@
 package io.genie4j.genie.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * The temporal keys and values {@code [M, H, t, dh]} of each layer of an {@link StTransformer}, for
  * stepping one frame at a time: because temporal attention is causal and spatial attention stays
- * within a frame, a past frame's keys and values never change once computed. The cache owns its
- * arrays (in its own manager) and keeps at most {@code window} frames, dropping the oldest.
+ * within a frame, a past frame's keys and values never change once computed. The cache keeps at
+ * most {@code window} frames, dropping the oldest.
+ *
+ * <p>Each layer's keys and values live in one buffer of {@code window} frame slots, allocated once
+ * and written in place: a new frame takes the slot of the oldest, so stepping copies only the new
+ * frame, and no memory is allocated per step (fresh memory is costly: every new page faults). Once
+ * the window has wrapped the slots are not in time order, which attention does not mind: keys carry
+ * their positions (RoPE) and a softmax over keys is the same in any order.
  */
 public final class KvCache implements AutoCloseable {
 
@@ -19,6 +24,7 @@ public final class KvCache implements AutoCloseable {
     private final NDArray[] values;
     private final int window;
     private int length;
+    private int head;
     private long next;
 
     /** An empty cache for {@code layers} layers keeping at most {@code window} frames. */
@@ -47,79 +53,117 @@ public final class KvCache implements AutoCloseable {
         return next;
     }
 
-    NDArray keys(int layer) {
-        return keys[layer];
+    /**
+     * The cached keys of {@code layer}, {@code [M, H, length, dh]} (null when empty), as a view
+     * owned by {@code into}: arrays computed from it belong there too, not to the cache.
+     */
+    NDArray keys(int layer, NDManager into) {
+        return view(keys[layer], into);
     }
 
-    NDArray values(int layer) {
-        return values[layer];
+    /** The cached values of {@code layer}, as {@link #keys}. */
+    NDArray values(int layer, NDManager into) {
+        return view(values[layer], into);
+    }
+
+    private NDArray view(NDArray buffer, NDManager into) {
+        if (length == 0) {
+            return null;
+        }
+        NDArray v = buffer.get(new NDIndex(":, :, 0:{}", length));
+        v.attach(into);
+        return v;
     }
 
     /**
      * Replaces the content with {@code l} frames whose keys and values per layer are {@code
-     * kv[layer] = {k, v}}, the first frame at position {@code first}.
+     * kv[layer] = {k, v}} ({@code [M, H, l, dh]}), the first frame at position {@code first}.
      */
     void fill(NDArray[][] kv, long first, int l) {
-        release();
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = own(kv[i][0]);
-            values[i] = own(kv[i][1]);
+            long rows = kv[i][0].getShape().get(0);
+            fillRows(i, rows, 0, kv[i][0], kv[i][1]);
         }
-        length = l;
+        filled(first, l);
+    }
+
+    /**
+     * Writes the keys and values {@code [m, H, l, dh]} of rows {@code row..row+m-1} (of {@code
+     * rows}) of a refill of {@code layer}; once every layer's rows are written, {@link #filled}
+     * makes them the content. Only the last {@code window} frames are kept.
+     */
+    void fillRows(int layer, long rows, long row, NDArray k, NDArray v) {
+        long l = k.getShape().get(2);
+        long keep = Math.min(l, window);
+        String rowRange = row + ":" + (row + k.getShape().get(0));
+        NDIndex at = new NDIndex(rowRange + ", :, 0:{}", keep);
+        NDIndex from = new NDIndex(":, :, {}:", l - keep);
+        keys[layer] = buffer(keys[layer], rows, k, true);
+        values[layer] = buffer(values[layer], rows, v, true);
+        keys[layer].set(at, keep == l ? k : k.get(from));
+        values[layer].set(at, keep == l ? v : v.get(from));
+    }
+
+    /**
+     * Makes the rows written by {@link #fillRows} the content: {@code l} frames from {@code first}.
+     */
+    void filled(long first, int l) {
+        length = Math.min(l, window);
+        head = length % window;
         next = first + l;
-        trim();
     }
 
-    /** Appends one frame's keys and values per layer. */
+    /**
+     * Appends one frame's keys and values per layer ({@code [M, H, 1, dh]}), dropping the oldest.
+     */
     void append(NDArray[][] kv) {
+        NDIndex slot = new NDIndex(":, :, {}:{}", head, head + 1);
         for (int i = 0; i < keys.length; i++) {
-            keys[i] = grow(keys[i], kv[i][0]);
-            values[i] = grow(values[i], kv[i][1]);
+            long rows = kv[i][0].getShape().get(0);
+            keys[i] = buffer(keys[i], rows, kv[i][0], length == 0);
+            values[i] = buffer(values[i], rows, kv[i][1], length == 0);
+            keys[i].set(slot, kv[i][0]);
+            values[i].set(slot, kv[i][1]);
         }
-        length++;
+        head = (head + 1) % window;
+        length = Math.min(length + 1, window);
         next++;
-        trim();
     }
 
-    private NDArray grow(NDArray old, NDArray add) {
-        if (old == null) {
-            return own(add);
+    /**
+     * {@code buffer} if it fits entries like {@code like} for {@code rows} rows, else a new one
+     * when the content may be dropped ({@code fresh}).
+     */
+    private NDArray buffer(NDArray buffer, long rows, NDArray like, boolean fresh) {
+        Shape s = like.getShape();
+        Shape want = new Shape(rows, s.get(1), window, s.get(3));
+        if (buffer != null
+                && buffer.getShape().equals(want)
+                && buffer.getDataType() == like.getDataType()) {
+            return buffer;
         }
-        NDArray c = own(NDArrays.concat(new NDList(old, add), 2));
-        old.close();
-        return c;
-    }
-
-    private void trim() {
-        if (length <= window) {
-            return;
+        if (buffer != null) {
+            if (!fresh) {
+                throw new IllegalStateException(
+                        "the cache holds entries for "
+                                + buffer.getShape()
+                                + ", the new frame's are "
+                                + s);
+            }
+            buffer.close();
         }
-        String range = (length - window) + ":";
-        for (int i = 0; i < keys.length; i++) {
-            NDArray k = own(keys[i].get(new NDIndex(":, :, " + range)));
-            NDArray v = own(values[i].get(new NDIndex(":, :, " + range)));
-            keys[i].close();
-            values[i].close();
-            keys[i] = k;
-            values[i] = v;
-        }
-        length = window;
+        return manager.zeros(want, like.getDataType());
     }
 
-    private NDArray own(NDArray a) {
-        NDArray d = a.duplicate();
-        d.attach(manager);
-        return d;
-    }
-
-    /** Forgets every frame; the next frame is at position 0. */
+    /** Forgets every frame (keeping the buffers for reuse); the next frame is at position 0. */
     public void clear() {
-        release();
         length = 0;
+        head = 0;
         next = 0;
     }
 
-    private void release() {
+    @Override
+    public void close() {
         for (int i = 0; i < keys.length; i++) {
             if (keys[i] != null) {
                 keys[i].close();
@@ -128,11 +172,6 @@ public final class KvCache implements AutoCloseable {
                 values[i] = null;
             }
         }
-    }
-
-    @Override
-    public void close() {
-        release();
         manager.close();
     }
 }

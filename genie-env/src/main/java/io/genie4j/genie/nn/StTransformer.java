@@ -2,7 +2,9 @@ package io.genie4j.genie.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
@@ -18,6 +20,9 @@ import ai.djl.util.PairList;
  * {@link #step}), computing only the new frame's tokens.
  */
 public final class StTransformer extends Module {
+
+    /** About how many tokens {@link #fillCache} processes at once. */
+    private static final long CHUNK_TOKENS = 4096;
 
     private final int maxFrames;
     private final boolean rope;
@@ -106,6 +111,55 @@ public final class StTransformer extends Module {
     }
 
     /**
+     * Fills {@code cache} with the temporal keys and values of {@code x [B, T, N, D]} (frames at
+     * positions 0..T-1), as {@link #prefill} does, without computing the stack's output. It works
+     * through a few thousand tokens of the batch and one block at a time, freeing intermediate
+     * arrays as it goes: a restart of a large batch's window then needs tens of MB, not several GB
+     * of fresh memory, which costs more to fault in than the arithmetic.
+     */
+    public void fillCache(ParameterStore ps, NDArray x, KvCache cache) {
+        fillCache(ps, x, cache, CHUNK_TOKENS);
+    }
+
+    /** As above, about {@code chunkTokens} tokens at a time. */
+    void fillCache(ParameterStore ps, NDArray x, KvCache cache, long chunkTokens) {
+        Shape s = x.getShape();
+        long b = s.get(0);
+        long t = s.get(1);
+        long n = s.get(2);
+        if (t > maxFrames) {
+            throw new IllegalArgumentException(
+                    t + " frames exceed the model's maximum of " + maxFrames);
+        }
+        long chunk = Math.max(1, chunkTokens / (t * n));
+        NDManager outer = x.getManager();
+        for (long b0 = 0; b0 < b; b0 += chunk) {
+            long b1 = Math.min(b, b0 + chunk);
+            try (NDManager cm = outer.newSubManager()) {
+                NDArray h = x.get(new NDIndex("{}:{}", b0, b1));
+                h.attach(cm);
+                h = h.add(value(ps, spatialPos, h, false));
+                if (!rope) {
+                    NDArray tp = value(ps, temporalPos, h, false).get(new NDIndex("0:{}", t));
+                    tp.attach(cm);
+                    h = h.add(tp);
+                }
+                for (int i = 0; i < blocks.length; i++) {
+                    NDManager bm = cm.newSubManager();
+                    h.attach(bm);
+                    NDArray[] kv = new NDArray[2];
+                    NDArray y = blocks[i].apply(ps, h, 0, kv, false);
+                    cache.fillRows(i, b * n, b0 * n, kv[0], kv[1]);
+                    y.attach(cm);
+                    bm.close();
+                    h = y;
+                }
+            }
+        }
+        cache.filled(0, (int) t);
+    }
+
+    /**
      * Applies the stack to one new frame {@code x [B, 1, N, D]} at the cache's next position,
      * attending to the cached frames. With {@code commit} the frame's keys and values join the
      * cache (dropping the oldest frame beyond its window); without, the cache is unchanged, so the
@@ -125,7 +179,8 @@ public final class StTransformer extends Module {
         }
         NDArray[][] kv = new NDArray[blocks.length][2];
         for (int i = 0; i < blocks.length; i++) {
-            x = blocks[i].applyCached(ps, x, cache.keys(i), cache.values(i), pos, kv[i]);
+            NDManager m = x.getManager();
+            x = blocks[i].applyCached(ps, x, cache.keys(i, m), cache.values(i, m), pos, kv[i]);
         }
         if (commit) {
             cache.append(kv);

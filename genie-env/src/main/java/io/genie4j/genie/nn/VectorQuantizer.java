@@ -5,7 +5,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
@@ -100,11 +102,7 @@ public final class VectorQuantizer extends Module {
     /** The code vectors (normalised) for indices {@code idx [...]}: {@code [..., dim]}. */
     public NDArray lookup(ParameterStore ps, NDArray idx, boolean training) {
         NDArray cb = normalizedCodebook(ps, idx, training);
-        Shape s = idx.getShape();
-        return idx.reshape(-1)
-                .oneHot(codes, DataType.FLOAT32)
-                .matMul(cb)
-                .reshape(s.addAll(new Shape(dim)));
+        return Embedding.embedding(idx, cb, SparseFormat.DENSE).singletonOrThrow();
     }
 
     private NDArray normalizedCodebook(ParameterStore ps, NDArray like, boolean training) {

@@ -201,6 +201,16 @@ public final class VideoTokenizer extends Module {
     }
 
     /**
+     * Fills {@code cache} with the decoder's keys and values for codes {@code [B, T, h, w]}, as
+     * {@link #decodePrefill} does, without decoding pixels.
+     */
+    public void decodeFill(ParameterStore ps, NDArray codes, KvCache cache) {
+        Shape s = codes.getShape();
+        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false);
+        decoder.fillCache(ps, decoderIn.apply(ps, q, false), cache);
+    }
+
+    /**
      * Decodes one more frame's codes {@code [B, h, w]} after the cached frames and caches it;
      * returns its pixels {@code [B, 1, H, W, 3]} as floats. Positions are bounded by {@code
      * maxFrames}: the caller refills the cache before it is exceeded.

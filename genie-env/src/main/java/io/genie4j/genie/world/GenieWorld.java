@@ -219,7 +219,7 @@ public final class GenieWorld implements AutoCloseable {
             }
             if (cached) {
                 model.dynamics()
-                        .prefill(
+                        .fillCache(
                                 ps,
                                 sm.create(stack(tokens, n), new Shape(batch, p, n)),
                                 sm.create(stack(actionIds, 1), new Shape(batch, p)),
@@ -273,7 +273,7 @@ public final class GenieWorld implements AutoCloseable {
                 if (cached) {
                     int l = tokens.size();
                     model.dynamics()
-                            .prefill(
+                            .fillCache(
                                     ps,
                                     sm.create(stack(tokens, n), new Shape(batch, l, n)),
                                     sm.create(stack(actionIds, 1), new Shape(batch, l)),
@@ -281,7 +281,7 @@ public final class GenieWorld implements AutoCloseable {
                 }
             } else if (cached) {
                 model.dynamics()
-                        .step(
+                        .stepFeatures(
                                 ps,
                                 sm.create(ids, new Shape(batch, n)),
                                 sm.create(act),
@@ -326,7 +326,11 @@ public final class GenieWorld implements AutoCloseable {
         return out;
     }
 
-    /** MaskGIT: the new frame's tokens {@code [B*N]}, all masked at first. */
+    /**
+     * MaskGIT: the new frame's tokens {@code [B*N]}, all masked at first. Every world fixes the
+     * same number of tokens per iteration, so each iteration the head and the sampler run on the
+     * {@code open} still-masked tokens of every world ({@code [B, open]}), not on all N.
+     */
     private long[] sampleFrame(NDManager sm, long[] act) {
         int n = config.tokensPerFrame();
         int codes = config.codes();
@@ -336,20 +340,24 @@ public final class GenieWorld implements AutoCloseable {
         double[] entropySum = new double[batch];
         NDArray actArray = sm.create(act);
         float[] conf = new float[n];
-        long[] pick = new long[n];
         Integer[] order = new Integer[n];
         int[] plan = schedule(n, maskgitSteps);
-        float[] uniforms = new float[batch * n];
-        double[] noise = new double[batch * n];
+        int open = n;
         for (int k = 0; k < maskgitSteps; k++) {
             // Each world's random numbers, drawn in the order its open tokens come, so that a
             // world plays the same whatever else is in the batch.
+            long[] rows = new long[batch * open];
+            float[] uniforms = new float[batch * open];
+            double[] noise = new double[batch * open];
             for (int b = 0; b < batch; b++) {
+                int r = b * open;
                 for (int j = 0; j < n; j++) {
                     int idx = b * n + j;
                     if (!fixed[idx]) {
-                        uniforms[idx] = temperature > 0 ? (float) rngs[b].nextDouble() : 0f;
-                        noise[idx] = gumbel(rngs[b]);
+                        rows[r] = idx;
+                        uniforms[r] = temperature > 0 ? (float) rngs[b].nextDouble() : 0f;
+                        noise[r] = gumbel(rngs[b]);
+                        r++;
                     }
                 }
             }
@@ -357,26 +365,34 @@ public final class GenieWorld implements AutoCloseable {
             float[] chosen;
             float[] entropy;
             try (NDManager im = sm.newSubManager()) {
-                NDArray logits = logits(im, ids, actArray);
-                NDArray scaled = temperature > 0 ? logits.div(temperature) : logits;
+                NDArray h = features(im, ids, actArray);
+                if (open < n) {
+                    h = h.reshape(batch * n, -1).get(new NDIndex("{}", im.create(rows)));
+                }
+                NDArray logits = model.dynamics().head(ps, h).reshape(batch, open, codes);
+                NDArray scaled =
+                        temperature > 0 && temperature != 1 ? logits.div(temperature) : logits;
                 NDArray logp = scaled.logSoftmax(-1);
                 NDArray p = logp.exp();
                 entropy = p.mul(logp).sum(new int[] {-1}).neg().toFloatArray();
-                // Sampling stays in the engine: only B·N picks leave it, not B·N·codes
-                // probabilities. A pick is the first code whose cumulative probability passes
-                // the world's uniform (inverse-CDF sampling).
+                // Sampling stays in the engine: only the picks leave it, not the probabilities.
+                // A pick is the first code whose cumulative probability passes the world's
+                // uniform (inverse-CDF sampling), found as the arg-max of a byte mask (the first
+                // maximum); if rounding leaves no code past it, the last code.
                 NDArray drawn;
                 if (temperature > 0) {
                     NDArray cdf = p.cumSum(-1);
                     NDArray target =
-                            im.create(uniforms, new Shape(batch, n))
+                            im.create(uniforms, new Shape(batch, open))
                                     .mul(cdf.get(new NDIndex(":, :, -1")))
                                     .expandDims(-1);
-                    drawn =
-                            cdf.lte(target)
+                    NDArray past = cdf.gt(target).toType(DataType.UINT8, false);
+                    NDArray none =
+                            past.get(new NDIndex(":, :, -1"))
+                                    .eq(0)
                                     .toType(DataType.INT64, false)
-                                    .sum(new int[] {-1})
-                                    .minimum(codes - 1);
+                                    .mul(codes - 1);
+                    drawn = past.argMax(-1).add(none);
                 } else {
                     drawn = p.argMax(-1);
                 }
@@ -386,27 +402,24 @@ public final class GenieWorld implements AutoCloseable {
             // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise
             // breaks the near-ties of saturated probabilities by the seed, not by float rounding.
             double jitter = Math.max(1e-3, temperature * (1.0 - (k + 1.0) / maskgitSteps));
+            int fix = Math.min(open, plan[k]);
             for (int b = 0; b < batch; b++) {
-                int open = 0;
-                for (int j = 0; j < n; j++) {
-                    int idx = b * n + j;
-                    if (fixed[idx]) {
-                        continue;
-                    }
-                    pick[j] = picks[idx];
-                    conf[j] = (float) (Math.log(chosen[idx] + 1e-30) + jitter * noise[idx]);
-                    order[open++] = j;
+                int base = b * open;
+                for (int r = 0; r < open; r++) {
+                    conf[r] =
+                            (float) (Math.log(chosen[base + r] + 1e-30) + jitter * noise[base + r]);
+                    order[r] = r;
                 }
-                int fix = Math.min(open, plan[k]);
                 Arrays.sort(order, 0, open, (x, y) -> Float.compare(conf[y], conf[x]));
                 for (int i = 0; i < fix; i++) {
-                    int j = order[i];
-                    int idx = b * n + j;
-                    ids[idx] = pick[j];
+                    int r = base + order[i];
+                    int idx = (int) rows[r];
+                    ids[idx] = picks[r];
                     fixed[idx] = true;
-                    entropySum[b] += entropy[idx];
+                    entropySum[b] += entropy[r];
                 }
             }
+            open -= fix;
         }
         for (int b = 0; b < batch; b++) {
             uncertainty[b] = entropySum[b] / n;
@@ -414,19 +427,22 @@ public final class GenieWorld implements AutoCloseable {
         return ids;
     }
 
-    /** The dynamics' logits {@code [B, N, codes]} for the new frame given its current tokens. */
-    private NDArray logits(NDManager m, long[] ids, NDArray act) {
+    /**
+     * The dynamics' output features {@code [B, N, D]} (before the head) for the new frame given its
+     * current tokens.
+     */
+    private NDArray features(NDManager m, long[] ids, NDArray act) {
         int n = config.tokensPerFrame();
         NDArray frame = m.create(ids, new Shape(batch, n));
         if (cached) {
-            return model.dynamics().step(ps, frame, act, dynamicsCache, false);
+            return model.dynamics().stepFeatures(ps, frame, act, dynamicsCache, false);
         }
         int l = tokens.size();
         NDArray past = m.create(stack(tokens, n), new Shape(batch, l, n));
         NDArray pastActs = m.create(stack(actionIds, 1), new Shape(batch, l));
         NDArray all = NDArrays.concat(new NDList(past, frame.expandDims(1)), 1);
         NDArray allActs = NDArrays.concat(new NDList(pastActs, act.expandDims(1)), 1);
-        return model.dynamics().logits(ps, all, allActs, false).get(new NDIndex(":, -1"));
+        return model.dynamics().features(ps, all, allActs, false).get(new NDIndex(":, -1"));
     }
 
     /**
@@ -448,7 +464,7 @@ public final class GenieWorld implements AutoCloseable {
             if (l == 1) {
                 decoderCache.clear();
             } else {
-                tok.decodePrefill(ps, codes.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
+                tok.decodeFill(ps, codes.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
             }
             NDArray last = codes.get(new NDIndex(":, {}", l - 1));
             return tok.decodeStep(ps, last, decoderCache).reshape(batch, s, s, 3);

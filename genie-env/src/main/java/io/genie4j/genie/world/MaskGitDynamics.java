@@ -68,10 +68,21 @@ public final class MaskGitDynamics extends Module {
      */
     public NDArray logits(
             ParameterStore ps, NDArray tokenIds, NDArray actionIds, boolean training) {
-        return head.apply(
-                ps,
-                transformer.apply(ps, embed(ps, tokenIds, actionIds, training), training),
-                training);
+        return head.apply(ps, features(ps, tokenIds, actionIds, training), training);
+    }
+
+    /**
+     * The transformer's output features {@code [B, T, N, D]} for tokens and action ids as {@link
+     * #logits} takes them; {@link #head} turns features into logits.
+     */
+    public NDArray features(
+            ParameterStore ps, NDArray tokenIds, NDArray actionIds, boolean training) {
+        return transformer.apply(ps, embed(ps, tokenIds, actionIds, training), training);
+    }
+
+    /** Logits {@code [..., codes]} (inference) of features {@code [..., D]}. */
+    public NDArray head(ParameterStore ps, NDArray features) {
+        return head.apply(ps, features, false);
     }
 
     /** As {@link #logits} and fills {@code cache} with the frames' keys and values. */
@@ -81,10 +92,24 @@ public final class MaskGitDynamics extends Module {
     }
 
     /**
+     * Fills {@code cache} with the keys and values of the frames' tokens {@code [B, T, N]} reached
+     * by action ids {@code [B, T]}, as {@link #prefill} does, without computing logits.
+     */
+    public void fillCache(ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache) {
+        transformer.fillCache(ps, embed(ps, tokenIds, actionIds, false), cache);
+    }
+
+    /**
      * Logits {@code [B, N, codes]} for one new frame's tokens {@code [B, N]} reached by action ids
      * {@code [B]}, attending to the cached frames; {@code commit} adds the frame to the cache.
      */
     public NDArray step(
+            ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache, boolean commit) {
+        return head.apply(ps, stepFeatures(ps, tokenIds, actionIds, cache, commit), false);
+    }
+
+    /** As {@link #step}, the features {@code [B, N, D]} before the head. */
+    public NDArray stepFeatures(
             ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache, boolean commit) {
         Shape s = tokenIds.getShape();
         NDArray x =
@@ -93,8 +118,7 @@ public final class MaskGitDynamics extends Module {
                         tokenIds.reshape(s.get(0), 1, s.get(1)),
                         actionIds.reshape(s.get(0), 1),
                         false);
-        NDArray y = transformer.step(ps, x, cache, commit);
-        return head.apply(ps, y, false).reshape(s.get(0), s.get(1), config.codes());
+        return transformer.step(ps, x, cache, commit).reshape(s.get(0), s.get(1), -1);
     }
 
     private NDArray embed(

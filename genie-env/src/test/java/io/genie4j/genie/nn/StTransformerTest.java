@@ -83,6 +83,68 @@ class StTransformerTest {
         }
     }
 
+    @Test
+    void aCacheFilledInChunksStepsAsAPrefilledOne() {
+        Engine.getInstance().setRandomSeed(6);
+        try (NDManager m = NDManager.newBaseManager()) {
+            StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, true);
+            st.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(3, 5, 4, 16));
+            NDArray prompt = x.get(new NDIndex(":, 0:4"));
+            NDArray next = x.get(new NDIndex(":, 4:5"));
+            try (KvCache whole = new KvCache(m, st.layers(), 8);
+                    KvCache chunked = new KvCache(m, st.layers(), 8)) {
+                st.prefill(ps, prompt, whole);
+                // 16 tokens per chunk: one world of 4 frames × 4 tokens at a time.
+                st.fillCache(ps, prompt, chunked, 16);
+                assertEquals(4, chunked.length());
+                assertEquals(4, chunked.nextPosition());
+                float[] a = st.step(ps, next, whole, false).toFloatArray();
+                float[] b = st.step(ps, next, chunked, false).toFloatArray();
+                assertArrayEquals(a, b, 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void aFullCacheDropsItsOldestFrameWhereverItsSlotIs() {
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager m = NDManager.newBaseManager()) {
+            StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, true);
+            st.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray x = m.randomNormal(new Shape(2, 6, 4, 16));
+            try (KvCache ring = new KvCache(m, st.layers(), 3);
+                    KvCache all = new KvCache(m, st.layers(), 8);
+                    KvCache last3 = new KvCache(m, st.layers(), 3)) {
+                // Frames 0..4 go through a 3-slot cache, which wraps: frames 3 and 4 take the
+                // slots of 0 and 1, so its slots hold frames 3, 4, 2.
+                for (int f = 0; f < 5; f++) {
+                    NDArray frame = x.get(new NDIndex(":, {}:{}", f, f + 1));
+                    st.step(ps, frame, ring, true);
+                    st.step(ps, frame, all, true);
+                }
+                assertEquals(3, ring.length());
+                assertEquals(5, ring.nextPosition());
+                // The same entries of frames 2, 3, 4 in time order.
+                NDArray[][] kv = new NDArray[st.layers()][2];
+                for (int i = 0; i < st.layers(); i++) {
+                    kv[i][0] = all.keys(i, m).get(new NDIndex(":, :, 2:5"));
+                    kv[i][1] = all.values(i, m).get(new NDIndex(":, :, 2:5"));
+                }
+                last3.fill(kv, 2, 3);
+                NDArray frame5 = x.get(new NDIndex(":, 5:6"));
+                float[] a = st.step(ps, frame5, ring, false).toFloatArray();
+                float[] b = st.step(ps, frame5, last3, false).toFloatArray();
+                assertArrayEquals(b, a, 1e-5f);
+                // Frame 5 with all five earlier frames in view differs.
+                float[] c = st.step(ps, frame5, all, false).toFloatArray();
+                assertFalse(Arrays.equals(a, c));
+            }
+        }
+    }
+
     /**
      * Copies {@code [3, frames, 4, 16]} values into {@code [3, 6, 4, 16]} from frame {@code at}.
      */
