@@ -153,7 +153,7 @@ final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--maskgit-steps",
-                defaultValue = "8",
+                defaultValue = "4",
                 description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
         int maskgitSteps;
 

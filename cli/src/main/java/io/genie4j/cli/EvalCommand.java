@@ -103,7 +103,7 @@ final class EvalCommand implements Runnable {
 
         @Option(
                 names = "--maskgit-steps",
-                defaultValue = "8",
+                defaultValue = "4",
                 description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
         int maskgitSteps;
 

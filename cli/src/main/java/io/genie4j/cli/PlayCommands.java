@@ -60,7 +60,7 @@ final class PlayCommands {
 
         @Option(
                 names = "--maskgit-steps",
-                defaultValue = "8",
+                defaultValue = "4",
                 description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
         int maskgitSteps;
 

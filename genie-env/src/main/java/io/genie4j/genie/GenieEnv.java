@@ -98,7 +98,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 COINRUN,
                                 "'coinrun' (a CoinRun level's first frame, level from the reset"
                                         + " seed) or an image file"),
-                        EnvOption.ofInt("maskgit_steps", 8, "MaskGIT iterations per frame"),
+                        EnvOption.ofInt("maskgit_steps", 4, "MaskGIT iterations per frame"),
                         EnvOption.ofDouble(
                                 "temperature", 1.0, "sampling temperature (0: most likely)"),
                         EnvOption.ofInt(
