@@ -157,16 +157,25 @@ public final class Attention extends Module {
             }
         }
         NDArray rT = mm.create(rt, new Shape(dim, dim));
+        NDArray rTq = rT.mul(scale);
+        // Slices of the parameters belong to the parameters' manager unless moved to this call's.
         NDArray w = qkv.weight(ps, x);
-        NDArray b = qkv.bias(ps, x).reshape(3 * dim, 1);
-        NDArray wq = rT.mul(scale).matMul(w.get(new NDIndex("0:{}", dim)));
-        NDArray wk = rT.matMul(w.get(new NDIndex("{}:{}", dim, 2 * dim)));
-        NDArray wv = w.get(new NDIndex("{}:", 2 * dim));
-        wv.attach(mm);
-        NDArray bq = rT.mul(scale).matMul(b.get(new NDIndex("0:{}", dim)));
-        NDArray bk = rT.matMul(b.get(new NDIndex("{}:{}", dim, 2 * dim)));
-        NDArray bv = b.get(new NDIndex("{}:", 2 * dim));
-        bv.attach(mm);
+        NDArray b = qkv.bias(ps, x);
+        NDArray[] ws = new NDArray[3];
+        NDArray[] bs = new NDArray[3];
+        for (int i = 0; i < 3; i++) {
+            ws[i] = w.get(new NDIndex("{}:{}", i * dim, (i + 1) * dim));
+            ws[i].attach(mm);
+            bs[i] = b.get(new NDIndex("{}:{}", i * dim, (i + 1) * dim));
+            bs[i].attach(mm);
+            bs[i] = bs[i].reshape(dim, 1);
+        }
+        NDArray wq = rTq.matMul(ws[0]);
+        NDArray wk = rT.matMul(ws[1]);
+        NDArray wv = ws[2];
+        NDArray bq = rTq.matMul(bs[0]);
+        NDArray bk = rT.matMul(bs[1]);
+        NDArray bv = bs[2];
         NDArray weight = NDArrays.concat(new NDList(wq, wk, wv), 0);
         NDArray bias = NDArrays.concat(new NDList(bq, bk, bv), 0).reshape(3 * dim);
         return Linear.linear(x, weight, bias).singletonOrThrow();

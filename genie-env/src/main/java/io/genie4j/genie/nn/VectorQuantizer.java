@@ -107,6 +107,13 @@ public final class VectorQuantizer extends Module {
 
     private NDArray normalizedCodebook(ParameterStore ps, NDArray like, boolean training) {
         NDArray cb = value(ps, codebook, like, training);
+        if (!training) {
+            // Arrays computed from the parameter belong to the parameter's manager; a copy in
+            // the caller's keeps the intermediate ones from piling up there call after call.
+            cb = cb.duplicate();
+            cb.attach(like.getManager());
+            return normalize(cb);
+        }
         NDArray n = normalize(cb);
         n.attach(like.getManager());
         return n;

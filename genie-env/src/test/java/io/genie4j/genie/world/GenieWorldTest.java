@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,9 +16,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.genie4j.genie.TinyVideo;
 import io.genie4j.genie.TinyWorld;
+import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,6 +150,38 @@ class GenieWorldTest {
                 }
             }
         }
+    }
+
+    @Test
+    void steppingLeavesNoArraysBehind() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            for (boolean cache : new boolean[] {true, false}) {
+                GenieWorld.Options o = GenieWorld.Options.defaults().withCache(cache);
+                try (GenieWorld w = new GenieWorld(m, 2, o)) {
+                    w.reset(prompt(), 2, new long[] {1, 2});
+                    for (int i = 0; i < 4; i++) {
+                        w.step(new int[] {i % 4, 1});
+                    }
+                    long before = arrays(m.manager());
+                    // 12 more steps: both windows restart more than once.
+                    for (int i = 0; i < 12; i++) {
+                        w.step(new int[] {i % 4, 2});
+                    }
+                    assertEquals(before, arrays(m.manager()), "cache=" + cache);
+                }
+            }
+        }
+    }
+
+    /** Arrays held by {@code m} and its sub-managers, however deep. */
+    private static long arrays(NDManager m) throws ReflectiveOperationException {
+        Field f = BaseNDManager.class.getDeclaredField("resources");
+        f.setAccessible(true);
+        long n = 0;
+        for (Object r : ((Map<?, ?>) f.get(m)).values()) {
+            n += r instanceof NDManager sub ? arrays(sub) : 1;
+        }
+        return n;
     }
 
     @Test
