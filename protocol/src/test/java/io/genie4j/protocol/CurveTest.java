@@ -38,8 +38,9 @@ class CurveTest {
             RemoteConnection.Curve good =
                     new RemoteConnection.Curve(
                             serverKeys.publicKey(), known.publicKey(), known.secretKey());
+            // A generous timeout: the allowed client must be served even on a loaded machine.
             try (RemoteConnection c =
-                    RemoteConnection.connect(server.endpoint(), Duration.ofSeconds(5), good)) {
+                    RemoteConnection.connect(server.endpoint(), Duration.ofSeconds(30), good)) {
                 try (RemoteEnv<Object, Object> env = RemoteEnv.make(c, "Corridor-v0", Map.of())) {
                     Map<String, Object> info = normalise(env.reset(3L, Map.of()).info());
                     int start = (Integer) info.get("position");
