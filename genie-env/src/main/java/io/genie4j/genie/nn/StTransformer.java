@@ -127,10 +127,6 @@ public final class StTransformer extends Module {
         long b = s.get(0);
         long t = s.get(1);
         long n = s.get(2);
-        if (t > maxFrames) {
-            throw new IllegalArgumentException(
-                    t + " frames exceed the model's maximum of " + maxFrames);
-        }
         long chunk = Math.max(1, chunkTokens / (t * n));
         NDManager outer = x.getManager();
         for (long b0 = 0; b0 < b; b0 += chunk) {
@@ -138,12 +134,7 @@ public final class StTransformer extends Module {
             try (NDManager cm = outer.newSubManager()) {
                 NDArray h = x.get(new NDIndex("{}:{}", b0, b1));
                 h.attach(cm);
-                h = h.add(value(ps, spatialPos, h, false));
-                if (!rope) {
-                    NDArray tp = value(ps, temporalPos, h, false).get(new NDIndex("0:{}", t));
-                    tp.attach(cm);
-                    h = h.add(tp);
-                }
+                h = withPositions(ps, h, false);
                 for (int i = 0; i < blocks.length; i++) {
                     NDManager bm = cm.newSubManager();
                     h.attach(bm);
@@ -190,6 +181,18 @@ public final class StTransformer extends Module {
 
     private NDArray run(
             ParameterStore ps, NDArray x, long first, NDArray[][] kv, boolean training) {
+        x = withPositions(ps, x, training);
+        for (int i = 0; i < blocks.length; i++) {
+            x = blocks[i].apply(ps, x, first, kv == null ? null : kv[i], training);
+        }
+        return finalNorm.apply(ps, x, training);
+    }
+
+    /**
+     * {@code x [B, T, N, D]} (frames at positions 0..T-1) with the spatial position embeddings
+     * added, and the learned temporal ones unless temporal positions are rotary.
+     */
+    private NDArray withPositions(ParameterStore ps, NDArray x, boolean training) {
         long t = x.getShape().get(1);
         if (t > maxFrames) {
             throw new IllegalArgumentException(
@@ -201,10 +204,7 @@ public final class StTransformer extends Module {
             tp.attach(x.getManager());
             x = x.add(tp);
         }
-        for (int i = 0; i < blocks.length; i++) {
-            x = blocks[i].apply(ps, x, first, kv == null ? null : kv[i], training);
-        }
-        return finalNorm.apply(ps, x, training);
+        return x;
     }
 
     @Override

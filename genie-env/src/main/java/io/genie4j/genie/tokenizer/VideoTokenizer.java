@@ -187,22 +187,8 @@ public final class VideoTokenizer extends Module {
     }
 
     /**
-     * Decodes codes {@code [B, T, h, w]} as {@link #decode} does and fills {@code cache} with the
-     * decoder's keys and values, so later frames can be decoded one at a time ({@link
-     * #decodeStep}).
-     */
-    public NDArray decodePrefill(ParameterStore ps, NDArray codes, KvCache cache) {
-        Shape s = codes.getShape();
-        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false);
-        NDArray y =
-                decoderOut.apply(
-                        ps, decoder.prefill(ps, decoderIn.apply(ps, q, false), cache), false);
-        return fromUnit(unpatchify(y));
-    }
-
-    /**
-     * Fills {@code cache} with the decoder's keys and values for codes {@code [B, T, h, w]}, as
-     * {@link #decodePrefill} does, without decoding pixels.
+     * Fills {@code cache} with the decoder's keys and values for codes {@code [B, T, h, w]}, so
+     * later frames can be decoded one at a time ({@link #decodeStep}).
      */
     public void decodeFill(ParameterStore ps, NDArray codes, KvCache cache) {
         Shape s = codes.getShape();

@@ -85,30 +85,19 @@ public final class MaskGitDynamics extends Module {
         return head.apply(ps, features, false);
     }
 
-    /** As {@link #logits} and fills {@code cache} with the frames' keys and values. */
-    public NDArray prefill(ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache) {
-        return head.apply(
-                ps, transformer.prefill(ps, embed(ps, tokenIds, actionIds, false), cache), false);
-    }
-
     /**
      * Fills {@code cache} with the keys and values of the frames' tokens {@code [B, T, N]} reached
-     * by action ids {@code [B, T]}, as {@link #prefill} does, without computing logits.
+     * by action ids {@code [B, T]} (frames at positions 0..T-1), ready for {@link #stepFeatures}.
      */
     public void fillCache(ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache) {
         transformer.fillCache(ps, embed(ps, tokenIds, actionIds, false), cache);
     }
 
     /**
-     * Logits {@code [B, N, codes]} for one new frame's tokens {@code [B, N]} reached by action ids
-     * {@code [B]}, attending to the cached frames; {@code commit} adds the frame to the cache.
+     * The features {@code [B, N, D]} ({@link #head} gives their logits) of one new frame's tokens
+     * {@code [B, N]} reached by action ids {@code [B]}, attending to the cached frames; {@code
+     * commit} adds the frame to the cache.
      */
-    public NDArray step(
-            ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache, boolean commit) {
-        return head.apply(ps, stepFeatures(ps, tokenIds, actionIds, cache, commit), false);
-    }
-
-    /** As {@link #step}, the features {@code [B, N, D]} before the head. */
     public NDArray stepFeatures(
             ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache, boolean commit) {
         Shape s = tokenIds.getShape();

@@ -60,8 +60,7 @@ class StTransformerTest {
         for (boolean rope : new boolean[] {false, true}) {
             Engine.getInstance().setRandomSeed(5);
             try (NDManager m = NDManager.newBaseManager()) {
-                StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, rope);
-                st.initialize(m);
+                StTransformer st = cachedStack(m, rope);
                 ParameterStore ps = new ParameterStore(m, false);
                 NDArray x = m.randomNormal(new Shape(3, 6, 4, 16));
                 float[] whole = st.apply(ps, x, false).toFloatArray();
@@ -87,8 +86,7 @@ class StTransformerTest {
     void aCacheFilledInChunksStepsAsAPrefilledOne() {
         Engine.getInstance().setRandomSeed(6);
         try (NDManager m = NDManager.newBaseManager()) {
-            StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, true);
-            st.initialize(m);
+            StTransformer st = cachedStack(m, true);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(3, 5, 4, 16));
             NDArray prompt = x.get(new NDIndex(":, 0:4"));
@@ -111,8 +109,7 @@ class StTransformerTest {
     void aFullCacheDropsItsOldestFrameWhereverItsSlotIs() {
         Engine.getInstance().setRandomSeed(7);
         try (NDManager m = NDManager.newBaseManager()) {
-            StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, true);
-            st.initialize(m);
+            StTransformer st = cachedStack(m, true);
             ParameterStore ps = new ParameterStore(m, false);
             NDArray x = m.randomNormal(new Shape(2, 6, 4, 16));
             try (KvCache ring = new KvCache(m, st.layers(), 3);
@@ -143,6 +140,13 @@ class StTransformerTest {
                 assertFalse(Arrays.equals(a, c));
             }
         }
+    }
+
+    /** An initialised causal stack of width 16 over 4 tokens per frame and up to 8 frames. */
+    private static StTransformer cachedStack(NDManager m, boolean rope) {
+        StTransformer st = new StTransformer(16, 2, 2, 2, 4, 8, false, rope);
+        st.initialize(m);
+        return st;
     }
 
     /**
