@@ -37,7 +37,10 @@ public final class SupervisedTrainer {
      * @param patience stop after this many epochs without a lower validation loss
      * @param validationFraction share of episodes held out for validation; 0 trains on all and
      *     keeps the last epoch
-     * @param seed seeds the split and the shuffles
+     * @param seed seeds the split, the shuffles and the augmentation
+     * @param shift random-translation augmentation: each training input is moved by up to this many
+     *     pixels in x and y (drawn per input, edge pixels repeated), as in RAD and DrQ; 0 trains on
+     *     the frames as they are. Validation always reads them as they are.
      */
     public record Config(
             int batch,
@@ -46,9 +49,14 @@ public final class SupervisedTrainer {
             int maxEpochs,
             int patience,
             double validationFraction,
-            long seed) {
+            long seed,
+            int shift,
+            boolean cosine) {
         /** Checks the settings. */
         public Config {
+            if (shift < 0) {
+                throw new IllegalArgumentException("shift must be >= 0 pixels, got " + shift);
+            }
             if (batch < 1 || maxEpochs < 1 || patience < 1) {
                 throw new IllegalArgumentException(
                         "batch, maxEpochs and patience must be >= 1, got "
@@ -71,7 +79,31 @@ public final class SupervisedTrainer {
             }
         }
 
-        /** Batch 64, learning rate 5e-4, weight decay 1e-4, 30 epochs, patience 3, 10% held out. */
+        /** Settings without augmentation, with a fixed learning rate. */
+        public Config(
+                int batch,
+                float learningRate,
+                float weightDecay,
+                int maxEpochs,
+                int patience,
+                double validationFraction,
+                long seed) {
+            this(
+                    batch,
+                    learningRate,
+                    weightDecay,
+                    maxEpochs,
+                    patience,
+                    validationFraction,
+                    seed,
+                    0,
+                    false);
+        }
+
+        /**
+         * Batch 64, fixed learning rate 5e-4, weight decay 1e-4, 30 epochs, patience 3, 10% held
+         * out, no augmentation.
+         */
         public static Config defaults(long seed) {
             return new Config(64, 5e-4f, 1e-4f, 30, 3, 0.1, seed);
         }
@@ -79,7 +111,57 @@ public final class SupervisedTrainer {
         /** The same settings with another epoch budget. */
         public Config withMaxEpochs(int epochs) {
             return new Config(
-                    batch, learningRate, weightDecay, epochs, patience, validationFraction, seed);
+                    batch,
+                    learningRate,
+                    weightDecay,
+                    epochs,
+                    patience,
+                    validationFraction,
+                    seed,
+                    shift,
+                    cosine);
+        }
+
+        /** The same settings with another seed. */
+        public Config withSeed(long newSeed) {
+            return new Config(
+                    batch,
+                    learningRate,
+                    weightDecay,
+                    maxEpochs,
+                    patience,
+                    validationFraction,
+                    newSeed,
+                    shift,
+                    cosine);
+        }
+
+        /** The same settings with another random-translation range. */
+        public Config withShift(int pixels) {
+            return new Config(
+                    batch,
+                    learningRate,
+                    weightDecay,
+                    maxEpochs,
+                    patience,
+                    validationFraction,
+                    seed,
+                    pixels,
+                    cosine);
+        }
+
+        /** The same settings with a cosine-decayed or fixed learning rate. */
+        public Config withCosine(boolean decay) {
+            return new Config(
+                    batch,
+                    learningRate,
+                    weightDecay,
+                    maxEpochs,
+                    patience,
+                    validationFraction,
+                    seed,
+                    shift,
+                    decay);
         }
     }
 
@@ -186,7 +268,18 @@ public final class SupervisedTrainer {
                         .optOptimizer(
                                 Optimizer.adamW()
                                         .optLearningRateTracker(
-                                                Tracker.fixed(config.learningRate()))
+                                                config.cosine()
+                                                        ? Tracker.cosine()
+                                                                .setBaseValue(config.learningRate())
+                                                                .optFinalValue(
+                                                                        config.learningRate() / 100)
+                                                                .setMaxUpdates(
+                                                                        config.maxEpochs()
+                                                                                * batches(
+                                                                                        split,
+                                                                                        config))
+                                                                .build()
+                                                        : Tracker.fixed(config.learningRate()))
                                         .optWeightDecays(config.weightDecay())
                                         .build());
         List<Epoch> epochs = new ArrayList<>();
@@ -207,7 +300,17 @@ public final class SupervisedTrainer {
                         List<byte[]> frames = new ArrayList<>(to - from);
                         int[] y = new int[to - from];
                         for (int i = from; i < to; i++) {
-                            frames.add(data.frame(order[i]));
+                            byte[] f = data.frame(order[i]);
+                            frames.add(
+                                    config.shift() == 0
+                                            ? f
+                                            : shifted(
+                                                    f,
+                                                    data.frameSize(),
+                                                    rng.nextInt(2 * config.shift() + 1)
+                                                            - config.shift(),
+                                                    rng.nextInt(2 * config.shift() + 1)
+                                                            - config.shift()));
                             y[i - from] = data.label(order[i]);
                         }
                         NDArray x = policy.input(m, frames);
@@ -291,6 +394,36 @@ public final class SupervisedTrainer {
             }
         }
         return new double[] {lossSum / indices.length, (double) correct / indices.length};
+    }
+
+    private static int batches(LabelledFrames.Split split, Config config) {
+        return (split.train().length + config.batch() - 1) / config.batch();
+    }
+
+    /**
+     * {@code input} (one or more stacked {@code size × size} RGB frames) moved by {@code dx} pixels
+     * right and {@code dy} down, every frame of a stack alike; pixels that come in from outside
+     * repeat the nearest edge pixel.
+     */
+    static byte[] shifted(byte[] input, int size, int dx, int dy) {
+        byte[] out = new byte[input.length];
+        int frame = size * size * 3;
+        for (int base = 0; base < input.length; base += frame) {
+            for (int y = 0; y < size; y++) {
+                int sy = Math.min(size - 1, Math.max(0, y - dy));
+                int row = base + y * size * 3;
+                int srcRow = base + sy * size * 3;
+                for (int x = 0; x < size; x++) {
+                    int sx = Math.min(size - 1, Math.max(0, x - dx));
+                    int o = row + x * 3;
+                    int i = srcRow + sx * 3;
+                    out[o] = input[i];
+                    out[o + 1] = input[i + 1];
+                    out[o + 2] = input[i + 2];
+                }
+            }
+        }
+        return out;
     }
 
     private static long countCorrect(NDArray logits, int[] y) {

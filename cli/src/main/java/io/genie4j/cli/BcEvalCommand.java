@@ -2,6 +2,7 @@ package io.genie4j.cli;
 
 import io.genie4j.agents.SupervisedTrainer;
 import io.genie4j.coinrun.BcStudy;
+import io.genie4j.coinrun.ExpertDemos;
 import io.genie4j.env.Json;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Path;
@@ -51,6 +52,21 @@ final class BcEvalCommand implements Callable<Integer> {
             description = "Expert demonstrations on levels 0..K-1 (default: 400).")
     Integer demoLevels;
 
+    @Option(
+            names = "--demo-noise",
+            description =
+                    "Probability that a demonstration step plays a random move instead of the"
+                            + " expert's, DART-style; such steps are left out of training (default:"
+                            + " 0).")
+    Double demoNoise;
+
+    @Option(
+            names = "--replanning-expert",
+            description =
+                    "Demonstrate with a plan made again at every step, not one plan per level"
+                            + " played out.")
+    boolean replanning;
+
     @Option(names = "--epochs", description = "Most training epochs per policy (default: 8).")
     Integer epochs;
 
@@ -91,6 +107,9 @@ final class BcEvalCommand implements Callable<Integer> {
                         seeds != null ? seeds : b.seeds(),
                         episodes != null ? episodes : b.episodes(),
                         demoLevels != null ? demoLevels : b.demoLevels(),
+                        new ExpertDemos.Style(
+                                replanning || b.demoStyle().replan(),
+                                demoNoise != null ? demoNoise : b.demoStyle().noise()),
                         b.testStart(),
                         b.testLevels(),
                         b.epsilon(),

@@ -64,6 +64,8 @@ public final class BcStudy {
      * @param seeds independent repetitions (policy initialisation, shuffles, label draws, levels)
      * @param episodes evaluation episodes per agent and seed
      * @param demoLevels expert demonstrations on levels {@code 0 .. demoLevels - 1}
+     * @param demoStyle how the expert plays them; steps where it played a random move stay in the
+     *     video the LAM labels but are left out of every policy's and mapping's training
      * @param testStart first held-out level seed
      * @param testLevels held-out levels are {@code testStart .. testStart + testLevels - 1}
      * @param epsilon the oracle's random-action rate in its second evaluation (Genie: 0.1)
@@ -81,6 +83,7 @@ public final class BcStudy {
             int seeds,
             int episodes,
             int demoLevels,
+            ExpertDemos.Style demoStyle,
             int testStart,
             int testLevels,
             double epsilon,
@@ -134,6 +137,7 @@ public final class BcStudy {
                     5,
                     100,
                     400,
+                    ExpertDemos.Style.OPEN_LOOP,
                     1_000_000,
                     100_000,
                     0.1,
@@ -147,8 +151,9 @@ public final class BcStudy {
         }
 
         /**
-         * A study small enough for the test suite: tiny network (reading 2-frame stacks, so the
-         * suite runs that path too), 2 values of N, 1 seed.
+         * A study small enough for the test suite: tiny network, 2 values of N, 1 seed. It reads
+         * 2-frame stacks and demonstrates with the replanning, noisy expert, so the suite runs
+         * those paths too.
          */
         public static Config quick() {
             return new Config(
@@ -157,6 +162,7 @@ public final class BcStudy {
                     1,
                     4,
                     8,
+                    new ExpertDemos.Style(true, 0.2),
                     1_000_000,
                     100_000,
                     0.1,
@@ -177,6 +183,8 @@ public final class BcStudy {
             m.put("seeds", seeds);
             m.put("episodes", episodes);
             m.put("demo_levels", "0.." + (demoLevels - 1));
+            m.put("demo_expert_replans", demoStyle.replan());
+            m.put("demo_noise", demoStyle.noise());
             m.put("test_levels", testStart + ".." + (testStart + testLevels - 1));
             m.put("oracle_epsilon", epsilon);
             m.put("envs", envs);
@@ -191,6 +199,8 @@ public final class BcStudy {
             t.put("max_epochs", trainer.maxEpochs());
             t.put("patience", trainer.patience());
             t.put("validation_fraction", trainer.validationFraction());
+            t.put("shift_augmentation_px", trainer.shift());
+            t.put("learning_rate_schedule", trainer.cosine() ? "cosine to 1/100" : "fixed");
             m.put("trainer", t);
             m.put("learned_mapping", learnedMapping);
             m.put("policy_sampling", "softmax sample");
@@ -225,7 +235,7 @@ public final class BcStudy {
         long start = System.nanoTime();
         boolean hard = c.mode().equals("hard");
         log.accept("expert demonstrations on levels 0.." + (c.demoLevels() - 1));
-        List<ExpertDemos.Demo> demos = ExpertDemos.record(hard, 0, c.demoLevels());
+        List<ExpertDemos.Demo> demos = ExpertDemos.record(hard, 0, c.demoLevels(), c.demoStyle());
         if (demos.isEmpty()) {
             throw new IllegalStateException("the expert won none of the demonstration levels");
         }
@@ -238,9 +248,14 @@ public final class BcStudy {
         List<byte[]> poolFrames = new ArrayList<>();
         List<int[]> poolPairs = new ArrayList<>();
         long[][] table = new long[codes][realActions];
+        int perturbed = 0;
         for (ExpertDemos.Demo d : demos) {
             int[] z = labeler.label(d.frameTensor());
             for (int t = 0; t < z.length; t++) {
+                if (d.perturbed()[t]) {
+                    perturbed++;
+                    continue;
+                }
                 byte[] f = FrameHistory.of(d.frames(), t, c.stack());
                 oracleData.add(f, d.actions()[t], d.level());
                 latentData.add(f, z[t], d.level());
@@ -252,14 +267,13 @@ public final class BcStudy {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("demo_levels_won", demos.size());
         data.put("transitions", oracleData.count());
+        data.put("perturbed_transitions_left_out", perturbed);
         data.put("latent_code_counts", Arrays.stream(latentData.labelCounts()).boxed().toList());
         data.put("real_action_counts", Arrays.stream(oracleData.labelCounts()).boxed().toList());
         data.put("latent_by_real_action", toLists(table));
         data.put("mapping_ceiling_accuracy", round(majorityAccuracy(table), 4));
         log.accept("expert on the held-out levels");
-        Map<String, Object> expert =
-                CoinRunPolicyEval.run(
-                        "expert", hard, c.testStart(), c.testStart() + c.episodes() - 1);
+        Map<String, Object> expert = expertOnTestLevels(c);
 
         Map<String, Object> vectorOptions = new LinkedHashMap<>();
         vectorOptions.put("distribution_mode", c.mode());
@@ -274,15 +288,7 @@ public final class BcStudy {
         try (env) {
             for (int seed = 0; seed < c.seeds(); seed++) {
                 long evalSeed = 7_000L + 1_000L * seed;
-                SupervisedTrainer.Config tc =
-                        new SupervisedTrainer.Config(
-                                c.trainer().batch(),
-                                c.trainer().learningRate(),
-                                c.trainer().weightDecay(),
-                                c.trainer().maxEpochs(),
-                                c.trainer().patience(),
-                                c.trainer().validationFraction(),
-                                seed);
+                SupervisedTrainer.Config tc = c.trainer().withSeed(seed);
                 final int s = seed;
                 Engine.getInstance().setRandomSeed(1 + seed);
                 try (CnnPolicy oracle = newPolicy(c, realActions);
@@ -380,7 +386,12 @@ public final class BcStudy {
                                             seed,
                                             eval(
                                                     env,
-                                                    new LatentBcAgent(latent, m, false, seed, name),
+                                                    new LatentBcAgent(
+                                                            latent,
+                                                            m,
+                                                            Boolean.getBoolean("latentGreedy"),
+                                                            seed,
+                                                            name),
                                                     c,
                                                     evalSeed)));
                         }
@@ -414,6 +425,21 @@ public final class BcStudy {
         AtomicFiles.writeString(out.resolve("bc-eval.md"), md);
         plot(summary, expert, c, out.resolve("bc-eval.png"));
         return new Result(json, md);
+    }
+
+    /** The demonstrator without its noise, one episode on each of the first held-out levels. */
+    private static Map<String, Object> expertOnTestLevels(Config c) {
+        boolean hard = c.mode().equals("hard");
+        ExpertDemos.Style style = new ExpertDemos.Style(c.demoStyle().replan(), 0);
+        int won = ExpertDemos.record(hard, c.testStart(), c.episodes(), style).size();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("policy", style.replan() ? "expert, replanning every step" : "expert, one plan");
+        m.put("mode", c.mode());
+        m.put("seeds", c.testStart() + ".." + (c.testStart() + c.episodes() - 1));
+        m.put("levels", c.episodes());
+        m.put("solved", won);
+        m.put("success_rate", round((double) won / c.episodes(), 3));
+        return m;
     }
 
     private static CnnPolicy newPolicy(Config c, int outputs) {
