@@ -16,9 +16,14 @@ import java.util.stream.IntStream;
 
 /**
  * Expert demonstrations made in memory: the {@link CoinRunExpert} plays one episode on each of a
- * range of levels, and the episodes it wins are kept with their frames and actions.
+ * range of levels, and the episodes it wins are kept with their frames and actions. It plays out
+ * one plan per level, or plans again at every step, and may be made to play random moves now and
+ * then ({@link Style}).
  */
 public final class ExpertDemos {
+    /** Attempts per level when the demonstrations are noisy. */
+    private static final int ATTEMPTS = 5;
+
     private ExpertDemos() {}
 
     /**
@@ -124,8 +129,6 @@ public final class ExpertDemos {
         return null;
     }
 
-    private static final int ATTEMPTS = 5;
-
     private static Demo playOnce(boolean hard, int level, Style style, SplittableRandom rng) {
         Map<String, Object> options =
                 Map.of(
@@ -151,8 +154,8 @@ public final class ExpertDemos {
             List<Boolean> perturbed = new ArrayList<>(plan.size());
             while (!plan.isEmpty() && actions.size() < CoinRunGame.TIMEOUT) {
                 boolean noisy = style.noise() > 0 && rng.nextDouble() < style.noise();
-                int a = noisy ? rng.nextInt(9) : plan.peek();
-                plan.poll();
+                int planned = plan.poll();
+                int a = noisy ? rng.nextInt(9) : planned;
                 Step<Tensor> s = env.step(a);
                 frames.add(s.observation().toByteArray());
                 actions.add(a);

@@ -114,7 +114,12 @@ public final class VectorQuantizer extends Module {
             cb.attach(like.getManager());
             return normalize(cb);
         }
-        NDArray n = normalize(cb);
+        // In training the gradient must reach the parameter, so no copy: the first and the last
+        // of the normalisation's arrays move to the caller's manager, and the ones between are
+        // made there because their inputs live there.
+        NDArray squares = cb.square();
+        squares.attach(like.getManager());
+        NDArray n = cb.div(squares.sum(new int[] {-1}, true).add(1e-12f).sqrt());
         n.attach(like.getManager());
         return n;
     }

@@ -68,6 +68,41 @@ class VectorQuantizerTest {
     }
 
     @Test
+    void trainingStepsLeaveNoArraysOnTheParametersManager() throws Exception {
+        Engine.getInstance().setRandomSeed(7);
+        try (NDManager m = NDManager.newBaseManager()) {
+            VectorQuantizer vq = new VectorQuantizer(8, 4, 0.25f, 0.1f);
+            vq.initialize(m);
+            ParameterStore ps = new ParameterStore(m, false);
+            long before = 0;
+            for (int step = 0; step < 6; step++) {
+                if (step == 1) {
+                    before = arrays(m); // after the first step made the parameter's gradient
+                }
+                try (NDManager s = m.newSubManager();
+                        GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray z = s.randomNormal(new Shape(6, 4));
+                    z.setRequiresGradient(true);
+                    gc.backward(vq.quantize(ps, z, true).loss());
+                }
+            }
+            assertEquals(before, arrays(m));
+        }
+    }
+
+    /** Arrays held by {@code m} and its sub-managers, however deep. */
+    private static long arrays(NDManager m) throws ReflectiveOperationException {
+        java.lang.reflect.Field f =
+                ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+        f.setAccessible(true);
+        long n = 0;
+        for (Object r : ((java.util.Map<?, ?>) f.get(m)).values()) {
+            n += r instanceof NDManager sub ? arrays(sub) : 1;
+        }
+        return n;
+    }
+
+    @Test
     void deadCodesAreReplacedByRecentInputs() {
         Engine.getInstance().setRandomSeed(6);
         try (NDManager m = NDManager.newBaseManager()) {
