@@ -135,34 +135,6 @@ public final class SupervisedTrainer {
                     shift,
                     cosine);
         }
-
-        /** The same settings with another random-translation range. */
-        public Config withShift(int pixels) {
-            return new Config(
-                    batch,
-                    learningRate,
-                    weightDecay,
-                    maxEpochs,
-                    patience,
-                    validationFraction,
-                    seed,
-                    pixels,
-                    cosine);
-        }
-
-        /** The same settings with a cosine-decayed or fixed learning rate. */
-        public Config withCosine(boolean decay) {
-            return new Config(
-                    batch,
-                    learningRate,
-                    weightDecay,
-                    maxEpochs,
-                    patience,
-                    validationFraction,
-                    seed,
-                    shift,
-                    decay);
-        }
     }
 
     /**
