@@ -239,19 +239,7 @@ public final class SupervisedTrainer {
                 new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
                         .optOptimizer(
                                 Optimizer.adamW()
-                                        .optLearningRateTracker(
-                                                config.cosine()
-                                                        ? Tracker.cosine()
-                                                                .setBaseValue(config.learningRate())
-                                                                .optFinalValue(
-                                                                        config.learningRate() / 100)
-                                                                .setMaxUpdates(
-                                                                        config.maxEpochs()
-                                                                                * batches(
-                                                                                        split,
-                                                                                        config))
-                                                                .build()
-                                                        : Tracker.fixed(config.learningRate()))
+                                        .optLearningRateTracker(learningRate(config, split))
                                         .optWeightDecays(config.weightDecay())
                                         .build());
         List<Epoch> epochs = new ArrayList<>();
@@ -272,17 +260,7 @@ public final class SupervisedTrainer {
                         List<byte[]> frames = new ArrayList<>(to - from);
                         int[] y = new int[to - from];
                         for (int i = from; i < to; i++) {
-                            byte[] f = data.frame(order[i]);
-                            frames.add(
-                                    config.shift() == 0
-                                            ? f
-                                            : shifted(
-                                                    f,
-                                                    data.frameSize(),
-                                                    rng.nextInt(2 * config.shift() + 1)
-                                                            - config.shift(),
-                                                    rng.nextInt(2 * config.shift() + 1)
-                                                            - config.shift()));
+                            frames.add(augmented(data.frame(order[i]), data, config, rng));
                             y[i - from] = data.label(order[i]);
                         }
                         NDArray x = policy.input(m, frames);
@@ -368,8 +346,28 @@ public final class SupervisedTrainer {
         return new double[] {lossSum / indices.length, (double) correct / indices.length};
     }
 
-    private static int batches(LabelledFrames.Split split, Config config) {
-        return (split.train().length + config.batch() - 1) / config.batch();
+    /** Fixed, or a cosine from the configured rate to a hundredth of it over all epochs. */
+    private static Tracker learningRate(Config config, LabelledFrames.Split split) {
+        if (!config.cosine()) {
+            return Tracker.fixed(config.learningRate());
+        }
+        int batches = (split.train().length + config.batch() - 1) / config.batch();
+        return Tracker.cosine()
+                .setBaseValue(config.learningRate())
+                .optFinalValue(config.learningRate() / 100)
+                .setMaxUpdates(config.maxEpochs() * batches)
+                .build();
+    }
+
+    /** {@code input} as it is, or moved by a random translation of up to the config's shift. */
+    private static byte[] augmented(
+            byte[] input, LabelledFrames data, Config config, SplittableRandom rng) {
+        int k = config.shift();
+        if (k == 0) {
+            return input;
+        }
+        return shifted(
+                input, data.frameSize(), rng.nextInt(2 * k + 1) - k, rng.nextInt(2 * k + 1) - k);
     }
 
     /**
