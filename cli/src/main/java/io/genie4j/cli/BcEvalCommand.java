@@ -19,8 +19,9 @@ import picocli.CommandLine.Option;
             "Genie's CoinRun behaviour-cloning study (§3.3, Fig. 14): a policy cloned from the",
             "latent actions the world model's LAM infers from expert video, mapped to real actions",
             "with N action-labelled transitions, against the same policy cloned from the true",
-            "actions (the oracle), uniform random play and the expert. Writes bc-eval.json,",
-            "bc-eval.md and bc-eval.png to --out and prints the table."
+            "actions (the oracle), uniform random play, blind play (the demonstrations' action",
+            "frequencies, without looking) and the expert. Writes bc-eval.json, bc-eval.md and",
+            "bc-eval.png to --out and prints the table."
         })
 final class BcEvalCommand implements Callable<Integer> {
     @Option(

@@ -6,6 +6,7 @@ import io.genie4j.agents.CnnPolicy;
 import io.genie4j.agents.EpisodeRunner;
 import io.genie4j.agents.EpisodeStats;
 import io.genie4j.agents.FrameHistory;
+import io.genie4j.agents.FrequencyAgent;
 import io.genie4j.agents.ImpalaCnn;
 import io.genie4j.agents.LabelledFrames;
 import io.genie4j.agents.PolicyAgent;
@@ -50,9 +51,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * one IMPALA CNN learns the true actions (the oracle) and one the latent actions; for every {@code
  * N}, {@code N} transitions drawn at random from the demonstrations fit Genie's dictionary mapping
  * (and a learned decoder), and the latent policy with that mapping plays held-out levels. The
- * oracle plays with and without Genie's 10% random actions; uniform random play is the floor; the
- * expert's own success on the held-out levels is the ceiling. Every agent of a seed meets the same
- * sequence of held-out levels.
+ * oracle plays with and without Genie's 10% random actions; uniform random play is the floor; blind
+ * play (the demonstrations' action frequencies, sampled without looking) is what needs no frame;
+ * the expert's own success on the held-out levels is the ceiling. Every agent of a seed meets the
+ * same sequence of held-out levels.
  */
 public final class BcStudy {
 
@@ -352,6 +354,17 @@ public final class BcStudy {
                                             new RandomAgent<>(new Discrete(realActions), seed),
                                             c,
                                             evalSeed)));
+                    add.accept(
+                            new Row(
+                                    "blind",
+                                    null,
+                                    seed,
+                                    eval(
+                                            env,
+                                            new FrequencyAgent<>(
+                                                    oracleData.labelCounts(), seed, "blind"),
+                                            c,
+                                            evalSeed)));
                     for (int n : c.labels()) {
                         int[] pick =
                                 draw(poolPairs.size(), n, new SplittableRandom(31L * seed + n));
@@ -386,12 +399,7 @@ public final class BcStudy {
                                             seed,
                                             eval(
                                                     env,
-                                                    new LatentBcAgent(
-                                                            latent,
-                                                            m,
-                                                            Boolean.getBoolean("latentGreedy"),
-                                                            seed,
-                                                            name),
+                                                    new LatentBcAgent(latent, m, false, seed, name),
                                                     c,
                                                     evalSeed)));
                         }
@@ -418,6 +426,7 @@ public final class BcStudy {
         }
         json.put("evaluations", evals);
         List<Map<String, Object>> summary = summarise(rows);
+        addShares(summary);
         json.put("summary", summary);
         json.put("seconds", round((System.nanoTime() - start) / 1e9, 1));
         String md = markdown(summary, expert, c);
@@ -545,15 +554,47 @@ public final class BcStudy {
         return out;
     }
 
+    /**
+     * Adds to every latent row its success rate as a share of the oracle's ({@code of_oracle}) and
+     * its lead over blind play as a share of the oracle's lead ({@code of_oracle_lead_over_blind}):
+     * 0 when seeing the frame and the latent actions add nothing, 1 when they add as much as the
+     * true actions do. Rows stay as they are when the oracle or the blind row is missing.
+     */
+    static void addShares(List<Map<String, Object>> summary) {
+        Double oracle = null;
+        Double blind = null;
+        for (Map<String, Object> m : summary) {
+            if (m.get("agent").equals("oracle")) {
+                oracle = (Double) m.get("success_rate");
+            } else if (m.get("agent").equals("blind")) {
+                blind = (Double) m.get("success_rate");
+            }
+        }
+        for (Map<String, Object> m : summary) {
+            if (m.get("labels") == null) {
+                continue;
+            }
+            double r = (double) m.get("success_rate");
+            if (oracle != null && oracle > 0) {
+                m.put("of_oracle", round(r / oracle, 4));
+            }
+            if (oracle != null && blind != null && oracle > blind) {
+                m.put("of_oracle_lead_over_blind", round((r - blind) / (oracle - blind), 4));
+            }
+        }
+    }
+
     static String markdown(
             List<Map<String, Object>> summary, Map<String, Object> expert, Config c) {
         StringBuilder b = new StringBuilder();
-        b.append("| agent | labelled transitions | % levels solved | 95% CI | episodes |\n");
-        b.append("|---|---:|---:|---|---:|\n");
+        b.append(
+                "| agent | labelled transitions | % levels solved | 95% CI | episodes | of oracle"
+                        + " | of oracle's lead over blind |\n");
+        b.append("|---|---:|---:|---|---:|---:|---:|\n");
         b.append(
                 String.format(
                         Locale.ROOT,
-                        "| expert (planner) | – | %.1f | – | %s |\n",
+                        "| expert (planner) | – | %.1f | – | %s | – | – |\n",
                         100 * ((Number) expert.get("success_rate")).doubleValue(),
                         expert.get("levels")));
         for (Map<String, Object> m : summary) {
@@ -562,20 +603,23 @@ public final class BcStudy {
             b.append(
                     String.format(
                             Locale.ROOT,
-                            "| %s | %s | %.1f | %.1f–%.1f | %d |\n",
+                            "| %s | %s | %.1f | %.1f–%.1f | %d | %s | %s |\n",
                             m.get("agent"),
                             m.get("labels") == null ? "–" : m.get("labels"),
                             100 * (double) m.get("success_rate"),
                             100 * ci.get(0),
                             100 * ci.get(1),
-                            (int) m.get("episodes")));
+                            (int) m.get("episodes"),
+                            percent(m.get("of_oracle")),
+                            percent(m.get("of_oracle_lead_over_blind"))));
         }
         b.append(
                 String.format(
                         Locale.ROOT,
                         "\n"
                                 + "CoinRun %s mode, held-out levels %d.., %d episodes per agent and"
-                                + " seed, %d seed(s).\n",
+                                + " seed, %d seed(s). Blind play samples the demonstrations'"
+                                + " action frequencies without looking at the frame.\n",
                         c.mode(),
                         c.testStart(),
                         c.episodes(),
@@ -657,6 +701,12 @@ public final class BcStudy {
         s.setLineStyle(SeriesLines.DOT_DOT);
         AtomicFiles.write(
                 file, o -> BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG));
+    }
+
+    private static String percent(Object share) {
+        return share == null
+                ? "–"
+                : String.format(Locale.ROOT, "%.0f%%", 100 * ((Number) share).doubleValue());
     }
 
     private static List<List<Long>> toLists(long[][] table) {

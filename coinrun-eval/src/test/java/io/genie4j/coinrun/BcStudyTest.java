@@ -116,6 +116,43 @@ class BcStudyTest {
     }
 
     @Test
+    void latentRowsAreMeasuredAgainstTheOracleAndBlindPlay() {
+        List<Map<String, Object>> sum = new ArrayList<>();
+        sum.add(row("oracle", null, 0.7));
+        sum.add(row("blind", null, 0.5));
+        sum.add(row("latent-dictionary", 200, 0.6));
+        sum.add(row("latent-learned", 200, 0.45));
+        BcStudy.addShares(sum);
+        assertEquals(0.6 / 0.7, (double) sum.get(2).get("of_oracle"), 1e-4);
+        assertEquals(0.5, (double) sum.get(2).get("of_oracle_lead_over_blind"), 1e-9);
+        assertEquals(-0.25, (double) sum.get(3).get("of_oracle_lead_over_blind"), 1e-9);
+        assertFalse(
+                sum.get(0).containsKey("of_oracle"), "the oracle is not measured against itself");
+        String md =
+                BcStudy.markdown(
+                        sum, Map.of("success_rate", 1.0, "levels", 10), BcStudy.Config.quick());
+        assertTrue(md.contains("| latent-dictionary | 200 | 60.0 |"), md);
+        assertTrue(md.contains("| 86% | 50% |"), md);
+
+        List<Map<String, Object>> noBlind = new ArrayList<>();
+        noBlind.add(row("oracle", null, 0.7));
+        noBlind.add(row("latent-dictionary", 200, 0.6));
+        BcStudy.addShares(noBlind);
+        assertTrue(noBlind.get(1).containsKey("of_oracle"));
+        assertFalse(noBlind.get(1).containsKey("of_oracle_lead_over_blind"));
+    }
+
+    private static Map<String, Object> row(String agent, Integer labels, double rate) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("agent", agent);
+        m.put("labels", labels);
+        m.put("success_rate", rate);
+        m.put("ci95", List.of(rate, rate));
+        m.put("episodes", 100);
+        return m;
+    }
+
+    @Test
     void rejectsHeldOutLevelsInsideTheDemonstrations() {
         BcStudy.Config q = BcStudy.Config.quick();
         IllegalArgumentException e =
@@ -161,6 +198,7 @@ class BcStudyTest {
                             "oracle/null",
                             "oracle-eps0.1/null",
                             "random/null",
+                            "blind/null",
                             "latent-dictionary/0",
                             "latent-learned/0",
                             "latent-dictionary/50",
@@ -168,6 +206,10 @@ class BcStudyTest {
                     agents);
             for (Map<String, Object> s : summary) {
                 assertEquals(4, s.get("episodes"));
+                assertEquals(
+                        s.get("labels") != null && (double) summary.get(0).get("success_rate") > 0,
+                        s.containsKey("of_oracle"),
+                        s.toString());
             }
             assertTrue(r.markdown().contains("| oracle |"), r.markdown());
             assertTrue(r.markdown().contains("expert (planner)"));
