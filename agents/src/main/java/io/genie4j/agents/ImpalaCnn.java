@@ -27,13 +27,24 @@ import java.util.List;
  * (oldest first), as Atari agents since DQN (Mnih et al. 2015) read four: one frame shows where
  * things are, two also show how they move. Only the first convolution grows.
  *
- * @param channels channels of each stage, such as {@code [16, 32, 32]}
+ * @param channels channels of each stage, such as {@code [16, 32, 32]}; each a multiple of {@link
+ *     #CHANNEL_MULTIPLE}
  * @param hidden width of the dense hidden layer
  * @param outputs number of logits (actions or latent codes)
  * @param downsample input average-pooling factor (1 for none)
  * @param stack consecutive frames per input (1 for a single frame)
  */
 public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample, int stack) {
+
+    /**
+     * Every stage's channel count is a multiple of this. libtorch 2.7.1's CPU convolution (oneDNN)
+     * computes the gradient with respect to a convolution's input from memory it never wrote when
+     * the convolution has fewer output channels than, or not a multiple of, the SIMD width: 16
+     * floats with AVX-512 (8 with AVX2). Such gradients come back with NaN or garbage in a varying
+     * share of their elements, in about one training step in ten. Widths that are multiples of 16
+     * are exact on every instruction set, so the network only allows those.
+     */
+    public static final int CHANNEL_MULTIPLE = 16;
 
     /** Checks the sizes. */
     public ImpalaCnn {
@@ -46,6 +57,15 @@ public record ImpalaCnn(int[] channels, int hidden, int outputs, int downsample,
         if (channels.length == 0 || Arrays.stream(channels).anyMatch(c -> c < 1)) {
             throw new IllegalArgumentException(
                     "channels must be non-empty and positive, got " + Arrays.toString(channels));
+        }
+        if (Arrays.stream(channels).anyMatch(c -> c % CHANNEL_MULTIPLE != 0)) {
+            throw new IllegalArgumentException(
+                    "each stage's channels must be a multiple of "
+                            + CHANNEL_MULTIPLE
+                            + ", got "
+                            + Arrays.toString(channels)
+                            + ": libtorch's CPU convolution (oneDNN) returns NaN gradients for"
+                            + " other widths on AVX-512 machines; use 16, 32, 48, ...");
         }
         if (hidden < 1 || outputs < 1) {
             throw new IllegalArgumentException(

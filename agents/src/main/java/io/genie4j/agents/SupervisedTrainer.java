@@ -265,14 +265,24 @@ public final class SupervisedTrainer {
                         }
                         NDArray x = policy.input(m, frames);
                         NDArray labels = m.create(y).toType(DataType.INT64, false);
+                        int batchIndex = from / config.batch() + 1;
                         try (GradientCollector gc = trainer.newGradientCollector()) {
                             NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
                             NDArray loss =
                                     trainer.getLoss()
                                             .evaluate(new NDList(labels), new NDList(logits));
+                            float value = loss.getFloat();
+                            if (!Float.isFinite(value)) {
+                                throw nonFinite(
+                                        "loss " + value, epoch, batchIndex, order, from, to);
+                            }
                             gc.backward(loss);
-                            lossSum += loss.getFloat() * (to - from);
+                            lossSum += value * (to - from);
                             correct += countCorrect(logits, y);
+                        }
+                        String bad = nonFiniteGradient(policy);
+                        if (bad != null) {
+                            throw nonFinite(bad, epoch, batchIndex, order, from, to);
                         }
                         trainer.step();
                     }
@@ -394,6 +404,55 @@ public final class SupervisedTrainer {
             }
         }
         return out;
+    }
+
+    /**
+     * The first parameter whose gradient holds a NaN or an infinity, described, or null if every
+     * gradient is finite. One reduction over all gradients; the per-parameter search runs only when
+     * it finds something.
+     */
+    private static String nonFiniteGradient(CnnPolicy policy) {
+        List<Pair<String, Parameter>> params = new ArrayList<>();
+        policy.model().getBlock().getParameters().forEach(params::add);
+        NDArray total = null;
+        for (Pair<String, Parameter> p : params) {
+            NDArray g = p.getValue().getArray().getGradient().abs().sum();
+            total = total == null ? g : total.add(g);
+        }
+        if (total == null || Float.isFinite(total.getFloat())) {
+            return null;
+        }
+        for (Pair<String, Parameter> p : params) {
+            float v = p.getValue().getArray().getGradient().abs().sum().getFloat();
+            if (!Float.isFinite(v)) {
+                return "gradient of " + p.getKey() + " (sum of magnitudes " + v + ")";
+            }
+        }
+        return "gradient";
+    }
+
+    /** The error for a non-finite figure in one training batch, naming the epoch and batch. */
+    private static IllegalStateException nonFinite(
+            String what, int epoch, int batch, int[] order, int from, int to) {
+        StringBuilder frames = new StringBuilder();
+        for (int i = from; i < Math.min(to, from + 8); i++) {
+            frames.append(i > from ? ", " : "").append(order[i]);
+        }
+        if (to - from > 8) {
+            frames.append(", ...");
+        }
+        return new IllegalStateException(
+                "training stopped: non-finite "
+                        + what
+                        + " at epoch "
+                        + epoch
+                        + ", batch "
+                        + batch
+                        + " (data entries "
+                        + frames
+                        + "); no update was applied. A non-finite loss from the first batches"
+                        + " points at the input or the network, a later one at a learning rate"
+                        + " that is too high");
     }
 
     private static long countCorrect(NDArray logits, int[] y) {

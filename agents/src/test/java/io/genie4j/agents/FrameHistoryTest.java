@@ -178,7 +178,7 @@ class FrameHistoryTest {
         Path file = dir.resolve("policy.params");
         Engine.getInstance().setRandomSeed(11);
         try (CnnPolicy p =
-                CnnPolicy.create(new ImpalaCnn(new int[] {8, 8}, 32, 2).withStack(2), size)) {
+                CnnPolicy.create(new ImpalaCnn(new int[] {16, 16}, 32, 2).withStack(2), size)) {
             assertEquals(2 * size * size * 3, p.inputBytes());
             SupervisedTrainer.Result r =
                     SupervisedTrainer.train(

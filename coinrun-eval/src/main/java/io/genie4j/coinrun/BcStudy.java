@@ -169,7 +169,7 @@ public final class BcStudy {
                     100_000,
                     0.1,
                     4,
-                    new int[] {8, 8},
+                    new int[] {16, 16},
                     32,
                     2,
                     2,

@@ -218,6 +218,25 @@ class BcStudyTest {
             assertEquals(8, data.get("demo_levels_won"));
             assertNotEquals(0, data.get("transitions"));
             assertTrue(log.stream().anyMatch(l -> l.contains("labelling")), log.toString());
+            // Every policy trained on finite losses, and the oracle learned the expert's actions
+            // better than chance (uniform over the 15 actions).
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> training =
+                    (List<Map<String, Object>>) r.json().get("training");
+            assertFalse(training.isEmpty());
+            for (Map<String, Object> t : training) {
+                assertTrue(
+                        t.get("validation_loss") instanceof Double v && Double.isFinite(v),
+                        t.toString());
+            }
+            Map<String, Object> oracle = training.get(0);
+            assertEquals("oracle", oracle.get("policy"));
+            System.out.println(
+                    "quick study oracle: "
+                            + oracle
+                            + ", action counts "
+                            + data.get("real_action_counts"));
+            assertTrue((double) oracle.get("validation_accuracy") > 1.0 / 15, oracle.toString());
         }
     }
 }

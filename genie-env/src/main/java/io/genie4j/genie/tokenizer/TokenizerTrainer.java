@@ -15,6 +15,7 @@ import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
 import io.genie4j.genie.train.AdamW;
 import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.Numerics;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
@@ -200,14 +201,8 @@ public final class TokenizerTrainer {
                     norm = opt.step(lr, train.weightDecay(), train.gradClip());
                 }
                 step++;
-                if (!Float.isFinite(loss)) {
-                    throw new IllegalStateException(
-                            "training diverged at step "
-                                    + step
-                                    + " (loss "
-                                    + loss
-                                    + "); lower the learning rate");
-                }
+                Numerics.requireFinite("tokenizer", "loss", loss, step, train.seed());
+                Numerics.requireFinite("tokenizer", "gradient norm", norm, step, train.seed());
                 if (!decoderOnly
                         && train.deadCodeEvery() > 0
                         && step % train.deadCodeEvery() == 0) {

@@ -21,6 +21,7 @@ import io.genie4j.genie.tokenizer.TokenizerTrainer;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
 import io.genie4j.genie.train.AdamW;
 import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.Numerics;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
@@ -272,14 +273,8 @@ public final class WorldTrainer {
                     norm = opt.step(lr, train.weightDecay(), train.gradClip());
                 }
                 step++;
-                if (!Float.isFinite(figures[0])) {
-                    throw new IllegalStateException(
-                            "training diverged at step "
-                                    + step
-                                    + " (loss "
-                                    + figures[0]
-                                    + "); lower the learning rate");
-                }
+                Numerics.requireFinite("world model", "loss", figures[0], step, train.seed());
+                Numerics.requireFinite("world model", "gradient norm", norm, step, train.seed());
                 if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
                     lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
                 }
