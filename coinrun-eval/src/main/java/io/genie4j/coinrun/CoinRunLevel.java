@@ -39,8 +39,20 @@ public final class CoinRunLevel {
     /** Invisible: turns walking enemies around. */
     public static final byte ENEMY_BARRIER = 19;
 
-    /** Backgrounds in Procgen's {@code platform_backgrounds} list. */
-    static final int NUM_BACKGROUNDS = 37;
+    /**
+     * Backgrounds in Procgen's {@code platform_backgrounds} list as {@code images_load()} leaves it
+     * ({@code resources.cpp}): 37 {@code platform_backgrounds/} and 12 {@code
+     * platform_backgrounds_2/} images, then the 13 space backgrounds appended to it.
+     */
+    static final int NUM_BACKGROUNDS = 62;
+
+    /**
+     * Background colours of our renderer's art. Each level's colour comes from the same draw as its
+     * background index, as that draw modulo 37: an earlier port took 37 for Procgen's background
+     * count, and the shipped tokenizer and world model learned from frames coloured so, so the
+     * correction of {@link #NUM_BACKGROUNDS} keeps every pixel as it was.
+     */
+    static final int NUM_BACKGROUND_COLOURS = 37;
 
     /**
      * Player colours, walking-enemy kinds, crate looks and ground themes: Procgen's asset counts.
@@ -68,6 +80,7 @@ public final class CoinRunLevel {
     final int agentTheme;
     final int wallTheme;
     final int backgroundIndex;
+    final int backgroundColour;
     final float backgroundOffset;
 
     private final ProcgenRandom rng;
@@ -78,7 +91,7 @@ public final class CoinRunLevel {
         this.rng = new ProcgenRandom(seed);
         // --- BasicAbstractGame::game_reset ---
         backgroundOffset = rng.rand01();
-        int bg = rng.randn(NUM_BACKGROUNDS);
+        long bgDraw = rng.nextUInt(); // randn(NUM_BACKGROUNDS) takes this output mod the count
         rng.rand01(); // the generic random agent start, which CoinRun then overrides (x)
         rng.rand01(); // (y)
         java.util.Arrays.fill(grid, SPACE);
@@ -86,11 +99,13 @@ public final class CoinRunLevel {
         if (hard) {
             agentTheme = rng.randn(NUM_PLAYER_THEMES);
             wallTheme = rng.randn(NUM_GROUND_THEMES);
-            backgroundIndex = bg;
+            backgroundIndex = (int) (bgDraw % NUM_BACKGROUNDS);
+            backgroundColour = (int) (bgDraw % NUM_BACKGROUND_COLOURS);
         } else {
             agentTheme = 0;
             wallTheme = 0;
             backgroundIndex = 0;
+            backgroundColour = 0;
         }
         agentX = 1 + agentRx;
         agentY = 1 + agentRy;
@@ -162,7 +177,7 @@ public final class CoinRunLevel {
         return wallTheme;
     }
 
-    /** The background image index (0 in easy mode). */
+    /** Procgen's background image index, 0–61 (0 in easy mode). */
     public int backgroundIndex() {
         return backgroundIndex;
     }

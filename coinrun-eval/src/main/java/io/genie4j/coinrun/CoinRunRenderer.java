@@ -51,7 +51,7 @@ public final class CoinRunRenderer {
         float left = centerAgent ? game.agent.x - cells / 2 : 0;
         float top = centerAgent ? game.agent.y + cells / 2 : CoinRunLevel.SIZE;
         int wallTheme = restrictThemes ? 0 : level.wallTheme;
-        int bg = level.backgroundIndex;
+        int bg = level.backgroundColour;
         int bgLow = hsv((bg * 0.618034f) % 1f, .45f, .55f);
         int bgHigh = hsv((bg * 0.618034f + .15f) % 1f, .35f, .85f);
         // A column's world x and cell are the same on every row: computed once per frame.
