@@ -1,8 +1,8 @@
 package io.genie4j.cli;
 
 import io.genie4j.agents.SupervisedTrainer;
-import io.genie4j.coinrun.BcStudy;
 import io.genie4j.coinrun.ExpertDemos;
+import io.genie4j.coinrun.eval.BcStudy;
 import io.genie4j.env.Json;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.genie4j.cli;
 
+import io.genie4j.coinrun.CoinRunBenchmark;
 import io.genie4j.env.Json;
 import io.genie4j.protocol.ProtocolBenchmark;
 import java.util.List;
@@ -79,7 +80,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            System.out.println(Json.write(io.genie4j.coinrun.CoinRunBenchmark.run(seconds)));
+            System.out.println(Json.write(CoinRunBenchmark.run(seconds)));
             return 0;
         }
     }

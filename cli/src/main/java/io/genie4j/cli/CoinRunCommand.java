@@ -1,6 +1,7 @@
 package io.genie4j.cli;
 
 import io.genie4j.coinrun.CoinRunLevel;
+import io.genie4j.coinrun.CoinRunPolicyEval;
 import io.genie4j.coinrun.CoinRunTrace;
 import io.genie4j.env.Json;
 import java.io.PrintWriter;
@@ -187,7 +188,7 @@ final class CoinRunCommand implements Runnable {
             long[] range = Level.parseRange(seeds);
             System.out.println(
                     Json.write(
-                            io.genie4j.coinrun.CoinRunPolicyEval.run(
+                            CoinRunPolicyEval.run(
                                     policy, mode == Mode.hard, (int) range[0], (int) range[1])));
             return 0;
         }

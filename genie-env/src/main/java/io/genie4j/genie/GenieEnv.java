@@ -8,7 +8,7 @@ import io.genie4j.env.EnvOption;
 import io.genie4j.env.EnvOptions;
 import io.genie4j.env.EnvRegistration;
 import io.genie4j.env.EnvSpec;
-import io.genie4j.env.Envs;
+import io.genie4j.env.PromptSource;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Space;
 import io.genie4j.env.Step;
@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.imageio.ImageIO;
 
@@ -69,9 +70,16 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     }
 
     static void checkPrompt(String prompt) {
-        if (!prompt.equals(COINRUN) && !Files.isRegularFile(Path.of(prompt))) {
+        if (!prompt.equals(COINRUN)
+                && PromptSource.find(prompt).isEmpty()
+                && !Files.isRegularFile(Path.of(prompt))) {
+            String names = PromptSource.names();
             throw new IllegalArgumentException(
-                    "prompt must be '" + COINRUN + "' or an image file; " + prompt + " is neither");
+                    "prompt must be "
+                            + (names.isEmpty() ? "" : "a prompt source (" + names + ") or ")
+                            + "an image file; "
+                            + prompt
+                            + " is neither");
         }
     }
 
@@ -195,16 +203,14 @@ public final class GenieEnv implements Env<Tensor, Integer> {
 
     /** The prompt frame: CoinRun level {@code seed}'s first frame, or the image file. */
     static Tensor promptFrame(String prompt, long episodeSeed, int size) {
+        Optional<PromptSource> source = PromptSource.find(prompt);
+        if (source.isPresent()) {
+            return source.get().frame(episodeSeed, size);
+        }
         if (prompt.equals(COINRUN)) {
-            if (!Envs.ids().contains("CoinRun-v0")) {
-                throw new IllegalStateException(
-                        "prompt 'coinrun' needs CoinRun-v0 (the coinrun-eval module) on the class"
-                                + " path; give an image file instead");
-            }
-            try (Env<?, ?> coinrun = Envs.make("CoinRun-v0", Map.of())) {
-                Object obs = coinrun.reset((long) (int) episodeSeed, Map.of()).observation();
-                return (Tensor) obs;
-            }
+            throw new IllegalStateException(
+                    "prompt 'coinrun' needs the coinrun module on the class path; give an image"
+                            + " file instead");
         }
         try {
             BufferedImage img = ImageIO.read(Path.of(prompt).toFile());

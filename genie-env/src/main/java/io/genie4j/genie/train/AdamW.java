@@ -54,7 +54,8 @@ public final class AdamW implements AutoCloseable {
     /**
      * Clips the gradients to global norm {@code clip} (if positive), takes one AdamW step at
      * learning rate {@code lr}, and zeroes the gradients. Returns the gradient norm before
-     * clipping; if it is not finite the parameters are left unchanged.
+     * clipping; if it is not finite the parameters are left unchanged, and the trainers stop the
+     * run (see {@link Numerics}).
      */
     public float step(float lr, float weightDecay, float clip) {
         NDArray[] grads = new NDArray[params.size()];

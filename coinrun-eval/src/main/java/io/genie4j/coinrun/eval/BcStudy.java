@@ -1,4 +1,4 @@
-package io.genie4j.coinrun;
+package io.genie4j.coinrun.eval;
 
 import ai.djl.engine.Engine;
 import io.genie4j.agents.Agent;
@@ -17,6 +17,8 @@ import io.genie4j.bc.DictionaryMapping;
 import io.genie4j.bc.LatentBcAgent;
 import io.genie4j.bc.LatentLabeler;
 import io.genie4j.bc.LearnedMapping;
+import io.genie4j.coinrun.CoinRunEnv;
+import io.genie4j.coinrun.ExpertDemos;
 import io.genie4j.env.AtomicFiles;
 import io.genie4j.env.Discrete;
 import io.genie4j.env.Envs;

@@ -29,7 +29,9 @@ import java.util.Map;
  * follow Procgen's level sequence.
  */
 public final class CoinRunEnv implements Env<Tensor, Integer> {
-    static final String ID = "CoinRun-v0";
+    /** The registry id, {@value}. */
+    public static final String ID = "CoinRun-v0";
+
     private static final int SIZE = 64;
 
     private final EnvSpec spec;
