@@ -13,10 +13,9 @@ import io.genie4j.env.Reset;
 import io.genie4j.env.Space;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
-import io.genie4j.genie.data.VideoImport;
+import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.WorldModel;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -25,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.imageio.ImageIO;
 
 /**
  * {@code Genie-v0}: a generated world as an {@link Env}. Each episode starts from a prompt (the
@@ -49,7 +47,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
 
     private final EnvSpec spec;
     private final GenieWorld world;
-    private final String prompt;
+    private final Tensor image;
     private final Discrete actions;
     private final Box observations;
     private final int size;
@@ -61,11 +59,32 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         this.spec = options.spec();
         WorldModel model = model(options.getString("model"));
         this.world = new GenieWorld(model, 1, sampling(options));
-        this.prompt = options.getString("prompt");
+        String prompt = options.getString("prompt");
         this.size = model.config().imageSize();
         this.actions = new Discrete(model.config().actions());
         this.observations = Box.image(size, size);
         checkPrompt(prompt);
+        this.image = promptImage(prompt, size);
+    }
+
+    /**
+     * The prompt image file as a frame, read once, or {@code null} for the {@code coinrun} prompt.
+     * An image that had to be cropped, resized or turned into colour is used with a one-line
+     * warning on standard error saying so.
+     */
+    static Tensor promptImage(String prompt, int size) {
+        if (prompt.equals(COINRUN)) {
+            return null;
+        }
+        try {
+            PromptImage p = PromptImage.read(Path.of(prompt), size);
+            if (p.adjustment() != null) {
+                System.err.println(ID + ": warning: " + p.adjustment());
+            }
+            return p.frame();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void checkPrompt(String prompt) {
@@ -190,31 +209,25 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     }
 
     private Tensor promptFrame(long episodeSeed) {
-        return promptFrame(prompt, episodeSeed, size);
+        return promptFrame(image, episodeSeed);
     }
 
-    /** The prompt frame: CoinRun level {@code seed}'s first frame, or the image file. */
-    static Tensor promptFrame(String prompt, long episodeSeed, int size) {
-        if (prompt.equals(COINRUN)) {
-            if (!Envs.ids().contains("CoinRun-v0")) {
-                throw new IllegalStateException(
-                        "prompt 'coinrun' needs CoinRun-v0 (the coinrun-eval module) on the class"
-                                + " path; give an image file instead");
-            }
-            try (Env<?, ?> coinrun = Envs.make("CoinRun-v0", Map.of())) {
-                Object obs = coinrun.reset((long) (int) episodeSeed, Map.of()).observation();
-                return (Tensor) obs;
-            }
+    /**
+     * The prompt frame: {@code image} (the prompt image file's frame) if not null, else CoinRun
+     * level {@code seed}'s first frame.
+     */
+    static Tensor promptFrame(Tensor image, long episodeSeed) {
+        if (image != null) {
+            return image;
         }
-        try {
-            BufferedImage img = ImageIO.read(Path.of(prompt).toFile());
-            if (img == null) {
-                throw new IllegalArgumentException(
-                        prompt + " is not a PNG, JPEG, GIF or BMP image");
-            }
-            return VideoImport.toFrame(img, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (!Envs.ids().contains("CoinRun-v0")) {
+            throw new IllegalStateException(
+                    "prompt 'coinrun' needs CoinRun-v0 (the coinrun-eval module) on the class"
+                            + " path; give an image file instead");
+        }
+        try (Env<?, ?> coinrun = Envs.make("CoinRun-v0", Map.of())) {
+            Object obs = coinrun.reset((long) (int) episodeSeed, Map.of()).observation();
+            return (Tensor) obs;
         }
     }
 

@@ -115,7 +115,7 @@ public final class EnvServer implements AutoCloseable {
         } catch (RuntimeException e) {
             startFailure =
                     new IllegalStateException(
-                            "cannot bind " + config.bind() + ": " + e.getMessage(), e);
+                            "cannot bind " + config.bind() + ": " + bindFailure(e), e);
             bound.countDown();
             stopped.countDown();
             return;
@@ -149,6 +149,24 @@ public final class EnvServer implements AutoCloseable {
             poller.close();
             stopped.countDown();
         }
+    }
+
+    /** Why a bind failed, in words: ZeroMQ's own messages are bare error numbers. */
+    static String bindFailure(RuntimeException e) {
+        if (e instanceof ZMQException z) {
+            return switch (z.getErrorCode()) {
+                case zmq.ZError.EADDRINUSE -> "the address is already in use";
+                case zmq.ZError.EADDRNOTAVAIL ->
+                        "the address is not one of this machine's (or the host name does not"
+                                + " resolve)";
+                case zmq.ZError.EACCESS -> "permission denied";
+                case zmq.ZError.EPROTONOSUPPORT -> "unsupported transport";
+                case zmq.ZError.EINVAL -> "invalid endpoint";
+                default ->
+                        zmq.ZError.toString(z.getErrorCode()) + " (error " + z.getErrorCode() + ")";
+            };
+        }
+        return String.valueOf(e.getMessage());
     }
 
     /** The next waiting message, or {@code null} when there is none or the context is closing. */

@@ -314,5 +314,8 @@ class EnvServerTest {
                         IllegalStateException.class,
                         () -> EnvServer.start(ServerConfig.defaults(server.endpoint())));
         assertTrue(e.getMessage().contains("cannot bind"), e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith(": the address is already in use"),
+                "ZeroMQ's bare error number is put in words: " + e.getMessage());
     }
 }
