@@ -188,6 +188,14 @@ final class ServeCommand implements Callable<Integer> {
                     + " or serve on another port: --bind "
                     + other;
         }
+        if (failure != null && failure.contains("not one of this machine's")) {
+            Matcher m = TCP.matcher(endpoint);
+            return ". Bind an address of this machine: --bind tcp://*:"
+                    + (m.matches() ? m.group(2) : "PORT")
+                    + " for all of its interfaces (needs CURVE), or tcp://127.0.0.1:"
+                    + (m.matches() ? m.group(2) : "PORT")
+                    + " for this machine only";
+        }
         return ". Check --bind " + endpoint;
     }
 

@@ -118,6 +118,39 @@ class CliEdgesTest {
     }
 
     @Test
+    void serveOnAnAddressOfAnotherMachineSaysSo() throws Exception {
+        Path keys = tmp.resolve("keys");
+        assertEquals(0, run("keygen", "--out", keys.toString(), "--name", "server").exit());
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        Result r =
+                assertTimeoutPreemptively(
+                        Duration.ofSeconds(30),
+                        () ->
+                                run(
+                                        "serve",
+                                        "--bind",
+                                        "tcp://192.0.2.1:5555",
+                                        "--curve-secret",
+                                        keys.resolve("server.secret").toString(),
+                                        "--allow",
+                                        keys.resolve("server.pub").toString()));
+        assertRefused(
+                r,
+                "cannot bind tcp://192.0.2.1:5555: the address is not one of this machine's",
+                "--bind tcp://*:5555");
+        assertRefused(
+                run(
+                        "serve",
+                        "--bind",
+                        "tcp://0.0.0.0:5555",
+                        "--curve-secret",
+                        "nope.secret",
+                        "--allow",
+                        "x.pub"),
+                "--curve-secret nope.secret is not a file: make keys with genie4j keygen");
+    }
+
+    @Test
     void outputsThatCannotBeWrittenSayWhyBeforeAnyWork() throws Exception {
         assumeTrue(Files.isDirectory(Path.of("/proc")), "a /proc file system");
         assertRefused(
