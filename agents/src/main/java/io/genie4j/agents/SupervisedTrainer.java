@@ -57,21 +57,21 @@ public final class SupervisedTrainer {
             if (shift < 0) {
                 throw new IllegalArgumentException("shift must be >= 0 pixels, got " + shift);
             }
-            if (batch < 1 || maxEpochs < 1 || patience < 1) {
-                throw new IllegalArgumentException(
-                        "batch, maxEpochs and patience must be >= 1, got "
-                                + batch
-                                + ", "
-                                + maxEpochs
-                                + " and "
-                                + patience);
+            if (batch < 1) {
+                throw new IllegalArgumentException("batch must be >= 1, got " + batch);
             }
-            if (!(learningRate > 0) || weightDecay < 0) {
+            if (maxEpochs < 1) {
+                throw new IllegalArgumentException("maxEpochs must be >= 1, got " + maxEpochs);
+            }
+            if (patience < 1) {
+                throw new IllegalArgumentException("patience must be >= 1, got " + patience);
+            }
+            if (!(learningRate > 0)) {
                 throw new IllegalArgumentException(
-                        "learning rate must be > 0 and weight decay >= 0, got "
-                                + learningRate
-                                + " and "
-                                + weightDecay);
+                        "learning rate must be > 0, got " + learningRate);
+            }
+            if (!(weightDecay >= 0)) {
+                throw new IllegalArgumentException("weight decay must be >= 0, got " + weightDecay);
             }
             if (!(validationFraction >= 0 && validationFraction < 1)) {
                 throw new IllegalArgumentException(

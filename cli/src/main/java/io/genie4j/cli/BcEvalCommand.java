@@ -16,12 +16,13 @@ import picocli.CommandLine.Option;
         name = "bc-eval",
         mixinStandardHelpOptions = true,
         description = {
-            "Genie's CoinRun behaviour-cloning study (§3.3, Fig. 14): a policy cloned from the",
-            "latent actions the world model's LAM infers from expert video, mapped to real actions",
-            "with N action-labelled transitions, against the same policy cloned from the true",
-            "actions (the oracle), uniform random play, blind play (the demonstrations' action",
-            "frequencies, without looking) and the expert. Writes bc-eval.json, bc-eval.md and",
-            "bc-eval.png to --out and prints the table."
+            "Run Genie's CoinRun behaviour-cloning study (§3.3, Fig. 14) and print its table.",
+            "A policy cloned from the latent actions the world model's LAM infers from expert"
+                    + " video, mapped to real actions with N action-labelled transitions, against"
+                    + " the same policy cloned from the true actions (the oracle), uniform random"
+                    + " play, blind play (the demonstrations' action frequencies, without"
+                    + " looking) and the expert. Writes bc-eval.json, bc-eval.md and bc-eval.png"
+                    + " to --out."
         })
 final class BcEvalCommand implements Callable<Integer> {
     @Option(
@@ -96,6 +97,27 @@ final class BcEvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (mode != null && !mode.equals("easy") && !mode.equals("hard")) {
+            throw new IllegalArgumentException("--mode must be easy or hard, got " + mode);
+        }
+        if (labels != null) {
+            if (labels.length == 0) {
+                throw new IllegalArgumentException("--labels needs at least one number");
+            }
+            Checks.eachAtLeast("--labels", labels, 0);
+        }
+        checkAtLeast("--seeds", seeds, 1);
+        checkAtLeast("--episodes", episodes, 1);
+        checkAtLeast("--demo-levels", demoLevels, 1);
+        checkAtLeast("--epochs", epochs, 1);
+        if (stack != null && (stack < 1 || stack > 8)) {
+            throw new IllegalArgumentException("--frame-stack must be 1 to 8, got " + stack);
+        }
+        if (demoNoise != null && !(demoNoise >= 0 && demoNoise < 1)) {
+            throw new IllegalArgumentException(
+                    "--demo-noise must be >= 0 and < 1, got " + demoNoise);
+        }
+        Checks.outputDirectory("--out", out);
         BcStudy.Config b = quick ? BcStudy.Config.quick() : BcStudy.Config.defaults();
         SupervisedTrainer.Config t = b.trainer();
         if (epochs != null) {
@@ -140,5 +162,12 @@ final class BcEvalCommand implements Callable<Integer> {
                                                     "bc-eval.json", "bc-eval.md", "bc-eval.png"))));
         }
         return 0;
+    }
+
+    /** Checks an option that may be absent (then its default applies). */
+    private static void checkAtLeast(String option, Integer value, int min) {
+        if (value != null) {
+            Checks.atLeast(option, value, min);
+        }
     }
 }

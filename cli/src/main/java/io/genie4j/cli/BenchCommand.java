@@ -32,9 +32,10 @@ final class BenchCommand implements Runnable {
             name = "protocol",
             mixinStandardHelpOptions = true,
             description = {
-                "Env steps/s in-process vs over a loopback EnvServer at several batch sizes,",
-                "with observations through the socket and through shared memory, and round-trip",
-                "latency (p50/p99, microseconds) of single-env steps and pings."
+                "Env steps/s in-process and over a loopback EnvServer, and round-trip latency.",
+                "Steps/s at several batch sizes, with observations through the socket and through"
+                        + " shared memory; latency (p50/p99, microseconds) of single-env steps"
+                        + " and pings."
             })
     static final class Protocol implements Callable<Integer> {
         @Option(
@@ -59,6 +60,8 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Checks.eachAtLeast("--batch", batch, 1);
+            Checks.positive("--seconds", seconds);
             System.out.println(Json.write(ProtocolBenchmark.run(envs, batch, seconds)));
             return 0;
         }
@@ -80,6 +83,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Checks.positive("--seconds", seconds);
             System.out.println(Json.write(CoinRunBenchmark.run(seconds)));
             return 0;
         }
@@ -90,9 +94,9 @@ final class BenchCommand implements Runnable {
             name = "train",
             mixinStandardHelpOptions = true,
             description = {
-                "Training frames/s of a model at its default size, the model GFLOP/s achieved",
-                "(matrix products, forward + backward) and its fraction of the fp32 matmul peak",
-                "measured in the same run."
+                "Training frames/s and GFLOP/s of a model at its default size.",
+                "GFLOP/s counts matrix products, forward + backward, and is compared with the fp32"
+                        + " matmul peak measured in the same run."
             })
     static final class Train implements Callable<Integer> {
         @Option(
@@ -109,6 +113,7 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            Checks.positive("--seconds", seconds);
             System.out.println(
                     Json.write(io.genie4j.genie.train.TrainBenchmark.run(model, seconds)));
             return 0;
@@ -120,10 +125,10 @@ final class BenchCommand implements Runnable {
             name = "world",
             mixinStandardHelpOptions = true,
             description = {
-                "Frames/s of the world model at several batch sizes, with the key-value cache and",
-                "with naive recomputation of the window; achieved GFLOP/s and its fraction of the",
-                "matmul peak measured in the same run; resident memory before and after a long",
-                "cached run."
+                "Frames/s, GFLOP/s and memory of the world model at several batch sizes.",
+                "Frames/s with the key-value cache and with naive recomputation of the window;"
+                        + " achieved GFLOP/s and its fraction of the matmul peak measured in the"
+                        + " same run; resident memory before and after a long cached run."
             })
     static final class World implements Callable<Integer> {
         @Option(
@@ -160,11 +165,17 @@ final class BenchCommand implements Runnable {
 
         @Option(
                 names = "--prompt",
-                description = "Prompt image (default: the first frame of CoinRun level 1000000).")
+                description =
+                        "Prompt image (default: the first frame of CoinRun level 1000000)."
+                                + PlayCommands.PROMPT_NOTE)
         java.nio.file.Path prompt;
 
         @Override
         public Integer call() throws Exception {
+            Checks.eachAtLeast("--batches", batches, 1);
+            Checks.positive("--seconds", seconds);
+            Checks.atLeast("--memory-frames", memoryFrames, 0);
+            Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
             try (io.genie4j.genie.world.WorldModel m =
                     io.genie4j.genie.world.WorldModel.load(model)) {
                 byte[] prompt =

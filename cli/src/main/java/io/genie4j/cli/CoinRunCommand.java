@@ -43,10 +43,11 @@ final class CoinRunCommand implements Runnable {
             name = "level",
             mixinStandardHelpOptions = true,
             description = {
-                "Print each level as one JSON line: {\"seed\",\"mode\",\"grid\":[64 rows, top"
-                        + " first],",
-                "\"agent\":[x,y],\"entities\":[[type,x,y,vx,vy],...]}. Cells: . empty, # wall,",
-                "^ wall top, L lava, l lava top, G coin, B enemy barrier; x right, y up, in cells."
+                "Print each level's layout as one JSON line.",
+                "{\"seed\",\"mode\",\"grid\":[64 rows, top first],\"agent\":[x,y],"
+                        + "\"entities\":[[type,x,y,vx,vy],...]}. Cells: . empty, # wall, ^ wall"
+                        + " top, L lava, l lava top, G coin, B enemy barrier; x right, y up, in"
+                        + " cells."
             })
     static final class Level implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -55,7 +56,7 @@ final class CoinRunCommand implements Runnable {
                 names = "--seeds",
                 required = true,
                 paramLabel = "A..B",
-                description = "Level seeds: one seed N or an inclusive range A..B.")
+                description = "Level seeds: one seed N or an inclusive range A..B, all >= 0.")
         String seeds;
 
         @Option(
@@ -80,15 +81,20 @@ final class CoinRunCommand implements Runnable {
             try {
                 long a = Long.parseLong(parts[0].trim());
                 long b = parts.length == 2 ? Long.parseLong(parts[1].trim()) : a;
-                if (parts.length > 2 || a < Integer.MIN_VALUE || b > Integer.MAX_VALUE || b < a) {
+                if (parts.length > 2 || b > Integer.MAX_VALUE || b < a) {
                     throw new NumberFormatException();
+                }
+                if (a < 0) {
+                    throw new IllegalArgumentException(
+                            "--seeds " + text + " is invalid: level seeds must be >= 0, got " + a);
                 }
                 return new long[] {a, b};
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(
                         "--seeds "
                                 + text
-                                + " is invalid: expected N or A..B with A <= B, 32-bit integers");
+                                + " is invalid: expected N or A..B with 0 <= A <= B <= "
+                                + Integer.MAX_VALUE);
             }
         }
     }
@@ -98,10 +104,10 @@ final class CoinRunCommand implements Runnable {
             name = "trace",
             mixinStandardHelpOptions = true,
             description = {
-                "Read JSON lines {\"seed\":S,\"actions\":[...]} on standard input; for each, play"
-                        + " the",
-                "actions from the level's reset and print {\"seed\",\"trace\":[[t,x,y,vx,vy],...],",
-                "\"steps\",\"reward_total\",\"level_complete\",\"died\",\"timed_out\"}."
+                "Play action lists read on standard input and print the agent's trace of each.",
+                "Reads JSON lines {\"seed\":S,\"actions\":[...]}; for each, plays the actions from"
+                        + " the level's reset and prints {\"seed\",\"trace\":[[t,x,y,vx,vy],...],"
+                        + "\"steps\",\"reward_total\",\"level_complete\",\"died\",\"timed_out\"}."
             })
     static final class Trace implements Callable<Integer> {
         @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -29,8 +29,9 @@ final class EvalCommand implements Runnable {
             name = "tokenizer",
             mixinStandardHelpOptions = true,
             description = {
-                "Reconstruction PSNR/SSIM, codebook use and perplexity of a tokenizer on the",
-                "validation episodes of a dataset (split by episode as in training)."
+                "Reconstruction quality and codebook use of a tokenizer, as JSON.",
+                "PSNR/SSIM, codebook use and perplexity on the validation episodes of a dataset"
+                        + " (split by episode as in training)."
             })
     static final class Tokenizer implements Callable<Integer> {
         @Option(
@@ -56,6 +57,7 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Checks.atLeast("--max-frames", maxFrames, 0);
             TokenizerEval.Result r = TokenizerEval.evaluate(model, data, allEpisodes, maxFrames);
             System.out.println(Json.write(new java.util.TreeMap<>(r.toJson())));
             return 0;
@@ -67,11 +69,12 @@ final class EvalCommand implements Runnable {
             name = "world",
             mixinStandardHelpOptions = true,
             description = {
-                "Quality of a world model on held-out clips, as JSON: rollout PSNR/SSIM of 10",
-                "frames generated from 2 real ones with the actions the LAM infers from the real",
-                "video, and of the baseline that holds the last real frame's tokens still;",
-                "ΔtPSNR at t=4 (inferred minus random latent actions); latent action use;",
-                "for CoinRun data, a table of latent codes against the real actions taken."
+                "Quality of a world model on held-out clips, as JSON.",
+                "Rollout PSNR/SSIM of 10 frames generated from 2 real ones with the actions the"
+                        + " LAM infers from the real video, and of the baseline that holds the last"
+                        + " real frame's tokens still; ΔtPSNR at t=4 (inferred minus random latent"
+                        + " actions); latent action use; for CoinRun data, a table of latent codes"
+                        + " against the real actions taken."
             })
     static final class World implements Callable<Integer> {
         @Option(
@@ -118,6 +121,10 @@ final class EvalCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            Checks.atLeast("--clips", clips, 1);
+            Checks.atLeast("--batch", batch, 1);
+            Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
+            Checks.atLeast("--temperature", temperature, 0);
             GenieWorld.Options o = new GenieWorld.Options(maskgitSteps, temperature, 0, true);
             Map<String, Object> r =
                     WorldEval.evaluate(model, data, allEpisodes, clips, batch, o, seed);

@@ -2,6 +2,13 @@ package io.genie4j.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -50,13 +57,45 @@ public final class Genie4jCommand implements Runnable {
         cl.setExecutionExceptionHandler(
                 (ex, commandLine, parseResult) -> {
                     // Bad input is the user's to fix: print the message, not a stack trace.
-                    if (ex instanceof IllegalArgumentException || ex instanceof IOException) {
-                        commandLine.getErr().println("genie4j: " + ex.getMessage());
+                    Exception e =
+                            ex instanceof UncheckedIOException u && u.getCause() != null
+                                    ? u.getCause()
+                                    : ex;
+                    if (e instanceof IllegalArgumentException || e instanceof IOException) {
+                        commandLine.getErr().println("genie4j: " + message(e));
                         return 2;
                     }
                     throw ex;
                 });
         return cl;
+    }
+
+    /**
+     * The message to print for a user's error. The JDK's file system exceptions often carry only a
+     * path; this adds what went wrong with it.
+     */
+    static String message(Exception e) {
+        if (!(e instanceof FileSystemException f) || f.getFile() == null) {
+            return e.getMessage();
+        }
+        String what =
+                f.getReason() != null
+                        ? f.getReason()
+                        : f instanceof AccessDeniedException
+                                ? "permission denied"
+                                : f instanceof NoSuchFileException
+                                        ? "no such file or directory"
+                                        : f instanceof FileAlreadyExistsException
+                                                ? "already exists"
+                                                : f instanceof NotDirectoryException
+                                                        ? "not a directory"
+                                                        : f instanceof DirectoryNotEmptyException
+                                                                ? "directory not empty"
+                                                                : f.getClass().getSimpleName();
+        return f.getFile()
+                + (f.getOtherFile() != null ? " -> " + f.getOtherFile() : "")
+                + ": "
+                + what;
     }
 
     @Override

@@ -13,9 +13,10 @@ import picocli.CommandLine.Option;
         name = "import-video",
         mixinStandardHelpOptions = true,
         description = {
-            "Turn gameplay video (an MP4 file with H.264, or a folder of PNG/JPEG frames in name",
-            "order) into .npz episodes for training: frames centre-cropped to a square and",
-            "area-averaged to SIZE×SIZE. Actions are unknown and recorded as -1."
+            "Turn gameplay video into .npz episodes for training.",
+            "The video is an MP4 file with H.264, or a folder of PNG/JPEG frames in name order."
+                    + " Frames are centre-cropped to a square and area-averaged to SIZE×SIZE."
+                    + " Actions are unknown and recorded as -1."
         })
 final class ImportVideoCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, description = "video.mp4 or a folder of frames.")
@@ -30,17 +31,20 @@ final class ImportVideoCommand implements Callable<Integer> {
     @Option(
             names = "--size",
             defaultValue = "64",
-            description = "Frame side (default: ${DEFAULT-VALUE}).")
+            description = "Frame side in pixels (default: ${DEFAULT-VALUE}).")
     int size;
 
     @Option(
             names = "--episode-frames",
             defaultValue = "1000",
-            description = "Frames per episode file (default: ${DEFAULT-VALUE}).")
+            description = "Frames per episode file, at least 2 (default: ${DEFAULT-VALUE}).")
     int episodeFrames;
 
     @Override
     public Integer call() throws Exception {
+        Checks.atLeast("--size", size, 1);
+        Checks.atLeast("--episode-frames", episodeFrames, 2);
+        Checks.outputDirectory("--out", out);
         VideoImport.Result r = VideoImport.run(in, out, size, episodeFrames);
         System.out.println(
                 Json.write(

@@ -41,6 +41,7 @@ final class KeygenCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     out.resolve(name) + ".{pub,secret} exist; use --force to replace them");
         }
+        Checks.outputDirectory("--out", out);
         CurveKeys keys = CurveKeys.generate();
         keys.write(out, name);
         System.out.println(keys.publicKey());

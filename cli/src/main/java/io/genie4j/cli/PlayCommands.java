@@ -4,16 +4,13 @@ import io.genie4j.env.Env;
 import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
 import io.genie4j.env.Tensor;
-import io.genie4j.genie.data.VideoImport;
+import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.Playback;
 import io.genie4j.genie.world.WorldModel;
-import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import javax.imageio.ImageIO;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,17 +36,23 @@ final class PlayCommands {
         return image == null ? coinrunFrame(level, size) : imageFrame(image, size);
     }
 
-    /** An image file as one frame at the model's size (centre-cropped, area-averaged). */
+    /**
+     * An image file as one frame at the model's size (centre-cropped, area-averaged, in RGB); if
+     * the image had to be changed, says how in one line on standard error.
+     */
     static byte[] imageFrame(Path file, int size) throws java.io.IOException {
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalArgumentException("prompt image " + file + " does not exist");
+        PromptImage p = PromptImage.read(file, size);
+        if (p.adjustment() != null) {
+            System.err.println("genie4j: warning: " + p.adjustment());
         }
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) {
-            throw new IllegalArgumentException(file + " is not a PNG, JPEG, GIF or BMP image");
-        }
-        return VideoImport.toFrame(img, size).toByteArray();
+        return p.frame().toByteArray();
     }
+
+    /** What {@code --help} says about a prompt image that is not of the model's size. */
+    static final String PROMPT_NOTE =
+            " An image that is not square, not of the model's frame size (64×64 for the shipped"
+                    + " model) or not in colour is centre-cropped to a square, resized and turned"
+                    + " into RGB, with a warning.";
 
     /** Options shared by the playing commands. */
     static class Sampling {
@@ -76,6 +79,8 @@ final class PlayCommands {
         long seed;
 
         GenieWorld.Options options() {
+            Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
+            Checks.atLeast("--temperature", temperature, 0);
             return new GenieWorld.Options(maskgitSteps, temperature, 0, true);
         }
     }
@@ -85,9 +90,11 @@ final class PlayCommands {
             name = "demo",
             mixinStandardHelpOptions = true,
             description = {
-                "Prompt the world model with the first frame of a CoinRun level and play each",
-                "latent action in its own world, all stepped as one batch; write the worlds side",
-                "by side to a GIF and print per-step uncertainty and frames/s."
+                "Play every latent action from one prompt and write the worlds side by side to a"
+                        + " video.",
+                "The prompt is the first frame of a CoinRun level (or --prompt); each latent"
+                        + " action plays in its own world, all stepped as one batch. Prints"
+                        + " per-step uncertainty and frames/s."
             })
     static final class Demo extends Sampling implements Callable<Integer> {
         @Option(
@@ -108,14 +115,17 @@ final class PlayCommands {
                 description = "CoinRun level seed of the prompt (default: ${DEFAULT-VALUE}).")
         long level;
 
-        @Option(names = "--prompt", description = "Prompt image instead of a CoinRun level.")
+        @Option(
+                names = "--prompt",
+                description = "Prompt image instead of a CoinRun level." + PROMPT_NOTE)
         Path prompt;
 
         @Override
         public Integer call() throws Exception {
-            if (steps < 1) {
-                throw new IllegalArgumentException("--steps must be at least 1");
-            }
+            Checks.atLeast("--steps", steps, 1);
+            Checks.atLeast("--level", level, 0);
+            options();
+            Checks.videoFile("--out", out);
             try (WorldModel m = WorldModel.load(model)) {
                 byte[] prompt = promptFrame(this.prompt, level, m.config().imageSize());
                 Map<String, Object> r =
@@ -134,7 +144,9 @@ final class PlayCommands {
     static final class Rollout extends Sampling implements Callable<Integer> {
         @Option(
                 names = "--prompt",
-                description = "Prompt image (default: the first frame of CoinRun level --level).")
+                description =
+                        "Prompt image (default: the first frame of CoinRun level --level)."
+                                + PROMPT_NOTE)
         Path prompt;
 
         @Option(
@@ -155,6 +167,10 @@ final class PlayCommands {
 
         @Override
         public Integer call() throws Exception {
+            Checks.atLeast("--level", level, 0);
+            Checks.eachAtLeast("--actions", actions, 0);
+            options();
+            Checks.videoFile("--out", out);
             try (WorldModel m = WorldModel.load(model)) {
                 int size = m.config().imageSize();
                 byte[] frame =

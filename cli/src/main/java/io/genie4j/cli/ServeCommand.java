@@ -6,6 +6,8 @@ import io.genie4j.protocol.ServerConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -76,6 +78,12 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkEndpoint(bind);
+        Checks.atLeast("--idle-timeout", idleTimeoutSeconds, 1);
+        Checks.atLeast("--max-sessions", maxSessions, 1);
+        Checks.atLeast("--max-sessions-per-client", maxSessionsPerClient, 1);
+        Checks.atLeast("--max-envs-per-session", maxEnvsPerSession, 1);
+        Checks.atLeast("--max-message-mb", maxMessageMb, 1);
         ServerConfig config =
                 ServerConfig.defaults(bind)
                         .withIdleTimeoutMs(idleTimeoutSeconds * 1000)
@@ -86,6 +94,14 @@ final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--curve-secret and --allow go together");
         }
         if (curveSecret != null) {
+            for (Path f : new Path[] {curveSecret, allow}) {
+                if (!java.nio.file.Files.isRegularFile(f)) {
+                    throw new IllegalArgumentException(
+                            (f == curveSecret ? "--curve-secret " : "--allow ")
+                                    + f
+                                    + " is not a file: make keys with genie4j keygen");
+                }
+            }
             CurveKeys keys = CurveKeys.readSecret(curveSecret);
             config =
                     config.withCurve(
@@ -100,7 +116,13 @@ final class ServeCommand implements Callable<Integer> {
                             + " without CURVE: anyone who can reach it could drive the server. Use"
                             + " --curve-secret and --allow (genie4j keygen), or bind 127.0.0.1");
         }
-        EnvServer server = EnvServer.start(config);
+        EnvServer server;
+        try {
+            server = EnvServer.start(config);
+        } catch (IllegalStateException e) {
+            // EnvServer names the endpoint and says in words why it could not be bound.
+            throw new IllegalArgumentException(e.getMessage() + bindAdvice(bind, e.getMessage()));
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "env-server-shutdown"));
         System.err.println(
                 "genie4j: serving "
@@ -111,6 +133,70 @@ final class ServeCommand implements Callable<Integer> {
                         + "; Ctrl-C stops");
         server.awaitTermination();
         return 0;
+    }
+
+    /** tcp://HOST:PORT with a host name, an IPv4 address, [IPv6] or *, and a port or *. */
+    private static final Pattern TCP =
+            Pattern.compile(
+                    "tcp://(\\*|[A-Za-z0-9][A-Za-z0-9._-]*|\\[[0-9A-Fa-f:.]+]):(\\*|\\d{1,5})");
+
+    /**
+     * Checks that {@code endpoint} has the form of a ZeroMQ endpoint a server can bind: {@code
+     * tcp://HOST:PORT}, {@code ipc://PATH} or {@code inproc://NAME}.
+     *
+     * @throws IllegalArgumentException naming the endpoint and showing valid ones
+     */
+    static void checkEndpoint(String endpoint) {
+        Matcher m = TCP.matcher(endpoint);
+        boolean valid =
+                m.matches() && (m.group(2).equals("*") || Integer.parseInt(m.group(2)) <= 65535)
+                        || endpoint.startsWith("ipc://") && endpoint.length() > "ipc://".length()
+                        || endpoint.startsWith("inproc://")
+                                && endpoint.length() > "inproc://".length();
+        if (valid) {
+            return;
+        }
+        String hint = "";
+        if (!endpoint.contains("://") && TCP.matcher("tcp://" + endpoint).matches()) {
+            hint = " (did you mean tcp://" + endpoint + "?)";
+        }
+        throw new IllegalArgumentException(
+                "--bind "
+                        + endpoint
+                        + " is not a valid endpoint"
+                        + hint
+                        + ": use tcp://HOST:PORT (e.g. "
+                        + ServerConfig.DEFAULT_BIND
+                        + "; PORT 1-65535, or * for any free port), ipc://PATH or inproc://NAME");
+    }
+
+    /** What to do when {@code endpoint} could not be bound for the reason {@code failure}. */
+    static String bindAdvice(String endpoint, String failure) {
+        if (failure != null && failure.contains("already in use")) {
+            Matcher m = TCP.matcher(endpoint);
+            String other =
+                    m.matches() && !m.group(2).equals("*")
+                            ? "tcp://"
+                                    + m.group(1)
+                                    + ":"
+                                    + (Integer.parseInt(m.group(2)) % 65535 + 1)
+                                    + ", or tcp://"
+                                    + m.group(1)
+                                    + ":* for any free port"
+                            : "another endpoint";
+            return " (another program, perhaps another genie4j serve, has it). Stop that program,"
+                    + " or serve on another port: --bind "
+                    + other;
+        }
+        if (failure != null && failure.contains("not one of this machine's")) {
+            Matcher m = TCP.matcher(endpoint);
+            return ". Bind an address of this machine: --bind tcp://*:"
+                    + (m.matches() ? m.group(2) : "PORT")
+                    + " for all of its interfaces (needs CURVE), or tcp://127.0.0.1:"
+                    + (m.matches() ? m.group(2) : "PORT")
+                    + " for this machine only";
+        }
+        return ". Check --bind " + endpoint;
     }
 
     static boolean isLoopback(String endpoint) {

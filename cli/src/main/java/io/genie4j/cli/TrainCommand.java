@@ -52,19 +52,20 @@ final class TrainCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Train the ST-ViViT video tokenizer (VQ-VAE) on a directory of .npz episodes.",
-                "Checkpoints every few hundred steps; --resume continues a stopped run exactly;",
-                "Ctrl-C stops after writing a checkpoint. Prints a JSON summary at the end."
+                "Checkpoints every few hundred steps; --resume continues a stopped run exactly;"
+                        + " Ctrl-C stops after writing a checkpoint. Prints a JSON summary at the"
+                        + " end."
             })
     static final class Tokenizer implements Callable<Integer> {
         @Mixin RunOptions run;
 
         @Option(
                 names = "--decoder-only",
-                description = {
-                    "Start from a trained tokenizer (--from, default: the shipped one) and train",
-                    "its decoder only: every frame keeps its codes, so world models trained on",
-                    "them stay valid, while reconstructions improve."
-                })
+                description =
+                        "Start from a trained tokenizer (--from, default: the shipped one) and"
+                                + " train its decoder only: every frame keeps its codes, so world"
+                                + " models trained on them stay valid, while reconstructions"
+                                + " improve.")
         boolean decoderOnly;
 
         @Option(names = "--from", description = "The tokenizer --decoder-only starts from.")
@@ -72,6 +73,7 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            run.check();
             if (from != null && !decoderOnly) {
                 throw new IllegalArgumentException("--from goes with --decoder-only");
             }
@@ -124,12 +126,13 @@ final class TrainCommand implements Runnable {
             name = "world",
             mixinStandardHelpOptions = true,
             description = {
-                "Co-train the latent action model and the MaskGIT dynamics on a frozen tokenizer",
-                "(Genie §2.2-2.3) on a directory of .npz episodes. The run directory is a complete",
-                "world model after every checkpoint (it keeps a copy of the tokenizer);",
-                "--resume continues a stopped run exactly; Ctrl-C stops after a checkpoint.",
-                "A model saved without optimizer.params (the shipped one, copied into --out) is",
-                "continued from its weights and step with a fresh optimiser."
+                "Train the latent action model and the dynamics on a directory of .npz episodes.",
+                "The two are co-trained on a frozen tokenizer (Genie §2.2-2.3). The run directory"
+                        + " is a complete world model after every checkpoint (it keeps a copy of"
+                        + " the tokenizer); --resume continues a stopped run exactly; Ctrl-C stops"
+                        + " after a checkpoint. A model saved without optimizer.params (the"
+                        + " shipped one, copied into --out) is continued from its weights and step"
+                        + " with a fresh optimiser."
             })
     static final class World implements Callable<Integer> {
         @Mixin RunOptions run;
@@ -142,6 +145,7 @@ final class TrainCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            run.check();
             if (run.resume && (run.config != null || tokenizer != null)) {
                 throw new IllegalArgumentException(
                         "--resume continues with the run's own config and tokenizer; drop"
@@ -202,19 +206,17 @@ final class TrainCommand implements Runnable {
 
         @Option(
                 names = "--config",
-                description = {
-                    "JSON file overriding defaults: {\\\"model\\\": {...}, \\\"train\\\": {...}}",
-                    "with the field names of model.json's config and train_config."
-                })
+                description =
+                        "JSON file overriding defaults: {\"model\": {...}, \"train\": {...}} with"
+                                + " the field names of model.json's config and train_config.")
         Path config;
 
         @Option(
                 names = "--steps",
-                description = {
-                    "Total steps (overrides the config). With --resume, extends a run to this many",
-                    "steps; its learning-rate schedule becomes this longer run's, so it rises"
-                            + " again."
-                })
+                description =
+                        "Total steps, at least 1 (overrides the config). With --resume, extends a"
+                                + " run to this many steps; its learning-rate schedule becomes"
+                                + " this longer run's, so it rises again.")
         Integer steps;
 
         @Option(
@@ -225,6 +227,15 @@ final class TrainCommand implements Runnable {
 
         @Option(names = "--resume", description = "Continue the run in --out.")
         boolean resume;
+
+        /** Checks the option values and that --out can be written; creates nothing. */
+        void check() {
+            if (steps != null) {
+                Checks.atLeast("--steps", steps, 1);
+            }
+            Checks.atLeast("--minutes", minutes, 0);
+            Checks.outputDirectory("--out", out);
+        }
     }
 
     /** {@code genie4j train all}. */
@@ -232,10 +243,10 @@ final class TrainCommand implements Runnable {
             name = "all",
             mixinStandardHelpOptions = true,
             description = {
-                "Train the tokenizer into OUT/tokenizer, then the world model on it into"
-                        + " OUT/world,",
-                "with default configs. Run it again to continue: a finished part is skipped and a",
-                "stopped one resumed."
+                "Train the tokenizer, then the world model on it, into one directory.",
+                "The tokenizer goes to OUT/tokenizer and the world model to OUT/world, with"
+                        + " default configs. Run it again to continue: a finished part is skipped"
+                        + " and a stopped one resumed."
             })
     static final class All implements Callable<Integer> {
         @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
@@ -246,16 +257,15 @@ final class TrainCommand implements Runnable {
 
         @Option(
                 names = "--config",
-                description = {
-                    "JSON file overriding defaults: {\\\"tokenizer\\\": {\\\"model\\\": ...,"
-                            + " \\\"train\\\": ...},",
-                    "\\\"world\\\": {\\\"model\\\": ..., \\\"train\\\": ...}} (used when a part"
-                            + " starts)."
-                })
+                description =
+                        "JSON file overriding defaults: {\"tokenizer\": {\"model\": ...,"
+                                + " \"train\": ...}, \"world\": {\"model\": ..., \"train\":"
+                                + " ...}} (used when a part starts).")
         Path config;
 
         @Override
         public Integer call() throws Exception {
+            Checks.outputDirectory("--out", out);
             JsonNode user = config == null ? null : readConfig(config);
             TokenizerConfig tokModel = TokenizerConfig.defaults();
             TrainConfig tokTrain = TrainConfig.tokenizerDefaults();

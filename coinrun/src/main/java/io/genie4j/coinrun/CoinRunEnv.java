@@ -51,12 +51,13 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
         this.hard = options.getString("distribution_mode").equals("hard");
         int numLevels = options.getInt("num_levels");
         int startLevel = options.getInt("start_level");
-        if (numLevels < 0 || startLevel < 0) {
+        if (numLevels < 0) {
             throw new IllegalArgumentException(
-                    "num_levels and start_level must be >= 0, got "
-                            + numLevels
-                            + " and "
-                            + startLevel);
+                    "option num_levels = " + numLevels + " is invalid: expected >= 0");
+        }
+        if (startLevel < 0) {
+            throw new IllegalArgumentException(
+                    "option start_level = " + startLevel + " is invalid: expected >= 0");
         }
         this.levelLow = numLevels == 0 ? 0 : startLevel;
         this.levelHigh = numLevels == 0 ? Integer.MAX_VALUE : startLevel + numLevels;

@@ -1,5 +1,7 @@
 package io.genie4j.coinrun;
 
+import io.genie4j.env.Box;
+import io.genie4j.env.DType;
 import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
 import io.genie4j.env.Envs;
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,11 +46,14 @@ public final class EpisodeRecorder {
      * What to record.
      *
      * @param envId a registered env with {@code Discrete} actions and uint8 image observations
-     * @param options env options; for {@code CoinRun-v0} the level options are set per episode
+     * @param options env options, checked against the options the env declares and converted to
+     *     their types (so the manifest records {@code 5}, not {@code "5"}); for {@code CoinRun-v0}
+     *     the level options {@code start_level} and {@code num_levels} are set per episode from its
+     *     seed and may not be given
      * @param policy one of {@link #POLICIES}
-     * @param episodes how many seeds
-     * @param startSeed the first seed
-     * @param threads worker threads
+     * @param episodes how many seeds, at least 1
+     * @param startSeed the first seed, at least 0
+     * @param threads worker threads, at least 1
      */
     public record Config(
             String envId,
@@ -56,7 +62,11 @@ public final class EpisodeRecorder {
             int episodes,
             long startSeed,
             int threads) {
-        /** Validates the settings. */
+        /**
+         * Validates the settings.
+         *
+         * @throws IllegalArgumentException naming the setting that is wrong and what it must be
+         */
         public Config {
             if (!POLICIES.contains(policy)) {
                 throw new IllegalArgumentException(
@@ -66,12 +76,41 @@ public final class EpisodeRecorder {
                 throw new IllegalArgumentException(
                         "the expert policy plays " + CoinRunEnv.ID + " only, not " + envId);
             }
-            if (episodes < 1 || threads < 1) {
-                throw new IllegalArgumentException("episodes and threads must be >= 1");
+            if (episodes < 1) {
+                throw new IllegalArgumentException("episodes must be >= 1, got " + episodes);
             }
-            options = Map.copyOf(options);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+            }
+            if (startSeed < 0) {
+                throw new IllegalArgumentException("the start seed must be >= 0, got " + startSeed);
+            }
+            if (envId.equals(CoinRunEnv.ID)) {
+                long last = startSeed + episodes - 1;
+                if (last > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException(
+                            "CoinRun level seeds are 32-bit: the last seed, "
+                                    + last
+                                    + ", is above "
+                                    + Integer.MAX_VALUE);
+                }
+                for (String level : LEVEL_OPTIONS) {
+                    if (options.containsKey(level)) {
+                        throw new IllegalArgumentException(
+                                "option "
+                                        + level
+                                        + " is set for each episode from its seed; choose the"
+                                        + " levels with the start seed and the number of"
+                                        + " episodes instead");
+                    }
+                }
+            }
+            options = Collections.unmodifiableMap(Envs.validateOptions(envId, options));
         }
     }
+
+    /** CoinRun's options that the recorder sets from each episode's seed. */
+    private static final List<String> LEVEL_OPTIONS = List.of("start_level", "num_levels");
 
     /** What a recording did. */
     public record Summary(int recorded, int skipped, long frames) {}
@@ -84,17 +123,33 @@ public final class EpisodeRecorder {
      * @param progress called with the number of finished seeds (recorded or skipped) after each one
      */
     public static Summary record(Config config, Path out, IntConsumer progress) throws IOException {
+        return record(config, out, () -> {}, progress);
+    }
+
+    /**
+     * Records into {@code out} (created if missing, resumed if it holds a dataset of the same env).
+     * Before anything is written the env is made once with the first episode's options, so options
+     * it rejects, or an env without discrete actions or image observations, fail with nothing
+     * created.
+     *
+     * @param started called once the settings are checked and the dataset is open, before the first
+     *     episode (e.g. to show a progress bar)
+     * @param progress called with the number of finished seeds (recorded or skipped) after each one
+     */
+    public static Summary record(Config config, Path out, Runnable started, IntConsumer progress)
+            throws IOException {
+        check(config);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("env_id", config.envId());
         meta.put("options", config.options());
         meta.put("policy", config.policy());
         meta.put("start_seed", config.startSeed());
-        Envs.registration(config.envId()); // fail now on an unknown id
         AtomicInteger done = new AtomicInteger();
         AtomicInteger recorded = new AtomicInteger();
         AtomicInteger skipped = new AtomicInteger();
         AtomicLong frames = new AtomicLong();
         try (EpisodeDataset ds = EpisodeDataset.openOrCreate(out, config.envId(), meta)) {
+            started.run();
             ExecutorService pool = Executors.newFixedThreadPool(config.threads());
             try {
                 List<Future<?>> futures = new ArrayList<>();
@@ -135,14 +190,50 @@ public final class EpisodeRecorder {
         return new Summary(recorded.get(), skipped.get(), frames.get());
     }
 
-    @SuppressWarnings("unchecked")
-    private static int recordOne(Config config, EpisodeDataset ds, String name, long seed) {
+    /**
+     * Makes the env once with the first episode's options and checks that it can be recorded:
+     * {@code Discrete} actions and uint8 {@code [H, W, 3]} observations. Writes nothing.
+     *
+     * @throws IllegalArgumentException for options the env rejects or an env that cannot be
+     *     recorded
+     */
+    public static void check(Config config) {
+        try (Env<?, ?> env =
+                Envs.make(config.envId(), episodeOptions(config, config.startSeed()))) {
+            if (!(env.actionSpace() instanceof Discrete)) {
+                throw new IllegalArgumentException(
+                        config.envId()
+                                + " cannot be recorded: its actions are "
+                                + env.actionSpace()
+                                + ", not Discrete");
+            }
+            if (!(env.observationSpace() instanceof Box b)
+                    || b.dtype() != DType.UINT8
+                    || b.shape().length != 3
+                    || b.shape()[2] != 3) {
+                throw new IllegalArgumentException(
+                        config.envId()
+                                + " cannot be recorded: its observations are "
+                                + env.observationSpace()
+                                + ", not uint8 RGB images [H, W, 3]");
+            }
+        }
+    }
+
+    /** The options of the episode of {@code seed}: CoinRun plays level {@code seed} only. */
+    private static Map<String, Object> episodeOptions(Config config, long seed) {
         Map<String, Object> options = new LinkedHashMap<>(config.options());
-        boolean coinrun = config.envId().equals(CoinRunEnv.ID);
-        if (coinrun) {
+        if (config.envId().equals(CoinRunEnv.ID)) {
             options.put("start_level", (int) seed);
             options.put("num_levels", 1);
         }
+        return options;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static int recordOne(Config config, EpisodeDataset ds, String name, long seed) {
+        Map<String, Object> options = episodeOptions(config, seed);
+        boolean coinrun = config.envId().equals(CoinRunEnv.ID);
         try (Env<Tensor, Integer> env = (Env<Tensor, Integer>) Envs.make(config.envId(), options)) {
             if (!(env.actionSpace() instanceof Discrete d)) {
                 throw new IllegalArgumentException(

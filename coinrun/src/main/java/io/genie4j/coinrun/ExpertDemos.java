@@ -98,9 +98,11 @@ public final class ExpertDemos {
      * @return the won episodes, by level
      */
     public static List<Demo> record(boolean hard, int start, int count, Style style) {
-        if (count < 0 || start < 0) {
-            throw new IllegalArgumentException(
-                    "start and count must be >= 0, got " + start + " and " + count);
+        if (start < 0) {
+            throw new IllegalArgumentException("start must be >= 0, got " + start);
+        }
+        if (count < 0) {
+            throw new IllegalArgumentException("count must be >= 0, got " + count);
         }
         return IntStream.range(start, start + count)
                 .parallel()

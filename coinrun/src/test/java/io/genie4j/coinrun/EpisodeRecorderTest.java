@@ -1,6 +1,7 @@
 package io.genie4j.coinrun;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -108,5 +109,85 @@ class EpisodeRecorderTest {
             assertTrue(e.endedTerminated());
             assertEquals(10f, e.rewards()[e.length() - 1], "the last step collects the coin");
         }
+    }
+
+    @Test
+    void optionsAreTypedAgainstTheEnvsDeclarationsAndBadOnesWriteNothing(@TempDir Path dir)
+            throws Exception {
+        EpisodeRecorder.Config c =
+                new EpisodeRecorder.Config(
+                        "CoinRun-v0",
+                        Map.of("use_backgrounds", "false", "max_episode_steps", "20"),
+                        "random",
+                        1,
+                        0,
+                        1);
+        assertEquals(false, c.options().get("use_backgrounds"));
+        assertEquals(20, c.options().get("max_episode_steps"));
+        EpisodeRecorder.record(c, dir.resolve("ok"), n -> {});
+        Map<String, Object> manifest =
+                io.genie4j.env.Json.parseObject(
+                        java.nio.file.Files.readString(dir.resolve("ok/manifest.json")));
+        assertEquals(
+                Map.of("use_backgrounds", false, "max_episode_steps", 20L),
+                ((Map<?, ?>) manifest.get("metadata")).get("options"));
+
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "CoinRun-v0",
+                                        Map.of("use_backgrounds", "maybe"),
+                                        "random",
+                                        1,
+                                        0,
+                                        1));
+        assertTrue(e.getMessage().contains("expected true or false"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "CoinRun-v0",
+                                        Map.of("num_levels", "3"),
+                                        "random",
+                                        1,
+                                        0,
+                                        1));
+        assertTrue(e.getMessage().contains("num_levels is set for each episode"), e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "CoinRun-v0", Map.of(), "random", 1, -5, 1));
+        assertEquals("the start seed must be >= 0, got -5", e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "CoinRun-v0", Map.of(), "random", 0, 0, 1));
+        assertEquals("episodes must be >= 1, got 0", e.getMessage());
+        e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                new EpisodeRecorder.Config(
+                                        "CoinRun-v0", Map.of(), "random", 1, 0, 0));
+        assertEquals("threads must be >= 1, got 0", e.getMessage());
+
+        // A value of the right type that the env itself rejects fails before anything is written.
+        EpisodeRecorder.Config bad =
+                new EpisodeRecorder.Config(
+                        "Corridor-v0", Map.of("length", "-3"), "random", 1, 0, 1);
+        Path out = dir.resolve("bad");
+        boolean[] started = {false};
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EpisodeRecorder.record(bad, out, () -> started[0] = true, n -> {}));
+        assertFalse(java.nio.file.Files.exists(out), "nothing created");
+        assertFalse(started[0], "no progress bar started");
     }
 }

@@ -114,6 +114,31 @@ public final class Envs {
     }
 
     /**
+     * Checks options for {@code id} without making the env: every name must be declared (or be
+     * {@value #MAX_EPISODE_STEPS}) and every value must convert to its declared type.
+     *
+     * @return the given options, each converted to its type (e.g. the string {@code "5"} of an
+     *     integer option becomes {@code 5}), in the given order; options not given are left out
+     * @throws IllegalArgumentException for an unknown id or option (listing what exists) or an
+     *     ill-typed value, naming the option and the type it expects
+     */
+    public static Map<String, Object> validateOptions(String id, Map<String, ?> options) {
+        EnvRegistration reg = registration(id);
+        Map<String, Object> rest = new java.util.LinkedHashMap<>(options);
+        Integer limit = options.containsKey(MAX_EPISODE_STEPS) ? timeLimit(reg, rest) : null;
+        Map<String, Object> resolved = EnvOptions.resolve(reg, rest).asMap();
+        Map<String, Object> typed = new java.util.LinkedHashMap<>();
+        for (String name : options.keySet()) {
+            typed.put(
+                    name,
+                    name.equals(MAX_EPISODE_STEPS)
+                            ? (limit == null ? Integer.valueOf(0) : limit)
+                            : resolved.get(name));
+        }
+        return typed;
+    }
+
+    /**
      * Removes max_episode_steps from {@code rest} and returns the limit it sets (or the spec's).
      */
     private static Integer timeLimit(EnvRegistration reg, Map<String, Object> rest) {

@@ -23,7 +23,9 @@ import java.util.stream.Stream;
  * <p>Writers made by {@link #newEpisode} add their episode when they finish; the manifest is
  * rewritten atomically at most every {@value #MANIFEST_INTERVAL_MS} ms and on {@link #close()}.
  * Opening a directory indexes episode files that the manifest does not list yet (a run that was
- * killed), so recording can resume into an existing dataset. Thread-safe.
+ * killed), so recording can resume into an existing dataset. A folder of episode files with no
+ * manifest at all (files copied from elsewhere) opens too: its manifest is built from the files.
+ * Thread-safe.
  */
 public final class EpisodeDataset implements AutoCloseable {
     /** The manifest's file name. */
@@ -46,7 +48,8 @@ public final class EpisodeDataset implements AutoCloseable {
     }
 
     /**
-     * Opens a dataset for reading and appending, or creates it if {@code dir} has no manifest.
+     * Opens a dataset for reading and appending, or creates it if {@code dir} has no manifest (then
+     * episode files already in {@code dir} are indexed; they must be episodes of {@code envId}).
      *
      * @param envId the env whose episodes the dataset holds
      * @param metadata stored in the manifest of a new dataset
@@ -62,25 +65,45 @@ public final class EpisodeDataset implements AutoCloseable {
             }
             return ds;
         }
+        Map<String, Episode.Summary> found = new TreeMap<>();
+        String foundEnv = scan(dir, found);
+        if (foundEnv != null && !foundEnv.equals(envId)) {
+            throw new IOException(
+                    dir
+                            + " holds episode files of "
+                            + foundEnv
+                            + ", not "
+                            + envId
+                            + ": choose another directory");
+        }
         EpisodeDataset ds = new EpisodeDataset(dir, envId, metadata);
-        ds.indexUnlisted();
+        ds.episodes.putAll(found);
         ds.writeManifest();
         return ds;
     }
 
     /**
-     * Opens an existing dataset.
+     * Opens an existing dataset. A directory of episode {@code .npz} files without a manifest is
+     * indexed from its files; the manifest built is written to the directory where that is allowed
+     * (else the dataset is still read, from the index in memory).
      *
-     * @throws IOException naming the directory if it has no manifest or the manifest is malformed
+     * @throws IOException naming the directory if it is missing, has neither a manifest nor episode
+     *     files, holds episodes of several envs, or its manifest is malformed
      */
     @SuppressWarnings("unchecked")
     public static EpisodeDataset open(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new IOException(
+                    dir
+                            + (Files.exists(dir) ? " is a file, not" : " does not exist; expected")
+                            + " a dataset directory of episode .npz files");
+        }
         Path m = dir.resolve(MANIFEST);
         String text;
         try {
             text = Files.readString(m);
         } catch (NoSuchFileException e) {
-            throw new IOException(dir + " is not an episode dataset: it has no " + MANIFEST);
+            return indexFolder(dir);
         }
         Map<String, Object> json;
         try {
@@ -129,17 +152,77 @@ public final class EpisodeDataset implements AutoCloseable {
         return ds;
     }
 
+    /** A dataset of the episode files in {@code dir}, which has no manifest. */
+    private static EpisodeDataset indexFolder(Path dir) throws IOException {
+        Map<String, Episode.Summary> found = new TreeMap<>();
+        String envId = scan(dir, found);
+        if (envId == null) {
+            throw new IOException(
+                    dir
+                            + " is not an episode dataset: it has neither a "
+                            + MANIFEST
+                            + " nor episode .npz files. Record one with 'genie4j record' or"
+                            + " import video with 'genie4j import-video'");
+        }
+        EpisodeDataset ds = new EpisodeDataset(dir, envId, Map.of());
+        ds.episodes.putAll(found);
+        try {
+            ds.writeManifest();
+        } catch (IOException e) {
+            // A read-only folder: the index in memory serves this reader; nothing to write later.
+            ds.dirty = false;
+        }
+        return ds;
+    }
+
+    /**
+     * Reads the summary of every episode file in {@code dir} into {@code into}.
+     *
+     * @return their env id, or {@code null} if there are none
+     * @throws IOException naming a file that is not an episode, or two files of different envs
+     */
+    private static String scan(Path dir, Map<String, Episode.Summary> into) throws IOException {
+        String envId = null;
+        String first = null;
+        for (Path p : episodeFiles(dir)) {
+            String name = p.getFileName().toString();
+            try (EpisodeReader r = EpisodeReader.open(p)) {
+                if (envId == null) {
+                    envId = r.envId();
+                    first = name;
+                } else if (!envId.equals(r.envId())) {
+                    throw new IOException(
+                            dir
+                                    + " holds episodes of more than one env ("
+                                    + first
+                                    + " is "
+                                    + envId
+                                    + ", "
+                                    + name
+                                    + " is "
+                                    + r.envId()
+                                    + "): a dataset holds one env's episodes, so move each env's"
+                                    + " files into a folder of its own");
+                }
+                into.put(name, r.summary());
+            }
+        }
+        return envId;
+    }
+
+    /** The episode files in {@code dir}: {@code .npz} files not hidden, by name. */
+    private static List<Path> episodeFiles(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".npz"))
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .sorted()
+                    .toList();
+        }
+    }
+
     /** Adds finished episode files that are on disk but not in the manifest. */
     private void indexUnlisted() throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files =
-                    s.filter(p -> p.getFileName().toString().endsWith(".npz"))
-                            .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .sorted()
-                            .toList();
-        }
-        for (Path p : files) {
+        for (Path p : episodeFiles(dir)) {
             String name = p.getFileName().toString();
             if (!episodes.containsKey(name)) {
                 try (EpisodeReader r = EpisodeReader.open(p)) {

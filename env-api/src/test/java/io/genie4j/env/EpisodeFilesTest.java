@@ -228,4 +228,64 @@ class EpisodeFilesTest {
         assertTrue(d.contains("episode_000001.npz"));
         assertThrows(IOException.class, () -> EpisodeDataset.open(dir.resolve("nothing")));
     }
+
+    @Test
+    void aFolderOfEpisodeFilesWithoutAManifestIsIndexedFromItsFiles() throws IOException {
+        Path ds = dir.resolve("copied");
+        for (int i = 0; i < 3; i++) {
+            try (EpisodeWriter w =
+                    EpisodeWriter.create(
+                            ds.resolve(String.format("ep_%d.npz", i)), "X-v0", 7 + i, Map.of())) {
+                writeEpisode(w, 2 + i);
+            }
+        }
+        assertFalse(Files.exists(ds.resolve(EpisodeDataset.MANIFEST)));
+        try (EpisodeDataset d = EpisodeDataset.open(ds)) {
+            assertEquals("X-v0", d.envId());
+            assertEquals(
+                    List.of(7L, 8L, 9L), d.episodes().stream().map(Episode.Summary::seed).toList());
+            assertEquals(List.of(3, 4, 5), d.episodes().stream().map(e -> e.frames()).toList());
+        }
+        Map<String, Object> manifest =
+                Json.parseObject(Files.readString(ds.resolve(EpisodeDataset.MANIFEST)));
+        assertEquals("X-v0", manifest.get("env_id"));
+        assertEquals(3, ((List<?>) manifest.get("episodes")).size());
+        // Recording more into the folder keeps the copied files.
+        try (EpisodeDataset d = EpisodeDataset.openOrCreate(ds, "X-v0", Map.of())) {
+            assertEquals(3, d.episodes().size());
+        }
+    }
+
+    @Test
+    void foldersThatAreNoDatasetAreRefusedWithAHint() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        IOException e = assertThrows(IOException.class, () -> EpisodeDataset.open(empty));
+        assertTrue(
+                e.getMessage().contains("neither a manifest.json nor episode .npz"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("genie4j record"), e.getMessage());
+        assertFalse(Files.exists(empty.resolve(EpisodeDataset.MANIFEST)));
+
+        Path mixed = dir.resolve("mixed");
+        try (EpisodeWriter w = EpisodeWriter.create(mixed.resolve("a.npz"), "A-v0", 1, Map.of())) {
+            writeEpisode(w, 2);
+        }
+        try (EpisodeWriter w = EpisodeWriter.create(mixed.resolve("b.npz"), "B-v0", 2, Map.of())) {
+            writeEpisode(w, 2);
+        }
+        e = assertThrows(IOException.class, () -> EpisodeDataset.open(mixed));
+        assertTrue(e.getMessage().contains("more than one env"), e.getMessage());
+        Path other = dir.resolve("other");
+        try (EpisodeWriter w = EpisodeWriter.create(other.resolve("b.npz"), "B-v0", 2, Map.of())) {
+            writeEpisode(w, 2);
+        }
+        e =
+                assertThrows(
+                        IOException.class,
+                        () -> EpisodeDataset.openOrCreate(other, "A-v0", Map.of()));
+        assertTrue(e.getMessage().contains("episode files of B-v0, not A-v0"), e.getMessage());
+        assertFalse(Files.exists(other.resolve(EpisodeDataset.MANIFEST)));
+        e = assertThrows(IOException.class, () -> EpisodeDataset.open(mixed.resolve("a.npz")));
+        assertTrue(e.getMessage().contains("is a file, not a dataset directory"), e.getMessage());
+    }
 }

@@ -13,10 +13,9 @@ import io.genie4j.env.Reset;
 import io.genie4j.env.Space;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
-import io.genie4j.genie.data.VideoImport;
+import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.WorldModel;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,9 +23,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.imageio.ImageIO;
 
 /**
  * {@code Genie-v0}: a generated world as an {@link Env}. Each episode starts from a prompt (the
@@ -51,6 +48,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     private final EnvSpec spec;
     private final GenieWorld world;
     private final String prompt;
+    private final Tensor image;
     private final Discrete actions;
     private final Box observations;
     private final int size;
@@ -67,6 +65,27 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         this.actions = new Discrete(model.config().actions());
         this.observations = Box.image(size, size);
         checkPrompt(prompt);
+        this.image = promptImage(prompt, size);
+    }
+
+    /**
+     * The prompt image file as a frame, read once, or {@code null} for the {@code coinrun} prompt.
+     * An image that had to be cropped, resized or turned into colour is used with a one-line
+     * warning on standard error saying so.
+     */
+    static Tensor promptImage(String prompt, int size) {
+        if (prompt.equals(COINRUN) || PromptSource.find(prompt).isPresent()) {
+            return null;
+        }
+        try {
+            PromptImage p = PromptImage.read(Path.of(prompt), size);
+            if (p.adjustment() != null) {
+                System.err.println(ID + ": warning: " + p.adjustment());
+            }
+            return p.frame();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static void checkPrompt(String prompt) {
@@ -198,30 +217,27 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     }
 
     private Tensor promptFrame(long episodeSeed) {
-        return promptFrame(prompt, episodeSeed, size);
+        return promptFrame(image, prompt, episodeSeed, size);
     }
 
-    /** The prompt frame: CoinRun level {@code seed}'s first frame, or the image file. */
-    static Tensor promptFrame(String prompt, long episodeSeed, int size) {
-        Optional<PromptSource> source = PromptSource.find(prompt);
-        if (source.isPresent()) {
-            return source.get().frame(episodeSeed, size);
+    /**
+     * The prompt frame: {@code image} (the prompt image file's frame) if not null, else the frame
+     * that prompt source {@code prompt} (such as {@code coinrun}) gives for the episode seed.
+     */
+    static Tensor promptFrame(Tensor image, String prompt, long episodeSeed, int size) {
+        if (image != null) {
+            return image;
         }
-        if (prompt.equals(COINRUN)) {
-            throw new IllegalStateException(
-                    "prompt 'coinrun' needs the coinrun module on the class path; give an image"
-                            + " file instead");
-        }
-        try {
-            BufferedImage img = ImageIO.read(Path.of(prompt).toFile());
-            if (img == null) {
-                throw new IllegalArgumentException(
-                        prompt + " is not a PNG, JPEG, GIF or BMP image");
-            }
-            return VideoImport.toFrame(img, size);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return PromptSource.find(prompt)
+                .orElseThrow(
+                        () ->
+                                new IllegalStateException(
+                                        "prompt '"
+                                                + prompt
+                                                + "' needs the module that provides it on the"
+                                                + " class path (for 'coinrun', the coinrun"
+                                                + " module); give an image file instead"))
+                .frame(episodeSeed, size);
     }
 
     private Map<String, Object> info() {

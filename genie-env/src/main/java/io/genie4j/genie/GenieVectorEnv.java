@@ -31,6 +31,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
     private final Integer limit;
     private final GenieWorld world;
     private final String prompt;
+    private final Tensor image;
     private final int size;
     private final Discrete actions;
     private final Box observations;
@@ -49,6 +50,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         WorldModel model = GenieEnv.model(options.getString("model"));
         this.world = new GenieWorld(model, n, GenieEnv.sampling(options));
         this.size = model.config().imageSize();
+        this.image = GenieEnv.promptImage(prompt, size);
         this.actions = new Discrete(model.config().actions());
         this.observations = Box.image(size, size);
     }
@@ -114,7 +116,8 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
             byte[] f =
                     given != null
                             ? given.toByteArray()
-                            : GenieEnv.promptFrame(prompt, worldSeeds[i], size).toByteArray();
+                            : GenieEnv.promptFrame(image, prompt, worldSeeds[i], size)
+                                    .toByteArray();
             System.arraycopy(f, 0, frames, i * p * frameBytes, p * frameBytes);
         }
         byte[] out = world.reset(frames, p, worldSeeds);

@@ -4,7 +4,6 @@ import io.genie4j.env.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,18 +26,16 @@ public record CurveKeys(String publicKey, String secretKey) {
     }
 
     /**
-     * Writes {@code dir/name.pub} and {@code dir/name.secret} (mode 600 where the file system
-     * allows).
+     * Writes {@code dir/name.pub}, with the permissions of any new file (the umask applies, so
+     * others can usually read it: it is meant to be shared), and {@code dir/name.secret}, readable
+     * and writable by its owner only (mode 600 where the file system has POSIX permissions) from
+     * the moment it exists.
      */
     public void write(Path dir, String name) throws IOException {
         AtomicFiles.writeString(dir.resolve(name + ".pub"), publicKey + "\n");
-        Path secret = dir.resolve(name + ".secret");
-        AtomicFiles.writeString(secret, "public=" + publicKey + "\nsecret=" + secretKey + "\n");
-        try {
-            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: permissions are the platform's to manage
-        }
+        AtomicFiles.writePrivateString(
+                dir.resolve(name + ".secret"),
+                "public=" + publicKey + "\nsecret=" + secretKey + "\n");
     }
 
     /**

@@ -115,7 +115,8 @@ public final class EnvServer implements AutoCloseable {
         } catch (RuntimeException e) {
             startFailure =
                     new IllegalStateException(
-                            "cannot bind " + config.bind() + ": " + e.getMessage(), e);
+                            "cannot bind " + config.bind() + ": " + bindFailure(config.bind(), e),
+                            e);
             bound.countDown();
             stopped.countDown();
             return;
@@ -148,6 +149,52 @@ public final class EnvServer implements AutoCloseable {
         } finally {
             poller.close();
             stopped.countDown();
+        }
+    }
+
+    /** Why binding {@code endpoint} failed, in words: ZeroMQ's own messages are bare numbers. */
+    static String bindFailure(String endpoint, RuntimeException e) {
+        if (e instanceof ZMQException z) {
+            return switch (z.getErrorCode()) {
+                // JeroMQ reports an address of another machine ("cannot assign requested
+                // address") as in use too: tell the two apart.
+                case zmq.ZError.EADDRINUSE ->
+                        isLocalHost(endpoint)
+                                ? "the address is already in use"
+                                : "the address is not one of this machine's";
+                case zmq.ZError.EADDRNOTAVAIL ->
+                        "the address is not one of this machine's (or the host name does not"
+                                + " resolve)";
+                case zmq.ZError.EACCESS -> "permission denied";
+                case zmq.ZError.EPROTONOSUPPORT -> "unsupported transport";
+                case zmq.ZError.EINVAL -> "invalid endpoint";
+                default ->
+                        zmq.ZError.toString(z.getErrorCode()) + " (error " + z.getErrorCode() + ")";
+            };
+        }
+        return String.valueOf(e.getMessage());
+    }
+
+    /**
+     * Whether the host of a {@code tcp://host:port} endpoint is {@code *} or an address of this
+     * machine; true for other transports and for what cannot be told.
+     */
+    private static boolean isLocalHost(String endpoint) {
+        if (!endpoint.startsWith("tcp://") || endpoint.lastIndexOf(':') < 6) {
+            return true;
+        }
+        String host = endpoint.substring(6, endpoint.lastIndexOf(':'));
+        if (host.equals("*")) {
+            return true;
+        }
+        try {
+            java.net.InetAddress a =
+                    java.net.InetAddress.getByName(host.replace("[", "").replace("]", ""));
+            return a.isAnyLocalAddress()
+                    || a.isLoopbackAddress()
+                    || java.net.NetworkInterface.getByInetAddress(a) != null;
+        } catch (java.io.IOException | RuntimeException ex) {
+            return true;
         }
     }
 

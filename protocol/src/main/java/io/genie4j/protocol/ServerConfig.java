@@ -37,12 +37,15 @@ public record ServerConfig(
             throw new IllegalArgumentException(
                     "message size limit must be >= 1024 bytes, got " + maxMessageBytes);
         }
-        if (maxSessions < 1
-                || maxSessionsPerClient < 1
-                || maxEnvsPerSession < 1
-                || idleTimeoutMs < 1) {
-            throw new IllegalArgumentException(
-                    "session limits and the idle timeout must be positive");
+        positive("maxSessions", maxSessions);
+        positive("maxSessionsPerClient", maxSessionsPerClient);
+        positive("maxEnvsPerSession", maxEnvsPerSession);
+        positive("idleTimeoutMs", idleTimeoutMs);
+    }
+
+    private static void positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
         }
     }
 

@@ -314,5 +314,16 @@ class EnvServerTest {
                         IllegalStateException.class,
                         () -> EnvServer.start(ServerConfig.defaults(server.endpoint())));
         assertTrue(e.getMessage().contains("cannot bind"), e.getMessage());
+        assertTrue(
+                e.getMessage().endsWith(": the address is already in use"),
+                "ZeroMQ's bare error number is put in words: " + e.getMessage());
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never an address of this machine.
+        e =
+                assertThrows(
+                        IllegalStateException.class,
+                        () -> EnvServer.start(ServerConfig.defaults("tcp://192.0.2.1:5555")));
+        assertTrue(
+                e.getMessage().endsWith(": the address is not one of this machine's"),
+                e.getMessage());
     }
 }

@@ -107,10 +107,11 @@ public final class BcStudy {
                 throw new IllegalArgumentException(
                         "labels must be non-empty and >= 0, got " + Arrays.toString(labels));
             }
-            if (seeds < 1 || episodes < 1 || demoLevels < 1 || envs < 1 || testLevels < 1) {
-                throw new IllegalArgumentException(
-                        "seeds, episodes, demo levels, test levels and envs must be >= 1");
-            }
+            atLeastOne("seeds", seeds);
+            atLeastOne("episodes", episodes);
+            atLeastOne("demoLevels", demoLevels);
+            atLeastOne("testLevels", testLevels);
+            atLeastOne("envs", envs);
             if (testStart < demoLevels) {
                 throw new IllegalArgumentException(
                         "held-out levels start at "
@@ -131,6 +132,12 @@ public final class BcStudy {
             }
             labels = labels.clone();
             channels = channels.clone();
+        }
+
+        private static void atLeastOne(String name, int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+            }
         }
 
         /** The default study: easy mode, N in 0..1000, 5 seeds, 100 episodes per agent. */

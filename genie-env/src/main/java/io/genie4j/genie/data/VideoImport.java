@@ -40,9 +40,12 @@ public final class VideoImport {
 
     /** Imports {@code in} (an MP4 file or a directory of images) into dataset {@code outDir}. */
     public static Result run(Path in, Path outDir, int size, int episodeFrames) throws IOException {
-        if (size <= 0 || episodeFrames < 2) {
+        if (size < 1) {
+            throw new IllegalArgumentException("frame size must be >= 1, got " + size);
+        }
+        if (episodeFrames < 2) {
             throw new IllegalArgumentException(
-                    "size must be positive and episodes at least 2 frames long");
+                    "episodes must be at least 2 frames long, got " + episodeFrames);
         }
         String base = in.getFileName().toString().replaceAll("[^A-Za-z0-9_-]", "_");
         try (FrameSource src = open(in);

@@ -35,7 +35,10 @@ public final class VideoWriter {
         if (name.endsWith(".gif")) {
             AtomicFiles.write(file, out -> writeGif(out, frames, fps));
         } else if (name.endsWith(".mp4")) {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".video", ".mp4");
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            // Default permissions (the umask applies), not createTempFile's owner-only ones.
+            Path tmp = AtomicFiles.createTempFile(dir, ".video", ".mp4");
             try {
                 SeekableByteChannel ch = NIOUtils.writableChannel(tmp.toFile());
                 try {

@@ -179,6 +179,7 @@ public final class TokenizerTrainer {
             int sinceLog = 0;
             int codesUsed = 0;
             long windowStart = System.nanoTime();
+            Numerics numerics = new Numerics("tokenizer", train.seed());
             while (step < train.steps() && System.nanoTime() < deadline) {
                 byte[] batch = loader.next();
                 float lr = train.learningRate(step);
@@ -201,8 +202,7 @@ public final class TokenizerTrainer {
                     norm = opt.step(lr, train.weightDecay(), train.gradClip());
                 }
                 step++;
-                Numerics.requireFinite("tokenizer", "loss", loss, step, train.seed());
-                Numerics.requireFinite("tokenizer", "gradient norm", norm, step, train.seed());
+                numerics.check(loss, norm, step);
                 if (!decoderOnly
                         && train.deadCodeEvery() > 0
                         && step % train.deadCodeEvery() == 0) {

@@ -52,24 +52,38 @@ public record TrainConfig(
                 4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300);
     }
 
-    /** Checks the numbers; throws {@link IllegalArgumentException} naming the first bad one. */
+    /**
+     * Checks the numbers; throws {@link IllegalArgumentException} naming the first bad one (by its
+     * field name, as a {@code --config} file spells it) and its value.
+     */
     public TrainConfig validate() {
-        if (batch <= 0 || clipLength <= 0 || frameStride <= 0 || steps <= 0) {
+        atLeastOne("batch", batch);
+        atLeastOne("clipLength", clipLength);
+        atLeastOne("frameStride", frameStride);
+        atLeastOne("steps", steps);
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learningRate must be > 0, got " + learningRate);
+        }
+        if (!(finalLearningRate >= 0)) {
             throw new IllegalArgumentException(
-                    "batch, clipLength, frameStride and steps must be positive: " + this);
+                    "finalLearningRate must be >= 0, got " + finalLearningRate);
         }
-        if (!(learningRate > 0) || !(finalLearningRate >= 0) || warmupSteps < 0) {
-            throw new IllegalArgumentException("bad learning-rate schedule: " + this);
+        if (warmupSteps < 0) {
+            throw new IllegalArgumentException("warmupSteps must be >= 0, got " + warmupSteps);
         }
-        if (checkpointEvery <= 0 || logEvery <= 0) {
-            throw new IllegalArgumentException(
-                    "checkpointEvery and logEvery must be positive: " + this);
-        }
+        atLeastOne("checkpointEvery", checkpointEvery);
+        atLeastOne("logEvery", logEvery);
         if (!(validationFraction >= 0 && validationFraction < 1)) {
             throw new IllegalArgumentException(
-                    "validationFraction must be in [0, 1): " + validationFraction);
+                    "validationFraction must be in [0, 1), got " + validationFraction);
         }
         return this;
+    }
+
+    private static void atLeastOne(String name, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
     }
 
     /** Linear warm-up to the peak, then cosine decay to the final rate at {@code steps}. */

@@ -96,11 +96,11 @@ public final class GenieWorld implements AutoCloseable {
     /** {@code batch} worlds of {@code model}, sampled as {@code options} say. */
     public GenieWorld(WorldModel model, int batch, Options options) {
         if (batch <= 0) {
-            throw new IllegalArgumentException("batch must be positive, got " + batch);
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         if (options.maskgitSteps() <= 0) {
             throw new IllegalArgumentException(
-                    "maskgitSteps must be positive, got " + options.maskgitSteps());
+                    "MaskGIT steps must be >= 1, got " + options.maskgitSteps());
         }
         if (!(options.temperature() >= 0)) {
             throw new IllegalArgumentException(

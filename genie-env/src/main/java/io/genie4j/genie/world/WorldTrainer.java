@@ -226,6 +226,7 @@ public final class WorldTrainer {
             // recent inputs, so each catches a few.)
             long[] windowCodes = new long[model.actions()];
             long windowStart = System.nanoTime();
+            Numerics numerics = new Numerics("world model", train.seed());
             while (step < train.steps() && System.nanoTime() < deadline) {
                 byte[] batch = loader.next();
                 float lr = train.learningRate(step);
@@ -273,8 +274,7 @@ public final class WorldTrainer {
                     norm = opt.step(lr, train.weightDecay(), train.gradClip());
                 }
                 step++;
-                Numerics.requireFinite("world model", "loss", figures[0], step, train.seed());
-                Numerics.requireFinite("world model", "gradient norm", norm, step, train.seed());
+                numerics.check(figures[0], norm, step);
                 if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
                     lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
                 }
