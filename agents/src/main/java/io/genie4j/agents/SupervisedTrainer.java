@@ -3,6 +3,7 @@ package io.genie4j.agents;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -414,21 +415,25 @@ public final class SupervisedTrainer {
     private static String nonFiniteGradient(CnnPolicy policy) {
         List<Pair<String, Parameter>> params = new ArrayList<>();
         policy.model().getBlock().getParameters().forEach(params::add);
-        NDArray total = null;
-        for (Pair<String, Parameter> p : params) {
-            NDArray g = p.getValue().getArray().getGradient().abs().sum();
-            total = total == null ? g : total.add(g);
-        }
-        if (total == null || Float.isFinite(total.getFloat())) {
-            return null;
-        }
-        for (Pair<String, Parameter> p : params) {
-            float v = p.getValue().getArray().getGradient().abs().sum().getFloat();
-            if (!Float.isFinite(v)) {
-                return "gradient of " + p.getKey() + " (sum of magnitudes " + v + ")";
+        // Arrays made from a gradient belong to the model's manager; the scope frees them here so
+        // that they do not pile up there batch after batch.
+        try (NDScope scope = new NDScope()) {
+            NDArray total = null;
+            for (Pair<String, Parameter> p : params) {
+                NDArray g = p.getValue().getArray().getGradient().abs().sum();
+                total = total == null ? g : total.add(g);
             }
+            if (total == null || Float.isFinite(total.getFloat())) {
+                return null;
+            }
+            for (Pair<String, Parameter> p : params) {
+                float v = p.getValue().getArray().getGradient().abs().sum().getFloat();
+                if (!Float.isFinite(v)) {
+                    return "gradient of " + p.getKey() + " (sum of magnitudes " + v + ")";
+                }
+            }
+            return "gradient";
         }
-        return "gradient";
     }
 
     /** The error for a non-finite figure in one training batch, naming the epoch and batch. */
