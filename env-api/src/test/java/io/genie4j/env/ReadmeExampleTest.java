@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The README's environment API example, run as written. */
+/** The environment API example of docs/env-api.md, run as written. */
 class ReadmeExampleTest {
 
     @Test
