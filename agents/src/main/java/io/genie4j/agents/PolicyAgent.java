@@ -51,26 +51,9 @@ public final class PolicyAgent implements Agent<Tensor, Integer> {
         return out;
     }
 
-    /** The most likely index, or one sampled from {@code p}. */
+    /** The most likely index, or one sampled from {@code p} (see {@link Categorical}). */
     public static int choose(float[] p, boolean greedy, SplittableRandom rng) {
-        if (greedy) {
-            int best = 0;
-            for (int i = 1; i < p.length; i++) {
-                if (p[i] > p[best]) {
-                    best = i;
-                }
-            }
-            return best;
-        }
-        double u = rng.nextDouble();
-        double c = 0;
-        for (int i = 0; i < p.length; i++) {
-            c += p[i];
-            if (u < c) {
-                return i;
-            }
-        }
-        return p.length - 1;
+        return greedy ? Categorical.argmax(p) : Categorical.sample(p, rng);
     }
 
     @Override

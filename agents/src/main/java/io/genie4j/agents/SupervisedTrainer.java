@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
@@ -488,9 +489,13 @@ public final class SupervisedTrainer {
 
     private static void restore(CnnPolicy policy, float[][] values) {
         int i = 0;
-        for (Pair<String, Parameter> p : policy.model().getBlock().getParameters()) {
-            NDArray a = p.getValue().getArray();
-            a.set(values[i++]);
+        // Copied in natively: NDArray.set(float[]) would make DJL drop its reference to the Java
+        // buffer that a loaded policy's parameter lives in, while the tensor goes on using it.
+        try (NDManager tmp = policy.model().getNDManager().newSubManager()) {
+            for (Pair<String, Parameter> p : policy.model().getBlock().getParameters()) {
+                NDArray a = p.getValue().getArray();
+                a.set(new NDIndex("..."), tmp.create(values[i++], a.getShape()));
+            }
         }
     }
 }

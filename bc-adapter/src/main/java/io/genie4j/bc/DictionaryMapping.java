@@ -1,5 +1,6 @@
 package io.genie4j.bc;
 
+import io.genie4j.agents.Categorical;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,26 +123,9 @@ public final class DictionaryMapping implements ActionMapping {
     public int[] map(List<byte[]> frames, int[] codes, SplittableRandom rng) {
         int[] out = new int[codes.length];
         for (int i = 0; i < codes.length; i++) {
-            out[i] = sample(distribution[codes[i]], rng);
+            out[i] = Categorical.sample(distribution[codes[i]], rng);
         }
         return out;
-    }
-
-    static int sample(double[] p, SplittableRandom rng) {
-        double u = rng.nextDouble();
-        double c = 0;
-        for (int i = 0; i < p.length; i++) {
-            c += p[i];
-            if (u < c) {
-                return i;
-            }
-        }
-        for (int i = p.length - 1; i >= 0; i--) {
-            if (p[i] > 0) {
-                return i;
-            }
-        }
-        return p.length - 1;
     }
 
     @Override

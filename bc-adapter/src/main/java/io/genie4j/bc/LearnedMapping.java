@@ -1,6 +1,7 @@
 package io.genie4j.bc;
 
 import ai.djl.ndarray.NDManager;
+import io.genie4j.agents.Categorical;
 import io.genie4j.agents.CnnPolicy;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -238,7 +239,7 @@ public final class LearnedMapping implements ActionMapping {
         double[][] p = distributions(frames, codes);
         int[] out = new int[codes.length];
         for (int i = 0; i < out.length; i++) {
-            out[i] = DictionaryMapping.sample(p[i], rng);
+            out[i] = Categorical.sample(p[i], rng);
         }
         return out;
     }

@@ -3,6 +3,7 @@ package io.genie4j.genie.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -202,7 +203,12 @@ public final class VectorQuantizer extends Module {
             java.util.Arrays.fill(usage, 0);
         }
         if (replaced > 0) {
-            cbArray.set(cb);
+            // Copied in natively: NDArray.set(float[]) would make DJL drop its reference to the
+            // Java buffer a loaded parameter's memory lives in (while the tensor keeps using it),
+            // and the garbage collector would free that memory under the codebook.
+            try (NDManager tmp = cbArray.getManager().newSubManager()) {
+                cbArray.set(new NDIndex("..."), tmp.create(cb, cbArray.getShape()));
+            }
         }
         return replaced;
     }

@@ -179,7 +179,6 @@ public final class TokenizerTrainer {
             int sinceLog = 0;
             int codesUsed = 0;
             long windowStart = System.nanoTime();
-            Numerics numerics = new Numerics("tokenizer", train.seed());
             while (step < train.steps() && System.nanoTime() < deadline) {
                 byte[] batch = loader.next();
                 float lr = train.learningRate(step);
@@ -202,7 +201,7 @@ public final class TokenizerTrainer {
                     norm = opt.step(lr, train.weightDecay(), train.gradClip());
                 }
                 step++;
-                numerics.check(loss, norm, step);
+                Numerics.check("tokenizer", loss, norm, opt.lastNonFinite(), step, train.seed());
                 if (!decoderOnly
                         && train.deadCodeEvery() > 0
                         && step % train.deadCodeEvery() == 0) {

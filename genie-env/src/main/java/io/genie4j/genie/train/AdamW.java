@@ -27,6 +27,7 @@ public final class AdamW implements AutoCloseable {
     private final NDList mean = new NDList();
     private final NDList var = new NDList();
     private int t;
+    private String nonFinite;
 
     /**
      * An optimiser for every trainable parameter in {@code parameters}; weight decay applies to
@@ -66,6 +67,7 @@ public final class AdamW implements AutoCloseable {
             sq = sq == null ? s : sq.add(s);
         }
         float norm = (float) Math.sqrt(sq.getFloat());
+        nonFinite = Float.isFinite(norm) ? null : describeNonFinite(grads);
         if (Float.isFinite(norm)) {
             t++;
             float scale = clip > 0 && norm > clip ? clip / norm : 1f;
@@ -89,6 +91,37 @@ public final class AdamW implements AutoCloseable {
             g.set(new NDIndex("..."), 0f);
         }
         return norm;
+    }
+
+    /**
+     * After a {@link #step} whose gradient norm was not finite: which parameters' gradients held
+     * NaN or infinite values, and how many; null after a finite step.
+     */
+    public String lastNonFinite() {
+        return nonFinite;
+    }
+
+    private String describeNonFinite(NDArray[] grads) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < grads.length; i++) {
+            long nan = grads[i].isNaN().sum().getLong();
+            long inf = grads[i].isInfinite().sum().getLong();
+            if (nan + inf > 0) {
+                b.append(b.length() > 0 ? "; " : "")
+                        .append(params.get(i).getName())
+                        .append(' ')
+                        .append(grads[i].getShape())
+                        .append(": ")
+                        .append(nan)
+                        .append(" NaN, ")
+                        .append(inf)
+                        .append(" infinite of ")
+                        .append(grads[i].size());
+            }
+        }
+        return b.length() > 0
+                ? b.toString()
+                : "every gradient element is finite; their squares overflow float";
     }
 
     /** The moments and step count, for a checkpoint. */
@@ -125,7 +158,10 @@ public final class AdamW implements AutoCloseable {
                                         + ", expected "
                                         + dst.getShape());
                     }
-                    dst.set(src.toFloatArray());
+                    // A native copy into the moment's own memory (see
+                    // VectorQuantizer.resetDeadCodes
+                    // for why not set(float[])).
+                    dst.set(new NDIndex("..."), src);
                 }
             }
             t = all.get(0).toIntArray()[0];

@@ -1,75 +1,31 @@
 package io.genie4j.genie.train;
 
-import java.util.ArrayList;
-import java.util.List;
-
 /**
- * The check every trainer makes after each step. A non-finite loss stops the run with an error that
- * names the step and the batch. A non-finite gradient norm with a finite loss leaves the parameters
- * unchanged (AdamW skips the update), is reported on standard error with the step and batch, and is
- * counted ({@link #skippedSteps()}); {@value #MAX_CONSECUTIVE} such steps in a row stop the run.
- * (Isolated infinite gradient norms with finite losses were seen in about one test-suite run in
- * three on 2026-12-05 and could not be reproduced in isolation: 45 stress runs of the same training
- * were clean. See the numerics issue's note.) Batches are reproducible from the run's seed and
- * their index (see {@link io.genie4j.genie.data.BatchLoader}), so the message is enough to replay
- * the failing one.
+ * The check every trainer makes after each step: a loss or gradient norm that is NaN or infinite
+ * stops the run with an error that names the step and the batch, rather than training on garbage or
+ * skipping the step without a word. Batches are reproducible from the run's seed and their index
+ * (see {@link io.genie4j.genie.data.BatchLoader}), so the message is enough to replay the failing
+ * one.
  */
 public final class Numerics {
-
-    /** Non-finite gradient norms in a row that stop a run. */
-    public static final int MAX_CONSECUTIVE = 3;
-
-    private final String trainer;
-    private final long seed;
-    private final List<Integer> skipped = new ArrayList<>();
-    private int consecutive;
+    private Numerics() {}
 
     /**
-     * @param trainer what is training, e.g. "tokenizer"
-     * @param seed the run's data seed
-     */
-    public Numerics(String trainer, long seed) {
-        this.trainer = trainer;
-        this.seed = seed;
-    }
-
-    /**
-     * Checks one step's figures.
+     * Throws if the loss or the gradient norm of a step is not finite.
      *
+     * @param trainer what is training, e.g. "tokenizer"
      * @param loss the step's loss
-     * @param gradientNorm the gradient norm AdamW returned (its update was skipped if not finite)
-     * @param step the 1-based step that produced them
-     * @throws IllegalStateException on a non-finite loss, or on {@value #MAX_CONSECUTIVE}
-     *     non-finite gradient norms in a row
+     * @param gradientNorm the gradient norm AdamW returned (it skipped the update if not finite)
+     * @param detail where the non-finite gradient was (such as {@link AdamW#lastNonFinite()}), or
+     *     null
+     * @param step the 1-based step
+     * @param seed the run's data seed
+     * @throws IllegalStateException naming the figure, its value, the step and the batch
      */
-    public void check(double loss, double gradientNorm, int step) {
-        requireFinite(trainer, "loss", loss, step, seed);
-        if (Double.isFinite(gradientNorm)) {
-            consecutive = 0;
-            return;
-        }
-        consecutive++;
-        skipped.add(step);
-        if (consecutive >= MAX_CONSECUTIVE) {
-            requireFinite(trainer, "gradient norm", gradientNorm, step, seed);
-        }
-        System.err.println(
-                "genie4j: warning: "
-                        + trainer
-                        + " step "
-                        + step
-                        + " (batch "
-                        + (step - 1)
-                        + " of data seed "
-                        + seed
-                        + ") had a non-finite gradient norm ("
-                        + gradientNorm
-                        + ") with a finite loss; its update was skipped");
-    }
-
-    /** The steps whose updates were skipped, in order. */
-    public List<Integer> skippedSteps() {
-        return List.copyOf(skipped);
+    public static void check(
+            String trainer, double loss, double gradientNorm, String detail, int step, long seed) {
+        requireFinite(trainer, "loss", loss, step, seed, null);
+        requireFinite(trainer, "gradient norm", gradientNorm, step, seed, detail);
     }
 
     /**
@@ -79,11 +35,12 @@ public final class Numerics {
      * @param what the figure, e.g. "loss" or "gradient norm"
      * @param step the 1-based step that produced it
      * @param seed the run's data seed
+     * @param detail more about where the value came from, or null
      * @throws IllegalStateException naming the trainer, the figure, its value, the step and the
      *     batch
      */
     public static void requireFinite(
-            String trainer, String what, double value, int step, long seed) {
+            String trainer, String what, double value, int step, long seed, String detail) {
         if (Double.isFinite(value)) {
             return;
         }
@@ -93,6 +50,7 @@ public final class Numerics {
                         + what
                         + " ("
                         + value
+                        + (detail == null ? "" : "; " + detail)
                         + ") at step "
                         + step
                         + ", batch "

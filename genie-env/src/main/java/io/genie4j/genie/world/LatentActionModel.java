@@ -127,11 +127,6 @@ public final class LatentActionModel extends Module {
         return quantizer;
     }
 
-    /** Whether the LAM reads tokenizer codes rather than pixels. */
-    public boolean tokenInput() {
-        return tokens;
-    }
-
     /**
      * What the LAM made of a clip: the action of each transition {@code [B, T-1]} (int64), the
      * predicted next frames in pixel units {@code [B, T-1, H, W, 3]}, the reconstruction MSE (on

@@ -226,7 +226,6 @@ public final class WorldTrainer {
             // recent inputs, so each catches a few.)
             long[] windowCodes = new long[model.actions()];
             long windowStart = System.nanoTime();
-            Numerics numerics = new Numerics("world model", train.seed());
             while (step < train.steps() && System.nanoTime() < deadline) {
                 byte[] batch = loader.next();
                 float lr = train.learningRate(step);
@@ -274,7 +273,8 @@ public final class WorldTrainer {
                     norm = opt.step(lr, train.weightDecay(), train.gradClip());
                 }
                 step++;
-                numerics.check(figures[0], norm, step);
+                Numerics.check(
+                        "world model", figures[0], norm, opt.lastNonFinite(), step, train.seed());
                 if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
                     lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
                 }
