@@ -6,6 +6,7 @@ import io.genie4j.protocol.ProtocolBenchmark;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code genie4j bench}: benchmarks that print their figures as JSON. */
@@ -157,11 +158,7 @@ final class BenchCommand implements Runnable {
                                 + " ${DEFAULT-VALUE}; 0 to skip).")
         long memoryFrames;
 
-        @Option(
-                names = "--maskgit-steps",
-                defaultValue = "4",
-                description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
-        int maskgitSteps;
+        @Mixin SamplingOptions sampling;
 
         @Option(
                 names = "--prompt",
@@ -175,13 +172,11 @@ final class BenchCommand implements Runnable {
             Checks.eachAtLeast("--batches", batches, 1);
             Checks.positive("--seconds", seconds);
             Checks.atLeast("--memory-frames", memoryFrames, 0);
-            Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
             try (io.genie4j.genie.world.WorldModel m =
                     io.genie4j.genie.world.WorldModel.load(model)) {
                 byte[] prompt =
                         PlayCommands.promptFrame(this.prompt, 1_000_000, m.config().imageSize());
-                var options =
-                        new io.genie4j.genie.world.GenieWorld.Options(maskgitSteps, 1.0f, 0, true);
+                var options = sampling.options();
                 System.out.println(
                         Json.write(
                                 io.genie4j.genie.world.WorldBenchmark.run(

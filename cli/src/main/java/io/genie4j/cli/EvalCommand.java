@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code genie4j eval}: quality figures of trained models, as JSON. */
@@ -104,17 +105,7 @@ final class EvalCommand implements Runnable {
                 description = "Worlds generated together (default: ${DEFAULT-VALUE}).")
         int batch;
 
-        @Option(
-                names = "--maskgit-steps",
-                defaultValue = "4",
-                description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
-        int maskgitSteps;
-
-        @Option(
-                names = "--temperature",
-                defaultValue = "1.0",
-                description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-        float temperature;
+        @Mixin SamplingOptions sampling;
 
         @Option(names = "--seed", defaultValue = "0", description = "Sampling seed.")
         long seed;
@@ -123,9 +114,7 @@ final class EvalCommand implements Runnable {
         public Integer call() throws Exception {
             Checks.atLeast("--clips", clips, 1);
             Checks.atLeast("--batch", batch, 1);
-            Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
-            Checks.atLeast("--temperature", temperature, 0);
-            GenieWorld.Options o = new GenieWorld.Options(maskgitSteps, temperature, 0, true);
+            GenieWorld.Options o = sampling.options();
             Map<String, Object> r =
                     WorldEval.evaluate(model, data, allEpisodes, clips, batch, o, seed);
             System.out.println(Json.write(r));

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code genie4j demo} and {@code genie4j rollout}: play a world model and write a video. */
@@ -61,27 +62,13 @@ final class PlayCommands {
                 description = "World model directory (default: the model shipped in genie-env).")
         Path model;
 
-        @Option(
-                names = "--maskgit-steps",
-                defaultValue = "4",
-                description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
-        int maskgitSteps;
-
-        @Option(
-                names = "--temperature",
-                defaultValue = "1.0",
-                description =
-                        "Sampling temperature, 0 for the most likely tokens (default:"
-                                + " ${DEFAULT-VALUE}).")
-        float temperature;
+        @Mixin SamplingOptions sampling;
 
         @Option(names = "--seed", defaultValue = "0", description = "Seed (default: 0).")
         long seed;
 
         GenieWorld.Options options() {
-            Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
-            Checks.atLeast("--temperature", temperature, 0);
-            return new GenieWorld.Options(maskgitSteps, temperature, 0, true);
+            return sampling.options();
         }
     }
 

@@ -125,9 +125,14 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 COINRUN,
                                 "'coinrun' (a CoinRun level's first frame, level from the reset"
                                         + " seed) or an image file"),
-                        EnvOption.ofInt("maskgit_steps", 4, "MaskGIT iterations per frame"),
+                        EnvOption.ofInt(
+                                "maskgit_steps",
+                                GenieWorld.Options.DEFAULT_MASKGIT_STEPS,
+                                "MaskGIT iterations per frame"),
                         EnvOption.ofDouble(
-                                "temperature", 1.0, "sampling temperature (0: most likely)"),
+                                "temperature",
+                                (double) GenieWorld.Options.DEFAULT_TEMPERATURE,
+                                "sampling temperature (0: most likely)"),
                         EnvOption.ofInt(
                                 "context", 0, "frames the dynamics attends to (0: the model's)")),
                 GenieEnv::new,

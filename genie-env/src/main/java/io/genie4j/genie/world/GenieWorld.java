@@ -50,12 +50,34 @@ public final class GenieWorld implements AutoCloseable {
     public record Options(int maskgitSteps, float temperature, int context, boolean cache) {
 
         /**
-         * 4 MaskGIT iterations at temperature 1, the model's context, cached. On the shipped model
-         * 4 iterations give about the quality of 8 (held-out rollout PSNR 24.98 against 25.18 dB,
-         * ΔtPSNR 1.85 against 1.72 dB) at nearly twice the frames/s.
+         * The default MaskGIT iterations per frame. On the shipped model 4 iterations give about
+         * the quality of 8 (held-out rollout PSNR 24.98 against 25.18 dB, ΔtPSNR 1.85 against 1.72
+         * dB) at nearly twice the frames/s.
          */
+        public static final int DEFAULT_MASKGIT_STEPS = 4;
+
+        /** The default sampling temperature. */
+        public static final float DEFAULT_TEMPERATURE = 1.0f;
+
+        /** Checks the options. */
+        public Options {
+            if (maskgitSteps < 1) {
+                throw new IllegalArgumentException(
+                        "MaskGIT steps must be >= 1, got " + maskgitSteps);
+            }
+            if (!(temperature >= 0) || Float.isInfinite(temperature)) {
+                throw new IllegalArgumentException(
+                        "temperature must be finite and >= 0, got " + temperature);
+            }
+            if (context < 0) {
+                throw new IllegalArgumentException(
+                        "context must be >= 0 frames (0: the model's), got " + context);
+            }
+        }
+
+        /** The default iterations and temperature, the model's context, cached. */
         public static Options defaults() {
-            return new Options(4, 1.0f, 0, true);
+            return new Options(DEFAULT_MASKGIT_STEPS, DEFAULT_TEMPERATURE, 0, true);
         }
 
         /** A copy with the cache on or off. */
@@ -97,14 +119,6 @@ public final class GenieWorld implements AutoCloseable {
     public GenieWorld(WorldModel model, int batch, Options options) {
         if (batch <= 0) {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
-        }
-        if (options.maskgitSteps() <= 0) {
-            throw new IllegalArgumentException(
-                    "MaskGIT steps must be >= 1, got " + options.maskgitSteps());
-        }
-        if (!(options.temperature() >= 0)) {
-            throw new IllegalArgumentException(
-                    "temperature must be ≥ 0, got " + options.temperature());
         }
         this.model = model;
         this.config = model.config();
@@ -316,21 +330,6 @@ public final class GenieWorld implements AutoCloseable {
     }
 
     /**
-     * MaskGIT's cosine schedule: how many of {@code n} tokens are fixed at each of {@code k}
-     * iterations (the i-th leaves ⌊n·cos(π/2·(i+1)/k)⌋ masked; all are fixed after the last).
-     */
-    public static int[] schedule(int n, int k) {
-        int[] out = new int[k];
-        int masked = n;
-        for (int i = 0; i < k; i++) {
-            int remain = i == k - 1 ? 0 : (int) Math.floor(n * Math.cos(Math.PI / 2 * (i + 1) / k));
-            out[i] = masked - remain;
-            masked = remain;
-        }
-        return out;
-    }
-
-    /**
      * MaskGIT: the new frame's tokens {@code [B*N]}, all masked at first. Every world fixes the
      * same number of tokens per iteration, so each iteration the head and the sampler run on the
      * {@code open} still-masked tokens of every world ({@code [B, open]}), not on all N.
@@ -345,7 +344,7 @@ public final class GenieWorld implements AutoCloseable {
         NDArray actArray = sm.create(act);
         float[] conf = new float[n];
         Integer[] order = new Integer[n];
-        int[] plan = schedule(n, maskgitSteps);
+        int[] plan = MaskGit.schedule(n, maskgitSteps);
         int open = n;
         for (int k = 0; k < maskgitSteps; k++) {
             // Each world's random numbers, drawn in the order its open tokens come, so that a
@@ -360,7 +359,7 @@ public final class GenieWorld implements AutoCloseable {
                     if (!fixed[idx]) {
                         rows[r] = idx;
                         uniforms[r] = temperature > 0 ? (float) rngs[b].nextDouble() : 0f;
-                        noise[r] = gumbel(rngs[b]);
+                        noise[r] = MaskGit.gumbel(rngs[b]);
                         r++;
                     }
                 }
@@ -405,7 +404,7 @@ public final class GenieWorld implements AutoCloseable {
             }
             // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise
             // breaks the near-ties of saturated probabilities by the seed, not by float rounding.
-            double jitter = Math.max(1e-3, temperature * (1.0 - (k + 1.0) / maskgitSteps));
+            double jitter = MaskGit.confidenceNoise(temperature, k, maskgitSteps);
             int fix = Math.min(open, plan[k]);
             for (int b = 0; b < batch; b++) {
                 int base = b * open;
@@ -489,10 +488,6 @@ public final class GenieWorld implements AutoCloseable {
             }
         }
         return out;
-    }
-
-    private static double gumbel(SplittableRandom rng) {
-        return -Math.log(-Math.log(rng.nextDouble() + 1e-300) + 1e-300);
     }
 
     @Override

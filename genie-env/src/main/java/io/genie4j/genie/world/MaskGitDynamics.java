@@ -116,21 +116,6 @@ public final class MaskGitDynamics extends Module {
         return x.add(actions.apply(ps, actionIds, training).expandDims(2));
     }
 
-    /**
-     * The MaskGIT loss: mean cross-entropy of the logits {@code [B, T, N, codes]} at the masked
-     * positions ({@code mask [B, T, N]}, 1 where masked) against the true tokens {@code [B, T, N]};
-     * and the share of masked tokens predicted right (by arg-max).
-     */
-    public static NDArray[] maskedLoss(NDArray logits, NDArray targets, NDArray mask) {
-        NDArray logp = logits.logSoftmax(-1);
-        NDArray nll = logp.gather(targets.expandDims(-1), -1).squeeze(-1).neg();
-        NDArray count = mask.sum().maximum(1f);
-        NDArray loss = nll.mul(mask).sum().div(count);
-        NDArray right =
-                logits.argMax(-1).eq(targets).toType(mask.getDataType(), false).mul(mask).sum();
-        return new NDArray[] {loss, right.div(count)};
-    }
-
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {

@@ -242,7 +242,8 @@ public final class WorldTrainer {
                     NDArray targets = codes.reshape(b, t, n);
                     NDArray mask =
                             sm.create(
-                                    maskFor(new Random(train.seed() * 31L + step), b, t, n),
+                                    MaskGit.trainingMask(
+                                            new Random(train.seed() * 31L + step), b, t, n),
                                     new Shape(b, t, n));
                     NDArray maskLong = mask.toType(DataType.INT64, false);
                     NDArray input =
@@ -256,7 +257,7 @@ public final class WorldTrainer {
                                                 o.actions().add(1)),
                                         1);
                         NDArray logits = dyn.logits(ps, input, actionIds, true);
-                        NDArray[] ce = MaskGitDynamics.maskedLoss(logits, targets, mask);
+                        NDArray[] ce = MaskGit.loss(logits, targets, mask);
                         NDArray loss = o.loss().add(ce[0]);
                         for (long a : o.actions().toLongArray()) {
                             windowCodes[(int) a]++;
@@ -328,25 +329,6 @@ public final class WorldTrainer {
                     priorFrames + frames,
                     frames / Math.max(seconds, 1e-9));
         }
-    }
-
-    /**
-     * The MaskGIT training mask: for each clip a rate drawn from U(0.5, 1), then each token of
-     * frames 2..T masked with that probability (the first frame is always given).
-     */
-    static float[] maskFor(Random rng, int b, int t, int n) {
-        float[] mask = new float[b * t * n];
-        for (int i = 0; i < b; i++) {
-            double rate = 0.5 + 0.5 * rng.nextDouble();
-            for (int f = 1; f < t; f++) {
-                for (int j = 0; j < n; j++) {
-                    if (rng.nextDouble() < rate) {
-                        mask[(i * t + f) * n + j] = 1f;
-                    }
-                }
-            }
-        }
-        return mask;
     }
 
     private static void save(

@@ -119,12 +119,12 @@ class GenieWorldTest {
     @Test
     void scheduleFixesEveryTokenByTheLastIteration() {
         for (int k = 1; k <= 12; k++) {
-            int[] plan = GenieWorld.schedule(64, k);
+            int[] plan = MaskGit.schedule(64, k);
             assertEquals(64, Arrays.stream(plan).sum(), "K=" + k);
             assertTrue(Arrays.stream(plan).allMatch(x -> x >= 0));
         }
         // Cosine: few tokens early, many late.
-        int[] plan = GenieWorld.schedule(64, 8);
+        int[] plan = MaskGit.schedule(64, 8);
         assertTrue(plan[0] < plan[7], Arrays.toString(plan));
     }
 

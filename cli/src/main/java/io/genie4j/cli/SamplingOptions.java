@@ -1,0 +1,31 @@
+package io.genie4j.cli;
+
+import io.genie4j.genie.world.GenieWorld;
+import picocli.CommandLine.Option;
+
+/**
+ * The world model's sampling options, shared by every command that generates frames (a picocli
+ * mixin): their defaults are {@link GenieWorld.Options}'s, so they are written in one place.
+ */
+final class SamplingOptions {
+    @Option(
+            names = "--maskgit-steps",
+            defaultValue = "" + GenieWorld.Options.DEFAULT_MASKGIT_STEPS,
+            description = "MaskGIT iterations per frame (default: ${DEFAULT-VALUE}).")
+    int maskgitSteps;
+
+    @Option(
+            names = "--temperature",
+            defaultValue = "" + GenieWorld.Options.DEFAULT_TEMPERATURE,
+            description =
+                    "Sampling temperature, 0 for the most likely tokens (default:"
+                            + " ${DEFAULT-VALUE}).")
+    float temperature;
+
+    /** The options, checked, with the model's full context and the cache on. */
+    GenieWorld.Options options() {
+        Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
+        Checks.atLeast("--temperature", temperature, 0);
+        return new GenieWorld.Options(maskgitSteps, temperature, 0, true);
+    }
+}

@@ -1,0 +1,77 @@
+package io.genie4j.genie.world;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Random;
+import java.util.SplittableRandom;
+
+/**
+ * MaskGIT (Chang et al., 2022) in one place: the training mask and loss that {@link WorldTrainer}
+ * uses with {@link MaskGitDynamics}, and the cosine schedule, confidence noise and Gumbel draws
+ * that {@link GenieWorld} samples frames with.
+ */
+public final class MaskGit {
+    private MaskGit() {}
+
+    /**
+     * The training mask {@code [b, t, n]} (1 where masked): for each clip a rate drawn from U(0.5,
+     * 1), then each token of frames 2..t masked with that probability (the first frame is always
+     * given).
+     */
+    public static float[] trainingMask(Random rng, int b, int t, int n) {
+        float[] mask = new float[b * t * n];
+        for (int i = 0; i < b; i++) {
+            double rate = 0.5 + 0.5 * rng.nextDouble();
+            for (int f = 1; f < t; f++) {
+                for (int j = 0; j < n; j++) {
+                    if (rng.nextDouble() < rate) {
+                        mask[(i * t + f) * n + j] = 1f;
+                    }
+                }
+            }
+        }
+        return mask;
+    }
+
+    /**
+     * The loss: mean cross-entropy of the logits {@code [B, T, N, codes]} at the masked positions
+     * ({@code mask [B, T, N]}, 1 where masked) against the true tokens {@code [B, T, N]}; and the
+     * share of masked tokens predicted right (by arg-max).
+     */
+    public static NDArray[] loss(NDArray logits, NDArray targets, NDArray mask) {
+        NDArray logp = logits.logSoftmax(-1);
+        NDArray nll = logp.gather(targets.expandDims(-1), -1).squeeze(-1).neg();
+        NDArray count = mask.sum().maximum(1f);
+        NDArray loss = nll.mul(mask).sum().div(count);
+        NDArray right =
+                logits.argMax(-1).eq(targets).toType(mask.getDataType(), false).mul(mask).sum();
+        return new NDArray[] {loss, right.div(count)};
+    }
+
+    /**
+     * The cosine schedule: how many of {@code n} tokens are fixed at each of {@code k} iterations
+     * (the i-th leaves ⌊n·cos(π/2·(i+1)/k)⌋ masked; all are fixed after the last).
+     */
+    public static int[] schedule(int n, int k) {
+        int[] out = new int[k];
+        int masked = n;
+        for (int i = 0; i < k; i++) {
+            int remain = i == k - 1 ? 0 : (int) Math.floor(n * Math.cos(Math.PI / 2 * (i + 1) / k));
+            out[i] = masked - remain;
+            masked = remain;
+        }
+        return out;
+    }
+
+    /**
+     * The scale of the Gumbel noise added to the confidences at iteration {@code k} (0-based) of
+     * {@code steps}: annealed from the temperature towards 0, never below 1e-3.
+     */
+    public static double confidenceNoise(float temperature, int k, int steps) {
+        return Math.max(1e-3, temperature * (1.0 - (k + 1.0) / steps));
+    }
+
+    /** A standard Gumbel draw. */
+    public static double gumbel(SplittableRandom rng) {
+        return -Math.log(-Math.log(rng.nextDouble() + 1e-300) + 1e-300);
+    }
+}
