@@ -66,10 +66,13 @@ public final class TinyWorld {
     /**
      * The relative L2 distance ||a - b|| / ||a|| between the parameters of two blocks of the same
      * architecture (0 when they are equal bit for bit). Resumed runs used to end 1e-3 to 7e-2 away
-     * from uninterrupted ones in about one run in three: the dead-code reset and the optimiser
-     * restore wrote into parameters with {@code NDArray.set(float[])}, which in DJL's PyTorch
-     * engine swaps the tensor's memory for a Java buffer, and a loaded array's memory could then be
-     * freed under it. They now copy natively, and resumed runs match exactly.
+     * from uninterrupted ones in about one run in three, and training now and then met NaN or
+     * overflowing gradients with a finite loss. Two memory-lifetime bugs around DJL's PyTorch
+     * engine did it: {@code NDArray.set(float[])} swapped a parameter's storage for a Java buffer
+     * (the dead-code reset, the optimiser restore), and {@code x.mul(3f)} multiplies by a scalar
+     * from a Java buffer that is closed at once although autograd keeps it for the backward pass
+     * (see {@code Module.times}). Both let a garbage collection free memory still in use; both are
+     * gone, and resumed runs match exactly.
      */
     public static double relativeDistance(ai.djl.nn.Block a, ai.djl.nn.Block b) {
         var pa = a.getParameters();

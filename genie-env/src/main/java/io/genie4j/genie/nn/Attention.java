@@ -207,7 +207,7 @@ public final class Attention extends Module {
         int dh = dim / heads;
         // [M, L, 3, H, dh] -> [3, M, H, L, dh]
         NDArray p = qkv.apply(ps, x, training).reshape(m, l, 3, heads, dh).transpose(2, 0, 3, 1, 4);
-        NDArray q = p.get(0).mul(1.0f / (float) Math.sqrt(dh));
+        NDArray q = times(p.get(0), 1.0f / (float) Math.sqrt(dh));
         NDArray k = p.get(1);
         NDArray v = p.get(2);
         if (rope) {

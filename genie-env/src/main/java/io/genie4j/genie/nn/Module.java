@@ -50,6 +50,18 @@ public abstract class Module extends AbstractBlock {
         return ps.getValue(p, like.getDevice(), training);
     }
 
+    /**
+     * {@code x · v}, with {@code v} in a scalar that libtorch owns and {@code x}'s manager keeps
+     * until it closes. Not {@code x.mul(v)}: DJL's PyTorch engine makes that scalar from a Java
+     * buffer and closes it as soon as the product is made, but autograd keeps the scalar for the
+     * backward pass, so a garbage collection in between can free the memory the gradient is then
+     * computed from (NaN or overflowing gradients with a finite loss, in the layers before the
+     * product).
+     */
+    protected static NDArray times(NDArray x, float v) {
+        return x.mul(x.getManager().full(new Shape(), v));
+    }
+
     /** Initialises every parameter of this block and its children (shapes are already fixed). */
     public final void initialize(NDManager manager) {
         initialize(manager, DataType.FLOAT32, new Shape(1));

@@ -85,12 +85,12 @@ public final class VectorQuantizer extends Module {
                 q.sub(flat.stopGradient())
                         .square()
                         .mean()
-                        .add(flat.sub(q.stopGradient()).square().mean().mul(beta));
+                        .add(times(flat.sub(q.stopGradient()).square().mean(), beta));
         if (training && entropyWeight > 0) {
-            NDArray p = flat.matMul(cb.transpose()).mul(10f).softmax(-1);
+            NDArray p = times(flat.matMul(cb.transpose()), 10f).softmax(-1);
             NDArray perInput = entropy(p).mean();
             NDArray overall = entropy(p.mean(new int[] {0}));
-            loss = loss.add(perInput.sub(overall).mul(entropyWeight));
+            loss = loss.add(times(perInput.sub(overall), entropyWeight));
         }
         NDArray st = flat.add(q.sub(flat).stopGradient());
         if (training) {
