@@ -15,10 +15,10 @@ import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
 import io.genie4j.genie.train.AdamW;
 import io.genie4j.genie.train.Checkpoints;
-import io.genie4j.genie.train.Numerics;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
+import io.genie4j.genie.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -168,102 +168,98 @@ public final class TokenizerTrainer {
             }
             TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
             ParameterStore ps = new ParameterStore(base, false);
-            listener.onStart(startStep, train.steps());
-            long t0 = System.nanoTime();
-            long deadline = minutes > 0 ? t0 + (long) (minutes * 60e9) : Long.MAX_VALUE;
-            int step = startStep;
-            double recentFps = 0;
-            double lossSum = 0;
-            double reconSum = 0;
-            double normSum = 0;
-            int sinceLog = 0;
-            int codesUsed = 0;
-            long windowStart = System.nanoTime();
-            while (step < train.steps() && System.nanoTime() < deadline) {
-                byte[] batch = loader.next();
-                float lr = train.learningRate(step);
-                float loss;
-                float recon;
-                float norm;
-                try (NDManager sm = base.newSubManager();
-                        NDScope scope = new NDScope()) {
-                    NDArray video =
-                            sm.create(
-                                    ByteBuffer.wrap(batch),
-                                    new Shape(b, t, s, s, 3),
-                                    DataType.UINT8);
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        VideoTokenizer.Output o = tok.forward(ps, video, true);
-                        gc.backward(o.loss());
-                        loss = o.loss().getFloat();
-                        recon = o.reconLoss().getFloat();
-                    }
-                    norm = opt.step(lr, train.weightDecay(), train.gradClip());
-                }
-                step++;
-                Numerics.check("tokenizer", loss, norm, opt.lastNonFinite(), step, train.seed());
-                if (!decoderOnly
-                        && train.deadCodeEvery() > 0
-                        && step % train.deadCodeEvery() == 0) {
-                    codesUsed = ImageMetrics.used(tok.quantizer().usage());
-                    tok.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
-                }
-                lossSum += loss;
-                reconSum += recon;
-                normSum += norm;
-                sinceLog++;
-                double elapsed = priorSeconds + (System.nanoTime() - t0) / 1e9;
-                if (step % train.logEvery() == 0 || step == train.steps()) {
-                    double window = (System.nanoTime() - windowStart) / 1e9;
-                    recentFps = sinceLog * framesPerStep / window;
-                    double meanRecon = reconSum / sinceLog;
-                    log.add(
-                            step,
-                            elapsed,
-                            lr,
-                            lossSum / sinceLog,
-                            meanRecon,
-                            10 * Math.log10(4 / meanRecon),
-                            normSum / sinceLog,
-                            recentFps,
-                            codesUsed);
-                    lossSum = reconSum = normSum = 0;
-                    sinceLog = 0;
-                    windowStart = System.nanoTime();
-                }
-                listener.onStep(
-                        new TrainListener.StepInfo(
-                                step, train.steps(), loss, recentFps, lr, elapsed));
-                boolean stop = listener.stopRequested();
-                boolean last = step == train.steps() || System.nanoTime() >= deadline || stop;
-                if (step % train.checkpointEvery() == 0 || last) {
-                    long frames = priorFrames + (long) (step - startStep) * framesPerStep;
-                    save(
-                            runDir,
-                            tok,
-                            opt,
-                            model,
+            boolean decoderOnlyRun = decoderOnly;
+            TokenizerConfig config = model;
+            TrainConfig trainConfig = train;
+            TrainingLoop.Steps steps =
+                    new TrainingLoop.Steps() {
+                        private int codesUsed;
+
+                        @Override
+                        public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
+                            try (NDManager sm = base.newSubManager();
+                                    NDScope scope = new NDScope()) {
+                                NDArray video =
+                                        sm.create(
+                                                ByteBuffer.wrap(batch),
+                                                new Shape(b, t, s, s, 3),
+                                                DataType.UINT8);
+                                float loss;
+                                float recon;
+                                try (GradientCollector gc =
+                                        Engine.getInstance().newGradientCollector()) {
+                                    VideoTokenizer.Output o = tok.forward(ps, video, true);
+                                    gc.backward(o.loss());
+                                    loss = o.loss().getFloat();
+                                    recon = o.reconLoss().getFloat();
+                                }
+                                float norm =
+                                        opt.step(
+                                                lr,
+                                                trainConfig.weightDecay(),
+                                                trainConfig.gradClip());
+                                return new TrainingLoop.Figures(
+                                        loss, norm, opt.lastNonFinite(), loss, recon, norm);
+                            }
+                        }
+
+                        @Override
+                        public void afterStep(int step) {
+                            if (!decoderOnlyRun
+                                    && trainConfig.deadCodeEvery() > 0
+                                    && step % trainConfig.deadCodeEvery() == 0) {
+                                codesUsed = ImageMetrics.used(tok.quantizer().usage());
+                                tok.quantizer()
+                                        .resetDeadCodes(
+                                                new Random(trainConfig.seed() * 7919L + step));
+                            }
+                        }
+
+                        @Override
+                        public double[] row(
+                                int step, double elapsed, float lr, double[] m, double fps) {
+                            return new double[] {
+                                step,
+                                elapsed,
+                                lr,
+                                m[0],
+                                m[1],
+                                10 * Math.log10(4 / m[1]),
+                                m[2],
+                                fps,
+                                codesUsed
+                            };
+                        }
+
+                        @Override
+                        public void save(int step, double seconds, long frames) throws IOException {
+                            TokenizerTrainer.save(
+                                    runDir,
+                                    tok,
+                                    opt,
+                                    config,
+                                    trainConfig,
+                                    dataset,
+                                    step,
+                                    seconds,
+                                    frames,
+                                    log,
+                                    decoderOnlyRun);
+                        }
+                    };
+            TrainingLoop.Result r =
+                    TrainingLoop.run(
+                            "tokenizer",
                             train,
-                            dataset,
-                            step,
-                            elapsed,
-                            frames,
+                            loader,
                             log,
-                            decoderOnly);
-                    listener.onCheckpoint(step);
-                }
-                if (stop) {
-                    break;
-                }
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            long frames = (long) (step - startStep) * framesPerStep;
+                            listener,
+                            steps,
+                            new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
+                            minutes,
+                            framesPerStep);
             opt.close();
-            return new Result(
-                    step,
-                    priorSeconds + seconds,
-                    priorFrames + frames,
-                    frames / Math.max(seconds, 1e-9));
+            return new Result(r.step(), r.seconds(), r.frames(), r.framesPerSecond());
         }
     }
 

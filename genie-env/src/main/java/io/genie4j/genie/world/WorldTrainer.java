@@ -21,14 +21,15 @@ import io.genie4j.genie.tokenizer.TokenizerTrainer;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
 import io.genie4j.genie.train.AdamW;
 import io.genie4j.genie.train.Checkpoints;
-import io.genie4j.genie.train.Numerics;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
+import io.genie4j.genie.train.TrainingLoop;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -213,121 +214,127 @@ public final class WorldTrainer {
                         dataset.train(), b, t, train.frameStride(), train.seed(), startStep)) {
             TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
             ParameterStore ps = new ParameterStore(base, false);
-            listener.onStart(startStep, train.steps());
-            long t0 = System.nanoTime();
-            long deadline = minutes > 0 ? t0 + (long) (minutes * 60e9) : Long.MAX_VALUE;
-            int step = startStep;
-            double recentFps = 0;
-            double[] sums = new double[5];
-            int sinceLog = 0;
             // The perplexity of the codes the LAM chose in each logging window: 1 when it has
             // collapsed onto one code, 8 when it spreads over all. (Counting the codes used since
             // the last dead-code reset hid a collapse: each reset revives the unused codes onto
             // recent inputs, so each catches a few.)
             long[] windowCodes = new long[model.actions()];
-            long windowStart = System.nanoTime();
-            while (step < train.steps() && System.nanoTime() < deadline) {
-                byte[] batch = loader.next();
-                float lr = train.learningRate(step);
-                float[] figures;
-                float norm;
-                try (NDManager sm = base.newSubManager();
-                        NDScope scope = new NDScope()) {
-                    NDArray video =
-                            sm.create(
-                                    ByteBuffer.wrap(batch),
-                                    new Shape(b, t, s, s, 3),
-                                    DataType.UINT8);
-                    NDArray codes = WorldModel.tokenize(tok, ps, video, model.tokenizerWindow());
-                    NDArray targets = codes.reshape(b, t, n);
-                    NDArray mask =
-                            sm.create(
-                                    MaskGit.trainingMask(
-                                            new Random(train.seed() * 31L + step), b, t, n),
-                                    new Shape(b, t, n));
-                    NDArray maskLong = mask.toType(DataType.INT64, false);
-                    NDArray input =
-                            targets.mul(maskLong.neg().add(1)).add(maskLong.mul(dyn.maskId()));
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        LatentActionModel.Output o = lam.forward(ps, video, codes, true);
-                        NDArray actionIds =
-                                NDArrays.concat(
-                                        new NDList(
-                                                sm.zeros(new Shape(b, 1), DataType.INT64),
-                                                o.actions().add(1)),
-                                        1);
-                        NDArray logits = dyn.logits(ps, input, actionIds, true);
-                        NDArray[] ce = MaskGit.loss(logits, targets, mask);
-                        NDArray loss = o.loss().add(ce[0]);
-                        for (long a : o.actions().toLongArray()) {
-                            windowCodes[(int) a]++;
+            TrainingLoop.Steps steps =
+                    new TrainingLoop.Steps() {
+                        @Override
+                        public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
+                            try (NDManager sm = base.newSubManager();
+                                    NDScope scope = new NDScope()) {
+                                NDArray video =
+                                        sm.create(
+                                                ByteBuffer.wrap(batch),
+                                                new Shape(b, t, s, s, 3),
+                                                DataType.UINT8);
+                                NDArray codes =
+                                        WorldModel.tokenize(
+                                                tok, ps, video, model.tokenizerWindow());
+                                NDArray targets = codes.reshape(b, t, n);
+                                NDArray mask =
+                                        sm.create(
+                                                MaskGit.trainingMask(
+                                                        new Random(train.seed() * 31L + step),
+                                                        b,
+                                                        t,
+                                                        n),
+                                                new Shape(b, t, n));
+                                NDArray maskLong = mask.toType(DataType.INT64, false);
+                                NDArray input =
+                                        targets.mul(maskLong.neg().add(1))
+                                                .add(maskLong.mul(dyn.maskId()));
+                                float[] figures;
+                                try (GradientCollector gc =
+                                        Engine.getInstance().newGradientCollector()) {
+                                    LatentActionModel.Output o =
+                                            lam.forward(ps, video, codes, true);
+                                    NDArray actionIds =
+                                            NDArrays.concat(
+                                                    new NDList(
+                                                            sm.zeros(
+                                                                    new Shape(b, 1),
+                                                                    DataType.INT64),
+                                                            o.actions().add(1)),
+                                                    1);
+                                    NDArray logits = dyn.logits(ps, input, actionIds, true);
+                                    NDArray[] ce = MaskGit.loss(logits, targets, mask);
+                                    NDArray loss = o.loss().add(ce[0]);
+                                    for (long a : o.actions().toLongArray()) {
+                                        windowCodes[(int) a]++;
+                                    }
+                                    gc.backward(loss);
+                                    figures =
+                                            new float[] {
+                                                loss.getFloat(),
+                                                o.reconLoss().getFloat(),
+                                                ce[0].getFloat(),
+                                                ce[1].getFloat()
+                                            };
+                                }
+                                float norm = opt.step(lr, train.weightDecay(), train.gradClip());
+                                return new TrainingLoop.Figures(
+                                        figures[0],
+                                        norm,
+                                        opt.lastNonFinite(),
+                                        figures[0],
+                                        figures[1],
+                                        figures[2],
+                                        figures[3],
+                                        norm);
+                            }
                         }
-                        gc.backward(loss);
-                        figures =
-                                new float[] {
-                                    loss.getFloat(),
-                                    o.reconLoss().getFloat(),
-                                    ce[0].getFloat(),
-                                    ce[1].getFloat()
-                                };
-                    }
-                    norm = opt.step(lr, train.weightDecay(), train.gradClip());
-                }
-                step++;
-                Numerics.check(
-                        "world model", figures[0], norm, opt.lastNonFinite(), step, train.seed());
-                if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
-                    lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
-                }
-                for (int i = 0; i < 4; i++) {
-                    sums[i] += figures[i];
-                }
-                sums[4] += norm;
-                sinceLog++;
-                double elapsed = priorSeconds + (System.nanoTime() - t0) / 1e9;
-                if (step % train.logEvery() == 0 || step == train.steps()) {
-                    double window = (System.nanoTime() - windowStart) / 1e9;
-                    recentFps = sinceLog * framesPerStep / window;
-                    double recon = sums[1] / sinceLog;
-                    log.add(
-                            step,
-                            elapsed,
-                            lr,
-                            sums[0] / sinceLog,
-                            recon,
-                            10 * Math.log10(4 / recon),
-                            sums[2] / sinceLog,
-                            sums[3] / sinceLog,
-                            sums[4] / sinceLog,
-                            recentFps,
-                            ImageMetrics.perplexity(windowCodes));
-                    java.util.Arrays.fill(windowCodes, 0);
-                    java.util.Arrays.fill(sums, 0);
-                    sinceLog = 0;
-                    windowStart = System.nanoTime();
-                }
-                listener.onStep(
-                        new TrainListener.StepInfo(
-                                step, train.steps(), figures[0], recentFps, lr, elapsed));
-                boolean stop = listener.stopRequested();
-                boolean last = step == train.steps() || System.nanoTime() >= deadline || stop;
-                if (step % train.checkpointEvery() == 0 || last) {
-                    long frames = priorFrames + (long) (step - startStep) * framesPerStep;
-                    save(runDir, lam, dyn, opt, model, train, dataset, step, elapsed, frames, log);
-                    listener.onCheckpoint(step);
-                }
-                if (stop) {
-                    break;
-                }
-            }
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            long frames = (long) (step - startStep) * framesPerStep;
+
+                        @Override
+                        public void afterStep(int step) {
+                            if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                                lam.quantizer()
+                                        .resetDeadCodes(new Random(train.seed() * 7919L + step));
+                            }
+                        }
+
+                        @Override
+                        public double[] row(
+                                int step, double elapsed, float lr, double[] m, double fps) {
+                            double perplexity = ImageMetrics.perplexity(windowCodes);
+                            Arrays.fill(windowCodes, 0);
+                            return new double[] {
+                                step,
+                                elapsed,
+                                lr,
+                                m[0],
+                                m[1],
+                                10 * Math.log10(4 / m[1]),
+                                m[2],
+                                m[3],
+                                m[4],
+                                fps,
+                                perplexity
+                            };
+                        }
+
+                        @Override
+                        public void save(int step, double seconds, long frames) throws IOException {
+                            WorldTrainer.save(
+                                    runDir, lam, dyn, opt, model, train, dataset, step, seconds,
+                                    frames, log);
+                        }
+                    };
+            TrainingLoop.Result r =
+                    TrainingLoop.run(
+                            "world model",
+                            train,
+                            loader,
+                            log,
+                            listener,
+                            steps,
+                            new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
+                            minutes,
+                            framesPerStep);
             opt.close();
-            return new Result(
-                    step,
-                    priorSeconds + seconds,
-                    priorFrames + frames,
-                    frames / Math.max(seconds, 1e-9));
+            return new Result(r.step(), r.seconds(), r.frames(), r.framesPerSecond());
         }
     }
 
