@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -249,6 +250,26 @@ public final class WorldEval {
             json.put(
                     "latent_real_action_mutual_information_bits",
                     round(ImageMetrics.mutualInformationBits(table), 3));
+            json.put(
+                    "latent_real_action_mutual_information_bits_corrected",
+                    round(ImageMetrics.mutualInformationBitsCorrected(table), 3));
+            long labelled = Arrays.stream(table).flatMapToLong(Arrays::stream).sum();
+            json.put("latent_real_action_transitions", labelled);
+            long cells = (long) table.length * table[0].length;
+            if (labelled < 10 * cells) {
+                String warning =
+                        "only "
+                                + labelled
+                                + " labelled transitions for a "
+                                + table.length
+                                + "x"
+                                + table[0].length
+                                + " code-by-action table: the plug-in mutual information is biased"
+                                + " upward; read the corrected figure, and evaluate on more"
+                                + " episodes (--all-episodes, --clips) for a stable one";
+                json.put("latent_real_action_mutual_information_warning", warning);
+                System.err.println("genie4j: warning: " + warning);
+            }
             List<List<Long>> rows = new ArrayList<>();
             for (long[] row : table) {
                 List<Long> r = new ArrayList<>();
