@@ -1,5 +1,6 @@
 package io.genie4j.agents;
 
+import java.util.function.IntPredicate;
 import java.util.random.RandomGenerator;
 
 /**
@@ -50,7 +51,7 @@ public final class Categorical {
         return best;
     }
 
-    private static int lastPositive(int n, java.util.function.IntPredicate positive) {
+    private static int lastPositive(int n, IntPredicate positive) {
         for (int i = n - 1; i >= 0; i--) {
             if (positive.test(i)) {
                 return i;
