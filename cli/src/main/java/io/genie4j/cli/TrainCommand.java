@@ -3,6 +3,9 @@ package io.genie4j.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.env.Json;
+import io.genie4j.genie.lam.ConvLatentActionModel;
+import io.genie4j.genie.lam.LamConfig;
+import io.genie4j.genie.lam.LamTrainer;
 import io.genie4j.genie.tokenizer.TokenizerConfig;
 import io.genie4j.genie.tokenizer.TokenizerTrainer;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
@@ -16,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,6 +40,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             TrainCommand.Tokenizer.class,
             TrainCommand.World.class,
+            TrainCommand.Lam.class,
             TrainCommand.All.class
         })
 final class TrainCommand implements Runnable {
@@ -193,6 +198,112 @@ final class TrainCommand implements Runnable {
                         return summary(
                                 run.out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
                     });
+        }
+    }
+
+    /** {@code genie4j train lam}. */
+    @Command(
+            name = "lam",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Train the latent action model v2 on one or more directories of .npz episodes.",
+                "An inverse model reads x(t-1), x(t), x(t+1) into a continuous latent; a forward"
+                        + " model must predict x(t+1) from x(t-1), x(t) and that latent (after"
+                        + " LAPO). Every checkpoint refits the 8 discrete actions (k-means over the"
+                        + " latents) and is a complete LAM for eval lam; --resume continues a"
+                        + " stopped run exactly. Label-free unless --labelled-share or --ceiling."
+            })
+    static final class Lam implements Callable<Integer> {
+        @Option(
+                names = "--data",
+                required = true,
+                arity = "1..*",
+                description =
+                        "Dataset directories of episodes (say, random play then expert video);"
+                                + " with --labelled-share, labels come from the first only.")
+        List<Path> data;
+
+        @Option(names = "--out", required = true, description = "Run directory.")
+        Path out;
+
+        @Option(
+                names = "--config",
+                description =
+                        "JSON file overriding defaults: {\"model\": {...}, \"train\": {...}} with"
+                                + " the field names of model.json's config and train_config.")
+        Path config;
+
+        @Option(names = "--steps", description = "Total steps, at least 1.")
+        Integer steps;
+
+        @Option(
+                names = "--minutes",
+                defaultValue = "0",
+                description = "Stop after this many minutes in this call (0: no limit).")
+        double minutes;
+
+        @Option(names = "--resume", description = "Continue the run in --out.")
+        boolean resume;
+
+        @Option(
+                names = "--labelled-share",
+                description =
+                        "The small-supervision switch: the share of the first dataset's"
+                                + " transitions, in [0, 1], whose real action also trains a label"
+                                + " head on the latent (default: 0, label-free).")
+        Double labelledShare;
+
+        @Option(
+                names = "--ceiling",
+                description =
+                        "Train the same inverse model with every transition's real action instead"
+                                + " (the supervised ceiling eval lam compares against).")
+        boolean ceiling;
+
+        @Override
+        public Integer call() throws Exception {
+            if (steps != null) {
+                Checks.atLeast("--steps", steps, 1);
+            }
+            Checks.atLeast("--minutes", minutes, 0);
+            Checks.outputDirectory("--out", out);
+            if (conflictsWithResume()) {
+                throw new IllegalArgumentException(
+                        "--resume continues with the run's own config and data; drop --config,"
+                                + " --labelled-share and --ceiling");
+            }
+            if (resume && steps != null) {
+                Checkpoints.extendRun(out, ConvLatentActionModel.KIND, steps);
+            }
+            LamConfig model = LamConfig.defaults();
+            TrainConfig train = LamTrainer.defaults();
+            if (config != null) {
+                JsonNode user = readConfig(config);
+                model = merge(model, user.path("model"), LamConfig.class);
+                train = merge(train, user.path("train"), TrainConfig.class);
+            }
+            if (labelledShare != null) {
+                model = model.withLabelledShare(labelledShare);
+            }
+            if (ceiling) {
+                model = model.withObjective(LamConfig.Objective.LABELS);
+            }
+            model.validate();
+            if (steps != null) {
+                train = train.withSteps(steps);
+            }
+            LamConfig m = model;
+            TrainConfig t = train;
+            return runWithProgress(
+                    "train lam",
+                    listener -> {
+                        var r = LamTrainer.train(data, out, m, t, minutes, resume, listener);
+                        return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+                    });
+        }
+
+        private boolean conflictsWithResume() {
+            return resume && (config != null || labelledShare != null || ceiling);
         }
     }
 

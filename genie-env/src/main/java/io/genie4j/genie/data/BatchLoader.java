@@ -1,5 +1,6 @@
 package io.genie4j.genie.data;
 
+import io.genie4j.genie.train.TrainingLoop;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -9,7 +10,7 @@ import java.util.concurrent.BlockingQueue;
  * Prepares batches of random clips on a background thread: each batch is uint8 {@code [B, T, H, W,
  * 3]} in one array. The sequence of batches depends only on the seed.
  */
-public final class BatchLoader implements AutoCloseable {
+public final class BatchLoader implements AutoCloseable, TrainingLoop.Batches<byte[]> {
 
     private final BlockingQueue<byte[]> queue = new ArrayBlockingQueue<>(4);
     private final Thread thread;
@@ -57,7 +58,7 @@ public final class BatchLoader implements AutoCloseable {
         thread.start();
     }
 
-    /** The next batch, waiting for it if needed. */
+    @Override
     public byte[] next() throws InterruptedException {
         while (true) {
             byte[] b = queue.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -213,6 +213,23 @@ public final class VectorQuantizer extends Module {
         return replaced;
     }
 
+    /** The code vectors scaled to unit length (as they are compared), {@code [codes][dim]}. */
+    public float[][] unitCodes() {
+        float[] cb = codebook.getArray().toFloatArray();
+        float[][] out = new float[codes][dim];
+        for (int c = 0; c < codes; c++) {
+            double n = 0;
+            for (int j = 0; j < dim; j++) {
+                n += cb[c * dim + j] * cb[c * dim + j];
+            }
+            double inv = 1 / Math.sqrt(n + 1e-12);
+            for (int j = 0; j < dim; j++) {
+                out[c][j] = (float) (cb[c * dim + j] * inv);
+            }
+        }
+        return out;
+    }
+
     /** Used by tests: an array manager-owned copy of the codebook. */
     NDArray codebookCopy(NDManager manager) {
         return manager.create(codebook.getArray().toFloatArray(), new Shape(codes, dim));

@@ -171,8 +171,8 @@ public final class TokenizerTrainer {
             boolean decoderOnlyRun = decoderOnly;
             TokenizerConfig config = model;
             TrainConfig trainConfig = train;
-            TrainingLoop.Steps steps =
-                    new TrainingLoop.Steps() {
+            TrainingLoop.Steps<byte[]> steps =
+                    new TrainingLoop.Steps<byte[]>() {
                         private int codesUsed;
 
                         @Override

@@ -1,6 +1,5 @@
 package io.genie4j.genie.train;
 
-import io.genie4j.genie.data.BatchLoader;
 import java.io.IOException;
 
 /**
@@ -19,12 +18,18 @@ public final class TrainingLoop {
     /** What a run did: the step reached, seconds and frames in all (earlier sessions included). */
     public record Result(int step, double seconds, long frames, double framesPerSecond) {}
 
-    /** The trainer's part of the loop. */
-    public interface Steps {
+    /** Where batches come from: batch k of a run must depend only on its seed and k. */
+    public interface Batches<B> {
+        /** The next batch, waiting for it if needed. */
+        B next() throws InterruptedException;
+    }
+
+    /** The trainer's part of the loop, for batches of type {@code B}. */
+    public interface Steps<B> {
         /**
          * One optimisation step on {@code batch} at learning rate {@code lr} (step counts from 0).
          */
-        Figures step(byte[] batch, float lr, int step) throws IOException;
+        Figures step(B batch, float lr, int step) throws IOException;
 
         /** After step {@code step} (1-based) passed the checks: dead-code resets and the like. */
         default void afterStep(int step) {}
@@ -53,13 +58,13 @@ public final class TrainingLoop {
      * @param framesPerStep frames in one batch
      * @throws IllegalStateException on a non-finite loss or gradient norm (see {@link Numerics})
      */
-    public static Result run(
+    public static <B> Result run(
             String name,
             TrainConfig train,
-            BatchLoader loader,
+            Batches<B> loader,
             TrainLog log,
             TrainListener listener,
-            Steps steps,
+            Steps<B> steps,
             Start start,
             double minutes,
             long framesPerStep)
@@ -73,7 +78,7 @@ public final class TrainingLoop {
         int sinceLog = 0;
         long windowStart = System.nanoTime();
         while (step < train.steps() && System.nanoTime() < deadline) {
-            byte[] batch = loader.next();
+            B batch = loader.next();
             float lr = train.learningRate(step);
             Figures f = steps.step(batch, lr, step);
             step++;

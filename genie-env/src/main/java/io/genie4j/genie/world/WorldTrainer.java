@@ -219,8 +219,8 @@ public final class WorldTrainer {
             // the last dead-code reset hid a collapse: each reset revives the unused codes onto
             // recent inputs, so each catches a few.)
             long[] windowCodes = new long[model.actions()];
-            TrainingLoop.Steps steps =
-                    new TrainingLoop.Steps() {
+            TrainingLoop.Steps<byte[]> steps =
+                    new TrainingLoop.Steps<byte[]>() {
                         @Override
                         public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
                             try (NDManager sm = base.newSubManager();

@@ -1,0 +1,338 @@
+package io.genie4j.genie.lam;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.env.AtomicFiles;
+import io.genie4j.genie.data.Clip;
+import io.genie4j.genie.data.VideoDataset;
+import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.train.AdamW;
+import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.TrainConfig;
+import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.train.TrainLog;
+import io.genie4j.genie.train.TrainingLoop;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Trains a {@link ConvLatentActionModel} on the transitions of one or more directories of {@code
+ * .npz} episodes (say, random play and expert video). Every checkpoint refits the discrete actions
+ * (the quantiser's codes, or k-means over the latents of a fixed sample of training transitions for
+ * the continuous bottleneck) and writes a complete, loadable LAM ({@link LatentActions}) with
+ * {@code train.csv} and {@code loss.png}; a stopped run resumes exactly.
+ */
+public final class LamTrainer {
+    static final String OPTIMIZER = "optimizer.params";
+    static final String[] COLUMNS = {
+        "step",
+        "seconds",
+        "lr",
+        "loss",
+        "recon_mse",
+        "still_mse",
+        "label_ce",
+        "label_accuracy",
+        "grad_norm",
+        "transitions_per_s",
+        "latent_std",
+        "code_perplexity"
+    };
+    private static final int KMEANS_SAMPLE = 2048;
+
+    private LamTrainer() {}
+
+    /** The training defaults for this machine: 32 transitions a step, 6000 steps. */
+    public static TrainConfig defaults() {
+        return new TrainConfig(
+                32, 3, 1, 5e-4f, 5e-5f, 200, 6000, 0.01f, 1.0f, 1, 250, 25, 100, 0.05, 0);
+    }
+
+    /**
+     * Trains for at most {@code minutes} of wall time in this call (≤ 0 for no limit) or until the
+     * config's step count. With {@code resume}, {@code data}, {@code model} and {@code train} are
+     * read from the run directory.
+     */
+    public static TrainingLoop.Result train(
+            List<Path> data,
+            Path runDir,
+            LamConfig model,
+            TrainConfig train,
+            double minutes,
+            boolean resume,
+            TrainListener listener)
+            throws IOException, InterruptedException {
+        int startStep = 0;
+        double priorSeconds = 0;
+        long priorFrames = 0;
+        if (resume) {
+            ObjectNode json = Checkpoints.readModelJson(runDir, ConvLatentActionModel.KIND);
+            model = Checkpoints.JSON.treeToValue(json.get("config"), LamConfig.class);
+            train = Checkpoints.JSON.treeToValue(json.get("train_config"), TrainConfig.class);
+            startStep = json.path("training").path("step").asInt();
+            priorSeconds = json.path("training").path("seconds").asDouble();
+            priorFrames = json.path("training").path("frames").asLong();
+            data = new ArrayList<>();
+            for (var d : json.path("data").path("dirs")) {
+                data.add(Path.of(d.asText()));
+            }
+        } else if (Files.exists(runDir.resolve("model.json"))) {
+            throw new IllegalArgumentException(
+                    runDir
+                            + " already holds a model; pass --resume to continue it or choose"
+                            + " another --out");
+        }
+        model.validate();
+        train.validate();
+        if (data.isEmpty()) {
+            throw new IllegalArgumentException("no data directories given");
+        }
+        List<VideoDataset> datasets = new ArrayList<>();
+        for (Path d : data) {
+            datasets.add(
+                    VideoDataset.load(
+                            d, model.imageSize(), train.validationFraction(), train.maxEpisodes()));
+        }
+        Transitions.Sources sources = Transitions.Sources.of(datasets);
+        Files.createDirectories(runDir);
+        Engine.getInstance().setRandomSeed((int) train.seed());
+        int b = train.batch();
+        int s = model.imageSize();
+        LamConfig config = model;
+        TrainConfig trainConfig = train;
+        List<Path> dirs = List.copyOf(data);
+        Transitions batches =
+                new Transitions(
+                        sources.episodes(),
+                        sources.labelSource(),
+                        config.labelledShare(),
+                        b,
+                        train.seed(),
+                        startStep);
+        // The fixed sample the discrete actions are fitted on at every checkpoint.
+        Transitions.Batch kmeansSample =
+                new Transitions(
+                                sources.episodes(),
+                                sources.labelSource(),
+                                0,
+                                KMEANS_SAMPLE,
+                                train.seed() + 17,
+                                0)
+                        .next();
+        try (NDManager base = NDManager.newBaseManager()) {
+            ConvLatentActionModel lam = new ConvLatentActionModel(model);
+            lam.initialize(base);
+            AdamW opt = new AdamW(base, lam.getParameters());
+            if (resume) {
+                try (var in = Files.newInputStream(runDir.resolve(LatentActions.PARAMS))) {
+                    Checkpoints.loadParameters(
+                            lam, base, in, runDir.resolve(LatentActions.PARAMS).toString());
+                }
+                for (var p : lam.getParameters()) {
+                    p.getValue().getArray().setRequiresGradient(true);
+                }
+                opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
+                long[] counts =
+                        Checkpoints.counts(
+                                Checkpoints.readModelJson(runDir, ConvLatentActionModel.KIND)
+                                        .path("training"),
+                                "code_usage",
+                                model.actions());
+                if (counts != null && lam.quantizer() != null) {
+                    lam.quantizer().setUsage(counts);
+                }
+            }
+            TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
+            ParameterStore ps = new ParameterStore(base, false);
+            TrainingLoop.Steps<Transitions.Batch> steps =
+                    new TrainingLoop.Steps<>() {
+                        private double perplexity;
+
+                        @Override
+                        public void afterStep(int step) {
+                            if (lam.quantizer() != null
+                                    && trainConfig.deadCodeEvery() > 0
+                                    && step % trainConfig.deadCodeEvery() == 0) {
+                                perplexity = ImageMetrics.perplexity(lam.quantizer().usage());
+                                lam.quantizer()
+                                        .resetDeadCodes(
+                                                new Random(trainConfig.seed() * 7919L + step));
+                            }
+                        }
+
+                        @Override
+                        public TrainingLoop.Figures step(
+                                Transitions.Batch batch, float lr, int step) {
+                            try (NDManager sm = base.newSubManager();
+                                    NDScope scope = new NDScope()) {
+                                NDArray clips =
+                                        sm.create(
+                                                ByteBuffer.wrap(batch.frames()),
+                                                new Shape(b, 3, s, s, 3),
+                                                DataType.UINT8);
+                                NDArray actions = sm.create(batch.actions());
+                                NDArray labelled = sm.create(batch.labelled());
+                                double loss;
+                                double recon;
+                                double ce;
+                                double accuracy;
+                                double still;
+                                double std;
+                                try (GradientCollector gc =
+                                        Engine.getInstance().newGradientCollector()) {
+                                    ConvLatentActionModel.Output o =
+                                            lam.forward(ps, clips, actions, labelled, true);
+                                    gc.backward(o.loss());
+                                    loss = o.loss().getFloat();
+                                    recon = o.reconLoss().getFloat();
+                                    ce = o.labelLoss().getFloat();
+                                    NDArray right =
+                                            o.logits()
+                                                    .argMax(-1)
+                                                    .eq(actions)
+                                                    .toType(DataType.FLOAT32, false);
+                                    float n = labelled.sum().getFloat();
+                                    accuracy =
+                                            n > 0
+                                                    ? right.mul(labelled).sum().getFloat() / n
+                                                    : Double.NaN;
+                                    NDArray z = o.latents();
+                                    std =
+                                            z.sub(z.mean(new int[] {0}))
+                                                    .square()
+                                                    .mean(new int[] {0})
+                                                    .sqrt()
+                                                    .mean()
+                                                    .getFloat();
+                                    NDArray f = io.genie4j.genie.nn.Patches.toUnit(clips);
+                                    still =
+                                            f.get(":, 2")
+                                                    .sub(f.get(":, 1"))
+                                                    .square()
+                                                    .mean()
+                                                    .getFloat();
+                                }
+                                float norm =
+                                        opt.step(
+                                                lr,
+                                                trainConfig.weightDecay(),
+                                                trainConfig.gradClip());
+                                return new TrainingLoop.Figures(
+                                        loss,
+                                        norm,
+                                        opt.lastNonFinite(),
+                                        loss,
+                                        recon,
+                                        still,
+                                        ce,
+                                        Double.isNaN(accuracy) ? 0 : accuracy,
+                                        norm,
+                                        std);
+                            }
+                        }
+
+                        @Override
+                        public double[] row(
+                                int step, double elapsed, float lr, double[] m, double fps) {
+                            return new double[] {
+                                step,
+                                elapsed,
+                                lr,
+                                m[0],
+                                m[1],
+                                m[2],
+                                m[3],
+                                m[4],
+                                m[5],
+                                fps,
+                                m[6],
+                                perplexity
+                            };
+                        }
+
+                        @Override
+                        public void save(int step, double seconds, long frames) throws IOException {
+                            float[][] z = sampleLatents(lam, ps, base, kmeansSample.frames());
+                            ActionCodebook codebook =
+                                    ActionCodebook.fit(
+                                            z, config.actions(), 100, trainConfig.seed());
+                            Checkpoints.saveParameters(lam, runDir.resolve(LatentActions.PARAMS));
+                            byte[] state = opt.encode();
+                            AtomicFiles.write(runDir.resolve(OPTIMIZER), out -> out.write(state));
+                            ObjectNode json = Checkpoints.newModelJson(ConvLatentActionModel.KIND);
+                            json.set("config", Checkpoints.JSON.valueToTree(config));
+                            json.set("train_config", Checkpoints.JSON.valueToTree(trainConfig));
+                            ObjectNode training = json.putObject("training");
+                            training.put("step", step);
+                            training.put("steps", trainConfig.steps());
+                            training.put("seconds", Math.round(seconds * 10) / 10.0);
+                            training.put("frames", frames);
+                            training.put("parameters", lam.parameterCount());
+                            training.put("supervised", config.supervised());
+                            training.put("labelled_share", config.labelledShare());
+                            if (lam.quantizer() != null) {
+                                Checkpoints.putCounts(
+                                        training, "code_usage", lam.quantizer().usage());
+                            }
+                            ObjectNode d = json.putObject("data");
+                            ArrayNode dirsNode = d.putArray("dirs");
+                            ArrayNode eps = d.putArray("train_episodes");
+                            ArrayNode trs = d.putArray("train_transitions");
+                            for (int i = 0; i < dirs.size(); i++) {
+                                dirsNode.add(dirs.get(i).toAbsolutePath().toString());
+                                eps.add(datasets.get(i).train().size());
+                                long n = 0;
+                                for (Clip.Source c : datasets.get(i).train()) {
+                                    n += Transitions.count(c);
+                                }
+                                trs.add(n);
+                            }
+                            LatentActions.putCodebook(json, codebook);
+                            Checkpoints.writeModelJson(runDir, json);
+                            log.flush(config.objective() == LamConfig.Objective.LABELS ? 6 : 4);
+                        }
+                    };
+            TrainingLoop.Result r =
+                    TrainingLoop.run(
+                            "latent action model",
+                            train,
+                            batches,
+                            log,
+                            listener,
+                            steps,
+                            new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
+                            minutes,
+                            b);
+            opt.close();
+            return r;
+        }
+    }
+
+    /** The latents of the k-means sample, 256 transitions at a time. */
+    private static float[][] sampleLatents(
+            ConvLatentActionModel lam, ParameterStore ps, NDManager base, byte[] frames) {
+        int chunk = 256;
+        int bytes = frames.length / KMEANS_SAMPLE;
+        float[][] out = new float[KMEANS_SAMPLE][];
+        for (int i = 0; i < KMEANS_SAMPLE; i += chunk) {
+            int n = Math.min(chunk, KMEANS_SAMPLE - i);
+            byte[] part = java.util.Arrays.copyOfRange(frames, i * bytes, (i + n) * bytes);
+            float[][] z = LatentActions.latents(lam, ps, base, part, n);
+            System.arraycopy(z, 0, out, i, n);
+        }
+        return out;
+    }
+}
