@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.genie4j.env.Tensor;
 import io.genie4j.genie.world.WorldConfig;
+import io.genie4j.genie.lam.LatentActions;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.ByteBuffer;
 
@@ -16,10 +17,14 @@ import java.nio.ByteBuffer;
  * LAM's encoder reads each pair of frames alone, so pairs are labelled in independent batches; for
  * a token-input LAM the pair's tokens are encoded from the pair.
  *
+ * <p>With a latent action model v2 ({@link LatentActions}) instead, transition {@code t} gets the
+ * code of its inverse model over frames {@code t - 1}, {@code t} and {@code t + 1}.
+ *
  * <p>Does not own the model.
  */
 public final class LatentLabeler {
     private final WorldModel model;
+    private final LatentActions lam;
     private final int batch;
 
     /**
@@ -31,12 +36,29 @@ public final class LatentLabeler {
             throw new IllegalArgumentException("batch must be >= 1, got " + batch);
         }
         this.model = model;
+        this.lam = null;
+        this.batch = batch;
+    }
+
+    /**
+     * A labeler with a latent action model v2 (its inverse model reads x(t-1), x(t), x(t+1); the
+     * first transition of an episode sees its first frame twice).
+     *
+     * @param lam the LAM
+     * @param batch transitions per forward
+     */
+    public LatentLabeler(LatentActions lam, int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        this.model = null;
+        this.lam = lam;
         this.batch = batch;
     }
 
     /** The number of latent actions (codes lie in {@code [0, actions)}). */
     public int actions() {
-        return model.config().actions();
+        return lam != null ? lam.codebook().size() : model.config().actions();
     }
 
     /**
@@ -47,6 +69,9 @@ public final class LatentLabeler {
      * @throws IllegalArgumentException if the frames do not have the model's size
      */
     public int[] label(Tensor frames) {
+        if (lam != null) {
+            return lam.label(frames, batch);
+        }
         WorldConfig c = model.config();
         int s = c.imageSize();
         int[] shape = frames.shape();

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,6 +13,7 @@ import io.genie4j.env.AtomicFiles;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.train.AdamW;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;
@@ -21,7 +21,6 @@ import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
 import io.genie4j.genie.train.TrainingLoop;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -178,11 +177,7 @@ public final class LamTrainer {
                                 Transitions.Batch batch, float lr, int step) {
                             try (NDManager sm = base.newSubManager();
                                     NDScope scope = new NDScope()) {
-                                NDArray clips =
-                                        sm.create(
-                                                ByteBuffer.wrap(batch.frames()),
-                                                new Shape(b, 3, s, s, 3),
-                                                DataType.UINT8);
+                                NDArray clips = Patches.video(sm, batch.frames(), b, 3, s, s, 3);
                                 NDArray actions = sm.create(batch.actions());
                                 NDArray labelled = sm.create(batch.labelled());
                                 double loss;

@@ -2,16 +2,16 @@ package io.genie4j.genie.lam;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.env.Tensor;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.train.Checkpoints;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 
 /**
@@ -121,6 +121,43 @@ public final class LatentActions implements AutoCloseable {
         return latents(model, ps, manager, clips, n);
     }
 
+    /**
+     * The discrete action of every transition of an episode's frames uint8 {@code [T, S, S, 3]}
+     * ({@code T - 1} of them, in batches of {@code batch}); the first transition, which has no
+     * frame before it, sees its first frame twice.
+     */
+    public int[] label(Tensor frames, int batch) {
+        int s = config().imageSize();
+        int[] shape = frames.shape();
+        if (shape.length != 4 || shape[1] != s || shape[2] != s || shape[3] != 3) {
+            throw new IllegalArgumentException(
+                    "the LAM reads uint8 [T, "
+                            + s
+                            + ", "
+                            + s
+                            + ", 3] frames, got "
+                            + frames.describe());
+        }
+        int transitions = Math.max(0, shape[0] - 1);
+        int[] out = new int[transitions];
+        byte[] all = frames.toByteArray();
+        int fb = s * s * 3;
+        for (int from = 0; from < transitions; from += batch) {
+            int n = Math.min(batch, transitions - from);
+            byte[] clips = new byte[n * 3 * fb];
+            for (int j = 0; j < n; j++) {
+                int t = from + j;
+                System.arraycopy(all, Math.max(t - 1, 0) * fb, clips, j * 3 * fb, fb);
+                System.arraycopy(all, t * fb, clips, (j * 3 + 1) * fb, 2 * fb);
+            }
+            float[][] z = latents(clips, n);
+            for (int j = 0; j < n; j++) {
+                out[from + j] = codebook.action(z[j]);
+            }
+        }
+        return out;
+    }
+
     /** The label head's most likely real action of each latent (meaningful for supervised LAMs). */
     public int[] labelHead(float[][] latents) {
         try (NDManager sm = manager.newSubManager()) {
@@ -147,11 +184,7 @@ public final class LatentActions implements AutoCloseable {
             int n) {
         int s = model.config().imageSize();
         try (NDManager sm = manager.newSubManager()) {
-            NDArray video =
-                    sm.create(
-                            ByteBuffer.wrap(clips, 0, n * 3 * s * s * 3),
-                            new Shape(n, 3, s, s, 3),
-                            DataType.UINT8);
+            NDArray video = Patches.video(sm, clips, n, 3, s, s, 3);
             float[] flat = model.latents(ps, video).toFloatArray();
             int d = model.config().latentDim();
             float[][] out = new float[n][d];

@@ -1,8 +1,10 @@
 package io.genie4j.genie.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
 
 /** Frames to patch vectors and back, and pixel scaling. */
 public final class Patches {
@@ -35,6 +37,22 @@ public final class Patches {
     }
 
     /** Pixels in [0, 255] (any type) to floats in [-1, 1]. */
+    /**
+     * uint8 pixels as an array of {@code shape} in {@code manager}: the first {@code shape}'s
+     * product of bytes of {@code pixels}, copied.
+     *
+     * @throws IllegalArgumentException if {@code pixels} holds fewer bytes
+     */
+    public static NDArray video(NDManager manager, byte[] pixels, long... shape) {
+        Shape s = new Shape(shape);
+        if (pixels.length < s.size()) {
+            throw new IllegalArgumentException(
+                    "video of shape " + s + " needs " + s.size() + " bytes, got " + pixels.length);
+        }
+        return manager.create(ByteBuffer.wrap(pixels, 0, (int) s.size()), s, DataType.UINT8);
+    }
+
+    /** Frames in pixel units (uint8 or float 0..255) to [-1, 1]. */
     public static NDArray toUnit(NDArray video) {
         return video.toType(DataType.FLOAT32, false).mul(2f / 255f).sub(1f);
     }

@@ -3,17 +3,15 @@ package io.genie4j.genie.tokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.train.Checkpoints;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -132,11 +130,7 @@ public final class TokenizerEval {
                 long[] codes;
                 try (NDManager sm = base.newSubManager();
                         NDScope scope = new NDScope()) {
-                    NDArray video =
-                            sm.create(
-                                    ByteBuffer.wrap(in),
-                                    new Shape(n, clipLength, s, s, 3),
-                                    DataType.UINT8);
+                    NDArray video = Patches.video(sm, in, n, clipLength, s, s, 3);
                     VideoTokenizer.Output o = tok.forward(ps, video, false);
                     out = VideoTokenizer.toUint8(o.frames()).toByteArray();
                     codes = o.codes().toLongArray();

@@ -4,8 +4,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -13,6 +11,7 @@ import io.genie4j.env.AtomicFiles;
 import io.genie4j.genie.data.BatchLoader;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.train.AdamW;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;
@@ -20,7 +19,6 @@ import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
 import io.genie4j.genie.train.TrainingLoop;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
@@ -179,11 +177,7 @@ public final class TokenizerTrainer {
                         public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
                             try (NDManager sm = base.newSubManager();
                                     NDScope scope = new NDScope()) {
-                                NDArray video =
-                                        sm.create(
-                                                ByteBuffer.wrap(batch),
-                                                new Shape(b, t, s, s, 3),
-                                                DataType.UINT8);
+                                NDArray video = Patches.video(sm, batch, b, t, s, s, 3);
                                 float loss;
                                 float recon;
                                 try (GradientCollector gc =

@@ -4,13 +4,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.TokenizerConfig;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
@@ -55,11 +54,7 @@ public final class TrainBenchmark {
                     }
                     try (NDManager sm = base.newSubManager();
                             NDScope scope = new NDScope()) {
-                        NDArray video =
-                                sm.create(
-                                        ByteBuffer.wrap(pixels),
-                                        new Shape(b, t, s, s, 3),
-                                        DataType.UINT8);
+                        NDArray video = Patches.video(sm, pixels, b, t, s, s, 3);
                         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                             gc.backward(tok.forward(ps, video, true).loss());
                         }

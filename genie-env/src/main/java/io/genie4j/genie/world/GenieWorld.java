@@ -9,8 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.genie4j.genie.nn.KvCache;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -209,10 +209,7 @@ public final class GenieWorld implements AutoCloseable {
         try (NDManager sm = manager.newSubManager()) {
             int p = Math.min(promptFrames, context - 1);
             NDArray video =
-                    sm.create(
-                                    ByteBuffer.wrap(frames),
-                                    new Shape(batch, promptFrames, s, s, 3),
-                                    DataType.UINT8)
+                    Patches.video(sm, frames, batch, promptFrames, s, s, 3)
                             .get(new NDIndex(":, {}:", promptFrames - p));
             NDArray codes = WorldModel.tokenize(model.tokenizer(), ps, video, window);
             long[] all = codes.toLongArray();

@@ -5,15 +5,13 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -105,11 +103,7 @@ public final class WorldEval {
                 long[] inferred;
                 byte[] still;
                 try (NDManager sm = base.newSubManager()) {
-                    NDArray v =
-                            sm.create(
-                                    ByteBuffer.wrap(video),
-                                    new Shape(n, length, s, s, 3),
-                                    DataType.UINT8);
+                    NDArray v = Patches.video(sm, video, n, length, s, s, 3);
                     NDArray codes =
                             c.lamInput() == WorldConfig.LamInput.TOKENS
                                     ? WorldModel.tokenize(

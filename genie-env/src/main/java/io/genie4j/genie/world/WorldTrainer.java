@@ -17,6 +17,7 @@ import io.genie4j.env.AtomicFiles;
 import io.genie4j.genie.data.BatchLoader;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.TokenizerTrainer;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
 import io.genie4j.genie.train.AdamW;
@@ -26,7 +27,6 @@ import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainLog;
 import io.genie4j.genie.train.TrainingLoop;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -225,11 +225,7 @@ public final class WorldTrainer {
                         public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
                             try (NDManager sm = base.newSubManager();
                                     NDScope scope = new NDScope()) {
-                                NDArray video =
-                                        sm.create(
-                                                ByteBuffer.wrap(batch),
-                                                new Shape(b, t, s, s, 3),
-                                                DataType.UINT8);
+                                NDArray video = Patches.video(sm, batch, b, t, s, s, 3);
                                 NDArray codes =
                                         WorldModel.tokenize(
                                                 tok, ps, video, model.tokenizerWindow());
