@@ -21,7 +21,8 @@ import java.util.Map;
  * RIGHT+UP; 9–14 act as NOOP), 64×64 RGB observations, reward 10 on the coin; {@code terminated} on
  * the coin or death, {@code truncated} at 1000 steps. Info: {@code level_seed}, {@code
  * level_complete}, {@code death} ({@code lava}, {@code saw}, {@code enemy}, {@code fell} or null)
- * and {@code steps}.
+ * and {@code steps}. Option {@code art}: {@code v1} (default) or {@code v2}, a second look of the
+ * same game ({@link CoinRunRenderer.Art}).
  *
  * <p>Levels: each reset draws a level seed from {@code [start_level, start_level + num_levels)}
  * (all non-negative ints when {@code num_levels} is 0) with a generator that {@code reset(seed)}
@@ -66,7 +67,8 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                         options.getBoolean("center_agent"),
                         options.getBoolean("use_backgrounds"),
                         options.getBoolean("use_monochrome_assets"),
-                        options.getBoolean("restrict_themes"));
+                        options.getBoolean("restrict_themes"),
+                        CoinRunRenderer.Art.of(options.getString("art")));
         this.levelSeeds = seeded(new java.util.SplittableRandom().nextInt());
     }
 
@@ -87,9 +89,14 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                         EnvOption.ofBoolean(
                                 "use_monochrome_assets", false, "flat single-colour art"),
                         EnvOption.ofBoolean(
-                                "center_agent",
-                                true,
-                                "camera follows the agent (13 cells across)")),
+                                "center_agent", true, "camera follows the agent (13 cells across)"),
+                        EnvOption.ofString(
+                                "art",
+                                "v1",
+                                "art style: v1 flat shapes, v2 shows the agent's facing and pose"
+                                        + " over a textured background",
+                                "v1",
+                                "v2")),
                 CoinRunEnv::new);
     }
 

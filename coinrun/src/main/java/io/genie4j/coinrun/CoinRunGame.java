@@ -405,6 +405,19 @@ public final class CoinRunGame {
         return death;
     }
 
+    /**
+     * Procgen's {@code has_support} as the last step computed it: the agent stood on ground or a
+     * crate. For drawing only (the v2 art picks the agent's pose from it).
+     */
+    boolean hasSupport() {
+        return hasSupport;
+    }
+
+    /** Procgen's {@code action_vx} of the last step: -1, 0 or 1. For drawing only. */
+    float actionVx() {
+        return actionVx;
+    }
+
     /** Steps taken. */
     public int time() {
         return curTime;

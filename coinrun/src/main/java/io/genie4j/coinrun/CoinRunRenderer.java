@@ -6,45 +6,95 @@ package io.genie4j.coinrun;
  * {@code centerAgent} off it shows the whole 64×64 level. Hard-mode levels differ visibly by ground
  * theme, agent colour, enemy kind and background; monochrome mode draws each kind of thing in one
  * colour; restricted themes draw every level in theme 0.
+ *
+ * <p>Two art styles ({@link Art}): {@code V1}, the default, draws exactly the frames the shipped
+ * models learned from; {@code V2} ({@link CoinRunArtV2}) draws the agent facing and posed as
+ * Procgen does and a textured background that scrolls with the level. Both draw the same game
+ * state.
  */
 public final class CoinRunRenderer {
     /** Cells across the agent-centred view, as Procgen's CoinRun. */
     public static final int VISIBILITY = 13;
 
-    private static final int[][]
+    static final int[][]
             GROUND = { // fill, top, per ground theme: dirt grass planet sand snow stone
         {0x8a5a2b, 0x6b4220}, {0x7a5230, 0x4caf50}, {0x6a4c93, 0xb48ee0},
         {0xd8b46a, 0xf0d890}, {0xb0c4d8, 0xf4f8ff}, {0x6e6e6e, 0x9a9a9a}
     };
-    private static final int[] AGENT = {0xe8c9a0, 0x4f8fe6, 0x5cc45c, 0xf07cc0, 0xf2d23a};
-    private static final int[] ENEMY = {
+    static final int[] AGENT = {0xe8c9a0, 0x4f8fe6, 0x5cc45c, 0xf07cc0, 0xf2d23a};
+    static final int[] ENEMY = {
         0x3f9f3f, 0x9b59b6, 0x3498db, 0x2ecc71, 0x95a5a6, 0xd35400, 0xe74c3c, 0x27ae60, 0xff6fa8
     };
-    private static final int[] CRATE = {0xb5793a, 0xa0662c, 0xc48a48, 0xc9a227};
-    private static final int LAVA = 0xe8501a;
-    private static final int LAVA_TOP = 0xffa020;
-    private static final int COIN = 0xffd700;
-    private static final int SAW = 0xb0b0b8;
+    static final int[] CRATE = {0xb5793a, 0xa0662c, 0xc48a48, 0xc9a227};
+    static final int LAVA = 0xe8501a;
+    static final int LAVA_TOP = 0xffa020;
+    static final int COIN = 0xffd700;
+    static final int SAW = 0xb0b0b8;
+
+    /** The art styles: what is drawn is the same game state, only its look differs. */
+    public enum Art {
+        /** Flat shapes; the frames the shipped tokenizer and world model learned from. */
+        V1,
+        /**
+         * The agent as a sprite that faces the last horizontal move and is posed (stand, walk 1,
+         * walk 2) as Procgen poses it, animated enemies and saws, a textured background fixed to
+         * the level.
+         */
+        V2;
+
+        /** The art named {@code v1} or {@code v2} (any case). */
+        public static Art of(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "v1" -> V1;
+                case "v2" -> V2;
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown art \"" + name + "\": expected v1 or v2");
+            };
+        }
+    }
 
     private final boolean centerAgent;
     private final boolean useBackgrounds;
     private final boolean monochrome;
     private final boolean restrictThemes;
+    private final CoinRunArtV2 v2;
 
-    /** A renderer with Procgen's option meanings. */
+    /** A renderer with Procgen's option meanings, drawing the {@link Art#V1} art. */
     public CoinRunRenderer(
             boolean centerAgent,
             boolean useBackgrounds,
             boolean monochrome,
             boolean restrictThemes) {
+        this(centerAgent, useBackgrounds, monochrome, restrictThemes, Art.V1);
+    }
+
+    /** A renderer with Procgen's option meanings, drawing {@code art}. */
+    public CoinRunRenderer(
+            boolean centerAgent,
+            boolean useBackgrounds,
+            boolean monochrome,
+            boolean restrictThemes,
+            Art art) {
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
         this.restrictThemes = restrictThemes;
+        this.v2 =
+                switch (java.util.Objects.requireNonNull(art, "art")) {
+                    case V1 -> null;
+                    case V2 ->
+                            new CoinRunArtV2(
+                                    centerAgent, useBackgrounds, monochrome, restrictThemes);
+                };
     }
 
     /** Draws {@code game} into {@code out}, {@code size × size × 3} RGB bytes, row 0 at the top. */
     public void render(CoinRunGame game, byte[] out, int size) {
+        if (v2 != null) {
+            v2.render(game, out, size);
+            return;
+        }
         CoinRunLevel level = game.level;
         float cells = centerAgent ? VISIBILITY : CoinRunLevel.SIZE;
         float unit = size / cells; // pixels per cell
@@ -181,20 +231,20 @@ public final class CoinRunRenderer {
         return dx * dx + dy * dy <= r * r;
     }
 
-    private static void put(byte[] out, int i, int rgb) {
+    static void put(byte[] out, int i, int rgb) {
         out[i] = (byte) (rgb >>> 16);
         out[i + 1] = (byte) (rgb >>> 8);
         out[i + 2] = (byte) rgb;
     }
 
-    private static int lerp(int a, int b, float t) {
+    static int lerp(int a, int b, float t) {
         int r = (int) (((a >>> 16) & 255) * (1 - t) + ((b >>> 16) & 255) * t);
         int g = (int) (((a >>> 8) & 255) * (1 - t) + ((b >>> 8) & 255) * t);
         int bl = (int) ((a & 255) * (1 - t) + (b & 255) * t);
         return r << 16 | g << 8 | bl;
     }
 
-    private static int hsv(float h, float s, float v) {
+    static int hsv(float h, float s, float v) {
         int rgb = java.awt.Color.HSBtoRGB(h, s, v);
         return rgb & 0xffffff;
     }
