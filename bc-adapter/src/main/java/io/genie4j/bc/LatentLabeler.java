@@ -6,8 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.genie4j.env.Tensor;
-import io.genie4j.genie.world.WorldConfig;
 import io.genie4j.genie.lam.LatentActions;
+import io.genie4j.genie.world.WorldConfig;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.ByteBuffer;
 

@@ -1,9 +1,11 @@
 package io.genie4j.cli;
 
 import io.genie4j.agents.SupervisedTrainer;
+import io.genie4j.bc.LatentLabeler;
 import io.genie4j.coinrun.ExpertDemos;
 import io.genie4j.coinrun.eval.BcStudy;
 import io.genie4j.env.Json;
+import io.genie4j.genie.lam.LatentActions;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -29,6 +31,21 @@ final class BcEvalCommand implements Callable<Integer> {
             names = "--model",
             description = "World model directory (default: the model shipped in genie-env).")
     Path model;
+
+    @Option(
+            names = "--lam",
+            description =
+                    "A latent action model v2 (genie4j train lam) to label the demonstrations"
+                            + " with, instead of a world model's LAM.")
+    Path lam;
+
+    @Option(
+            names = "--art",
+            defaultValue = "v1",
+            description =
+                    "CoinRun's art style for the demonstrations and the evaluation: v1 or v2"
+                            + " (the LAM's training video's; default: ${DEFAULT-VALUE}).")
+    String art;
 
     @Option(names = "--mode", description = "CoinRun difficulty, easy or hard (default: easy).")
     String mode;
@@ -142,12 +159,20 @@ final class BcEvalCommand implements Callable<Integer> {
                         b.downsample(),
                         stack != null ? stack : b.stack(),
                         t,
-                        b.learnedMapping() && !noLearned);
-        try (WorldModel m = WorldModel.load(model)) {
+                        b.learnedMapping() && !noLearned,
+                        art);
+        if (lam != null && model != null) {
+            throw new IllegalArgumentException(
+                    "--lam and --model both name the LAM that labels the demonstrations; give one");
+        }
+        try (WorldModel m = lam == null ? WorldModel.load(model) : null;
+                LatentActions v2 = lam == null ? null : LatentActions.load(lam)) {
             BcStudy.Result r =
                     BcStudy.run(
-                            m,
-                            model == null ? "shipped default" : model.toString(),
+                            v2 != null ? new LatentLabeler(v2, 64) : new LatentLabeler(m, 64),
+                            lam != null
+                                    ? "LAM v2 " + lam
+                                    : model == null ? "shipped default" : model.toString(),
                             c,
                             out,
                             line -> System.err.println(line));

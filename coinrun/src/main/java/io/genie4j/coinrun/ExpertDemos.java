@@ -98,6 +98,11 @@ public final class ExpertDemos {
      * @return the won episodes, by level
      */
     public static List<Demo> record(boolean hard, int start, int count, Style style) {
+        return record(hard, start, count, style, "v1");
+    }
+
+    /** As {@link #record(boolean, int, int, Style)}, drawn in CoinRun's {@code art} style. */
+    public static List<Demo> record(boolean hard, int start, int count, Style style, String art) {
         if (start < 0) {
             throw new IllegalArgumentException("start must be >= 0, got " + start);
         }
@@ -106,7 +111,7 @@ public final class ExpertDemos {
         }
         return IntStream.range(start, start + count)
                 .parallel()
-                .mapToObj(level -> play(hard, level, style))
+                .mapToObj(level -> play(hard, level, style, art))
                 .filter(Objects::nonNull)
                 .toList();
     }
@@ -116,13 +121,14 @@ public final class ExpertDemos {
      * that leaves no way to the coin spoils the attempt; up to {@value #ATTEMPTS} attempts with
      * fresh noise are made.
      */
-    static Demo play(boolean hard, int level, Style style) {
+    static Demo play(boolean hard, int level, Style style, String art) {
         for (int attempt = 0; attempt < (style.noise() > 0 ? ATTEMPTS : 1); attempt++) {
             Demo d =
                     playOnce(
                             hard,
                             level,
                             style,
+                            art,
                             new SplittableRandom(0x9E3779B97F4A7C15L * (level + 1) + attempt));
             if (d != null) {
                 return d;
@@ -131,7 +137,8 @@ public final class ExpertDemos {
         return null;
     }
 
-    private static Demo playOnce(boolean hard, int level, Style style, SplittableRandom rng) {
+    private static Demo playOnce(
+            boolean hard, int level, Style style, String art, SplittableRandom rng) {
         Map<String, Object> options =
                 Map.of(
                         "distribution_mode",
@@ -139,7 +146,9 @@ public final class ExpertDemos {
                         "start_level",
                         level,
                         "num_levels",
-                        1);
+                        1,
+                        "art",
+                        art);
         CoinRunExpert expert = new CoinRunExpert(CoinRunPolicyEval.EXPERT_BUDGET);
         @SuppressWarnings("unchecked")
         Env<Tensor, Integer> env = (Env<Tensor, Integer>) Envs.make(CoinRunEnv.ID, options);

@@ -22,7 +22,7 @@ class ExpertDemosTest {
         }
         // Deterministic: the same level gives the same demonstration.
         ExpertDemos.Demo again =
-                ExpertDemos.play(false, demos.get(1).level(), ExpertDemos.Style.OPEN_LOOP);
+                ExpertDemos.play(false, demos.get(1).level(), ExpertDemos.Style.OPEN_LOOP, "v1");
         assertArrayEquals(demos.get(1).actions(), again.actions());
     }
 
@@ -53,7 +53,7 @@ class ExpertDemosTest {
         assertTrue(share > 0.1 && share < 0.5, "about 30% of steps are random: " + share);
         // The noise is seeded by the level: the same level gives the same demonstration.
         ExpertDemos.Demo first = demos.get(0);
-        ExpertDemos.Demo again = ExpertDemos.play(false, first.level(), noisy);
+        ExpertDemos.Demo again = ExpertDemos.play(false, first.level(), noisy, "v1");
         assertArrayEquals(first.actions(), again.actions());
         assertArrayEquals(first.perturbed(), again.perturbed());
         assertThrows(IllegalArgumentException.class, () -> new ExpertDemos.Style(true, 1.0));

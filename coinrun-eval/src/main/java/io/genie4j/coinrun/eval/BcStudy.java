@@ -25,7 +25,6 @@ import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
 import io.genie4j.env.Tensor;
 import io.genie4j.env.VectorEnv;
-import io.genie4j.genie.world.WorldModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -97,9 +96,13 @@ public final class BcStudy {
             int downsample,
             int stack,
             SupervisedTrainer.Config trainer,
-            boolean learnedMapping) {
+            boolean learnedMapping,
+            String art) {
         /** Checks the settings. */
         public Config {
+            if (!"v1".equals(art) && !"v2".equals(art)) {
+                throw new IllegalArgumentException("art must be v1 or v2, got " + art);
+            }
             if (!mode.equals("easy") && !mode.equals("hard")) {
                 throw new IllegalArgumentException("mode must be easy or hard, got " + mode);
             }
@@ -158,7 +161,8 @@ public final class BcStudy {
                     2,
                     1,
                     new SupervisedTrainer.Config(64, 5e-4f, 1e-4f, 8, 2, 0.1, 0),
-                    true);
+                    true,
+                    "v1");
         }
 
         /**
@@ -183,13 +187,15 @@ public final class BcStudy {
                     2,
                     2,
                     new SupervisedTrainer.Config(32, 1e-3f, 1e-4f, 2, 1, 0.25, 0),
-                    true);
+                    true,
+                    "v1");
         }
 
         /** The settings as JSON-ready values. */
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("mode", mode);
+            m.put("art", art);
             m.put("labels", Arrays.stream(labels).boxed().toList());
             m.put("seeds", seeds);
             m.put("episodes", episodes);
@@ -236,22 +242,22 @@ public final class BcStudy {
      * Runs the study and writes {@code bc-eval.json}, {@code bc-eval.md} and {@code bc-eval.png}
      * into {@code out}.
      *
-     * @param model the world model whose LAM labels the demonstrations
+     * @param labeler the frozen LAM that labels the demonstrations
      * @param modelName how the report names the model
      * @param log progress lines
      */
     public static Result run(
-            WorldModel model, String modelName, Config c, Path out, Consumer<String> log)
+            LatentLabeler labeler, String modelName, Config c, Path out, Consumer<String> log)
             throws IOException {
         long start = System.nanoTime();
         boolean hard = c.mode().equals("hard");
         log.accept("expert demonstrations on levels 0.." + (c.demoLevels() - 1));
-        List<ExpertDemos.Demo> demos = ExpertDemos.record(hard, 0, c.demoLevels(), c.demoStyle());
+        List<ExpertDemos.Demo> demos =
+                ExpertDemos.record(hard, 0, c.demoLevels(), c.demoStyle(), c.art());
         if (demos.isEmpty()) {
             throw new IllegalStateException("the expert won none of the demonstration levels");
         }
         log.accept("labelling " + demos.size() + " demonstrations with the LAM");
-        LatentLabeler labeler = new LatentLabeler(model, 64);
         int codes = labeler.actions();
         int realActions = 15;
         LabelledFrames oracleData = new LabelledFrames(64, realActions, c.stack());
@@ -290,6 +296,7 @@ public final class BcStudy {
         vectorOptions.put("distribution_mode", c.mode());
         vectorOptions.put("start_level", c.testStart());
         vectorOptions.put("num_levels", c.testLevels());
+        vectorOptions.put("art", c.art());
         List<Row> rows = new ArrayList<>();
         List<Map<String, Object>> training = new ArrayList<>();
         @SuppressWarnings("unchecked")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.agents.EpisodeStats;
+import io.genie4j.bc.LatentLabeler;
 import io.genie4j.coinrun.ExpertDemos;
 import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.world.WorldModel;
@@ -127,7 +128,8 @@ class BcStudyTest {
                                         q.downsample(),
                                         q.stack(),
                                         q.trainer(),
-                                        false));
+                                        false,
+                                        "v1"));
         assertTrue(e.getMessage().contains("inside"), e.getMessage());
     }
 
@@ -137,7 +139,13 @@ class BcStudyTest {
         Path run = TinyWorld.world(tmp, 2, 64);
         Path out = tmp.resolve("study");
         try (WorldModel m = WorldModel.load(run)) {
-            BcStudy.Result r = BcStudy.run(m, "tiny", BcStudy.Config.quick(), out, log::add);
+            BcStudy.Result r =
+                    BcStudy.run(
+                            new LatentLabeler(m, 64),
+                            "tiny",
+                            BcStudy.Config.quick(),
+                            out,
+                            log::add);
             for (String f : List.of("bc-eval.json", "bc-eval.md", "bc-eval.png")) {
                 assertTrue(Files.size(out.resolve(f)) > 0, f);
             }
