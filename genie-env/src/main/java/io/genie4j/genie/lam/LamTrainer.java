@@ -113,14 +113,22 @@ public final class LamTrainer {
         LamConfig config = model;
         TrainConfig trainConfig = train;
         List<Path> dirs = List.copyOf(data);
+        // With a small labelled share, a quarter more transitions in each batch come from it, so
+        // every step sees some labels (about 1 in 20 transitions of a 5% share would otherwise).
+        boolean switchOn =
+                config.objective() == LamConfig.Objective.RECONSTRUCT && config.labelledShare() > 0;
         Transitions batches =
                 new Transitions(
                         sources.episodes(),
                         sources.labelSource(),
-                        config.labelledShare(),
+                        config.objective() == LamConfig.Objective.LABELS
+                                ? 1.0
+                                : config.labelledShare(),
                         b,
+                        switchOn ? Math.max(1, b / 4) : 0,
                         train.seed(),
                         startStep);
+        int rows = batches.batchSize();
         // The fixed sample the discrete actions are fitted on at every checkpoint.
         Transitions.Batch kmeansSample =
                 new Transitions(
@@ -177,7 +185,7 @@ public final class LamTrainer {
                                 Transitions.Batch batch, float lr, int step) {
                             try (NDManager sm = base.newSubManager();
                                     NDScope scope = new NDScope()) {
-                                NDArray clips = Patches.video(sm, batch.frames(), b, 3, s, s, 3);
+                                NDArray clips = Patches.video(sm, batch.frames(), rows, 3, s, s, 3);
                                 NDArray actions = sm.create(batch.actions());
                                 NDArray labelled = sm.create(batch.labelled());
                                 double loss;
@@ -278,6 +286,9 @@ public final class LamTrainer {
                             training.put("parameters", lam.parameterCount());
                             training.put("supervised", config.supervised());
                             training.put("labelled_share", config.labelledShare());
+                            training.put(
+                                    "labelled_transitions_available",
+                                    batches.labelledTransitions());
                             if (lam.quantizer() != null) {
                                 Checkpoints.putCounts(
                                         training, "code_usage", lam.quantizer().usage());
@@ -310,7 +321,7 @@ public final class LamTrainer {
                             steps,
                             new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
                             minutes,
-                            b);
+                            rows);
             opt.close();
             return r;
         }

@@ -29,6 +29,8 @@ public final class Transitions implements TrainingLoop.Batches<Transitions.Batch
     private final int batch;
     private final long seed;
     private final double labelledShare;
+    private final int extraLabelled;
+    private final long[] labelledPool;
     private long next;
 
     /**
@@ -41,6 +43,21 @@ public final class Transitions implements TrainingLoop.Batches<Transitions.Batch
             boolean[] labelSource,
             double labelledShare,
             int batch,
+            long seed,
+            long first) {
+        this(sources, labelSource, labelledShare, batch, 0, seed, first);
+    }
+
+    /**
+     * As above, with {@code extraLabelled} more transitions in each batch drawn from the labelled
+     * share alone, so a small share still gives every step some labels.
+     */
+    public Transitions(
+            List<Clip.Source> sources,
+            boolean[] labelSource,
+            double labelledShare,
+            int batch,
+            int extraLabelled,
             long seed,
             long first) {
         if (sources.isEmpty()) {
@@ -59,11 +76,40 @@ public final class Transitions implements TrainingLoop.Batches<Transitions.Batch
         if (cumulative[sources.size()] == 0) {
             throw new IllegalArgumentException("no episode has the 3 frames a transition needs");
         }
+        this.extraLabelled = extraLabelled;
+        List<Long> pool = new ArrayList<>();
+        if (extraLabelled > 0) {
+            for (int i = 0; i < sources.size(); i++) {
+                Clip.Source s = sources.get(i);
+                for (int start = 0; labelSource[i] && start < count(s); start++) {
+                    if (s.action(start + 1) >= 0 && inShare(s.name(), start + 1, labelledShare)) {
+                        pool.add(cumulative[i] + start);
+                    }
+                }
+            }
+            if (pool.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "no action-labelled transition falls in the labelled share "
+                                + labelledShare
+                                + " of the first dataset: it needs recorded actions");
+            }
+        }
+        labelledPool = pool.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /** The transitions of the labelled share (drawn from for the extra labelled ones). */
+    public int labelledTransitions() {
+        return labelledPool.length;
     }
 
     /** The transitions of an episode: one per frame that has a frame before and after it. */
     public static int count(Clip.Source s) {
         return Math.max(0, s.frames() - 2);
+    }
+
+    /** Transitions in each batch, the extra labelled ones included. */
+    public int batchSize() {
+        return batch + extraLabelled;
     }
 
     /** All transitions. */
@@ -85,12 +131,16 @@ public final class Transitions implements TrainingLoop.Batches<Transitions.Batch
     public Batch next() {
         Random rng = new Random(seed * 0x9E3779B97F4A7C15L + next++);
         int fb = sources.get(0).frameBytes();
-        byte[] frames = new byte[batch * 3 * fb];
-        long[] actions = new long[batch];
-        float[] labelled = new float[batch];
+        int n = batch + extraLabelled;
+        byte[] frames = new byte[n * 3 * fb];
+        long[] actions = new long[n];
+        float[] labelled = new float[n];
         long total = size();
-        for (int i = 0; i < batch; i++) {
-            long pick = (long) (rng.nextDouble() * total);
+        for (int i = 0; i < n; i++) {
+            long pick =
+                    i < batch
+                            ? (long) (rng.nextDouble() * total)
+                            : labelledPool[rng.nextInt(labelledPool.length)];
             int src = source(pick);
             Clip.Source s = sources.get(src);
             int start = (int) (pick - cumulative[src]);

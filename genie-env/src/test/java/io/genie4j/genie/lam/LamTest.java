@@ -100,6 +100,17 @@ class LamTest {
         assertArrayEquals(second.actions(), resumed.actions());
         assertArrayEquals(second.labelled(), resumed.labelled());
         assertEquals(54, a.size());
+        // The small-supervision switch: extra transitions, all from the labelled share.
+        Transitions extra = new Transitions(src.episodes(), src.labelSource(), 0.2, 8, 4, 9, 0);
+        assertEquals(12, extra.batchSize());
+        assertTrue(extra.labelledTransitions() > 0 && extra.labelledTransitions() < 54);
+        for (int k = 0; k < 5; k++) {
+            float[] l = extra.next().labelled();
+            assertEquals(12, l.length);
+            for (int i = 8; i < 12; i++) {
+                assertEquals(1f, l[i], "extra transition " + i + " is labelled");
+            }
+        }
         int in = 0;
         for (int t = 0; t < 10_000; t++) {
             in += Transitions.inShare("ep0.npz", t, 0.1) ? 1 : 0;
