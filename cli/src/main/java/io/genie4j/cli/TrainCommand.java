@@ -12,6 +12,7 @@ import io.genie4j.genie.tokenizer.VideoTokenizer;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.train.TrainingLoop;
 import io.genie4j.genie.world.WorldConfig;
 import io.genie4j.genie.world.WorldModel;
 import io.genie4j.genie.world.WorldTrainer;
@@ -110,7 +111,7 @@ final class TrainCommand implements Runnable {
             return runWithProgress(
                     "train tokenizer",
                     listener -> {
-                        TokenizerTrainer.Result r =
+                        TrainingLoop.Result r =
                                 TokenizerTrainer.train(
                                         run.data,
                                         run.out,
@@ -185,7 +186,7 @@ final class TrainCommand implements Runnable {
             return runWithProgress(
                     "train world",
                     listener -> {
-                        WorldTrainer.Result r =
+                        TrainingLoop.Result r =
                                 WorldTrainer.train(
                                         run.data,
                                         run.out,
@@ -297,7 +298,8 @@ final class TrainCommand implements Runnable {
             return runWithProgress(
                     "train lam",
                     listener -> {
-                        var r = LamTrainer.train(data, out, m, t, minutes, resume, listener);
+                        TrainingLoop.Result r =
+                                LamTrainer.train(data, out, m, t, minutes, resume, listener);
                         return summary(out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
                     });
         }
@@ -401,7 +403,7 @@ final class TrainCommand implements Runnable {
                 runWithProgress(
                         "train tokenizer",
                         listener -> {
-                            TokenizerTrainer.Result r =
+                            TrainingLoop.Result r =
                                     TokenizerTrainer.train(data, tok, tm, tt, 0, resume, listener);
                             return summary(
                                     tok, r.step(), r.seconds(), r.frames(), r.framesPerSecond());
@@ -428,7 +430,7 @@ final class TrainCommand implements Runnable {
                 runWithProgress(
                         "train world",
                         listener -> {
-                            WorldTrainer.Result r =
+                            TrainingLoop.Result r =
                                     WorldTrainer.train(
                                             data,
                                             world,

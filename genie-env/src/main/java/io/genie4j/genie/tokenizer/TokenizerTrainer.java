@@ -49,15 +49,12 @@ public final class TokenizerTrainer {
 
     private TokenizerTrainer() {}
 
-    /** What a run did. */
-    public record Result(int step, double seconds, long frames, double framesPerSecond) {}
-
     /**
      * Trains for at most {@code minutes} of wall time in this call (≤ 0 for no limit) or until the
      * config's step count. With {@code resume}, {@code model} and {@code train} are ignored and the
      * run directory's own configs are used.
      */
-    public static Result train(
+    public static TrainingLoop.Result train(
             Path data,
             Path runDir,
             TokenizerConfig model,
@@ -75,7 +72,7 @@ public final class TokenizerTrainer {
      * codebook stay frozen (no dead-code resets), so every frame keeps its codes and a world model
      * trained on them stays valid, while reconstructions improve. {@code model} is then ignored.
      */
-    public static Result train(
+    public static TrainingLoop.Result train(
             Path data,
             Path runDir,
             TokenizerConfig model,
@@ -253,7 +250,7 @@ public final class TokenizerTrainer {
                             minutes,
                             framesPerStep);
             opt.close();
-            return new Result(r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+            return r;
         }
     }
 

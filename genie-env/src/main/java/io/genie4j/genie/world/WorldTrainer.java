@@ -59,16 +59,13 @@ public final class WorldTrainer {
 
     private WorldTrainer() {}
 
-    /** What a run did. */
-    public record Result(int step, double seconds, long frames, double framesPerSecond) {}
-
     /**
      * Trains for at most {@code minutes} of wall time in this call (≤ 0 for no limit) or until the
      * config's step count, on the tokenizer in {@code tokenizerDir} (the shipped one if null). With
      * {@code resume}, the run directory's own configs and tokenizer are used and the other
      * arguments ignored; {@code model} may be null for the defaults for the tokenizer.
      */
-    public static Result train(
+    public static TrainingLoop.Result train(
             Path data,
             Path runDir,
             Path tokenizerDir,
@@ -188,7 +185,7 @@ public final class WorldTrainer {
         }
     }
 
-    private static Result loop(
+    private static TrainingLoop.Result loop(
             Path runDir,
             VideoTokenizer tok,
             LatentActionModel lam,
@@ -330,7 +327,7 @@ public final class WorldTrainer {
                             minutes,
                             framesPerStep);
             opt.close();
-            return new Result(r.step(), r.seconds(), r.frames(), r.framesPerSecond());
+            return r;
         }
     }
 

@@ -19,6 +19,7 @@ import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.train.TrainingLoop;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,7 +104,7 @@ class VideoTokenizerTest {
         assertEquals(1, ds.validation().size());
 
         Path full = tmp.resolve("full");
-        TokenizerTrainer.Result r =
+        TrainingLoop.Result r =
                 TokenizerTrainer.train(
                         data,
                         full,
@@ -133,7 +134,7 @@ class VideoTokenizerTest {
         Path b = tmp.resolve("b");
         TokenizerTrainer.train(
                 data, a, TokenizerConfig.tiny(), tinyTrain(40), 0, false, TrainListener.NONE);
-        TokenizerTrainer.Result half =
+        TrainingLoop.Result half =
                 TokenizerTrainer.train(
                         data,
                         b,
@@ -155,7 +156,7 @@ class VideoTokenizerTest {
                             }
                         });
         assertEquals(20, half.step());
-        TokenizerTrainer.Result rest =
+        TrainingLoop.Result rest =
                 TokenizerTrainer.train(data, b, null, null, 0, true, TrainListener.NONE);
         assertEquals(40, rest.step());
         try (NDManager m = NDManager.newBaseManager()) {

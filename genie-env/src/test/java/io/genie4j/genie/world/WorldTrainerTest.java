@@ -10,6 +10,7 @@ import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.tokenizer.TokenizerConfig;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.train.TrainListener;
+import io.genie4j.genie.train.TrainingLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +28,7 @@ class WorldTrainerTest {
         Path tok = TinyWorld.tokenizer(tmp.resolve("tok"));
         WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
         Path straight = tmp.resolve("straight");
-        WorldTrainer.Result r =
+        TrainingLoop.Result r =
                 WorldTrainer.train(
                         data,
                         straight,
@@ -93,7 +94,7 @@ class WorldTrainerTest {
         Files.delete(run.resolve(WorldTrainer.OPTIMIZER));
         Checkpoints.extendRun(run, WorldModel.KIND, 14);
         List<String> notices = new java.util.ArrayList<>();
-        WorldTrainer.Result r =
+        TrainingLoop.Result r =
                 WorldTrainer.train(
                         tmp.resolve("data"),
                         run,
