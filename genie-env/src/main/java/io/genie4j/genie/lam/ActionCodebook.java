@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Random;
 
 /**
- * The discrete actions made from continuous latent actions: {@code k} centroids fitted by k-means
- * (k-means++ seeding, then Lloyd's iterations), and each latent's action is its nearest centroid.
+ * The discrete actions of latent actions: {@code k} centroids, and each latent's action is its
+ * nearest centroid. The centroids are a trained quantiser's unit codes, or are fitted by k-means
+ * (k-means++ seeding, then Lloyd's iterations) where no quantiser was trained.
  */
 public final class ActionCodebook {
     private final float[][] centroids;

@@ -8,7 +8,7 @@ package io.genie4j.genie.lam;
  *     see {@link io.genie4j.genie.nn.Conv})
  * @param hidden width of the inverse model's fully connected layer
  * @param latentDim size of the continuous latent action
- * @param actions discrete actions made from the latents by k-means (Genie's |A| = 8)
+ * @param actions discrete actions: the quantiser's codes (Genie's |A| = 8)
  * @param realActions size of the game's action space, for the label head (CoinRun: 15)
  * @param objective what trains the inverse model
  * @param labelledShare with {@link Objective#RECONSTRUCT}, the share of the first dataset's

@@ -129,16 +129,22 @@ public final class LamTrainer {
                         train.seed(),
                         startStep);
         int rows = batches.batchSize();
-        // The fixed sample the discrete actions are fitted on at every checkpoint.
+        boolean quantised =
+                config.bottleneck() == LamConfig.Bottleneck.VQ
+                        && config.objective() == LamConfig.Objective.RECONSTRUCT;
+        // Without a trained quantiser, the fixed sample k-means fits the actions on at every
+        // checkpoint.
         Transitions.Batch kmeansSample =
-                new Transitions(
-                                sources.episodes(),
-                                sources.labelSource(),
-                                0,
-                                KMEANS_SAMPLE,
-                                train.seed() + 17,
-                                0)
-                        .next();
+                quantised
+                        ? null
+                        : new Transitions(
+                                        sources.episodes(),
+                                        sources.labelSource(),
+                                        0,
+                                        KMEANS_SAMPLE,
+                                        train.seed() + 17,
+                                        0)
+                                .next();
         try (NDManager base = NDManager.newBaseManager()) {
             ConvLatentActionModel lam = new ConvLatentActionModel(model);
             lam.initialize(base);
@@ -220,7 +226,7 @@ public final class LamTrainer {
                                                     .sqrt()
                                                     .mean()
                                                     .getFloat();
-                                    NDArray f = io.genie4j.genie.nn.Patches.toUnit(clips);
+                                    NDArray f = Patches.toUnit(clips);
                                     still =
                                             f.get(":, 2")
                                                     .sub(f.get(":, 1"))
@@ -268,10 +274,19 @@ public final class LamTrainer {
 
                         @Override
                         public void save(int step, double seconds, long frames) throws IOException {
-                            float[][] z = sampleLatents(lam, ps, base, kmeansSample.frames());
+                            // The forward model learned from the quantiser's codes, so those are
+                            // the actions; k-means only where no quantiser was trained (the
+                            // continuous bottleneck, the ceiling).
                             ActionCodebook codebook =
-                                    ActionCodebook.fit(
-                                            z, config.actions(), 100, trainConfig.seed());
+                                    quantised
+                                            ? new ActionCodebook(lam.quantizer().unitCodes())
+                                            : ActionCodebook.fit(
+                                                    sampleLatents(
+                                                            lam, ps, base, kmeansSample.frames()),
+                                                    config.actions(),
+                                                    100,
+                                                    trainConfig.seed(),
+                                                    10);
                             Checkpoints.saveParameters(lam, runDir.resolve(LatentActions.PARAMS));
                             byte[] state = opt.encode();
                             AtomicFiles.write(runDir.resolve(OPTIMIZER), out -> out.write(state));
