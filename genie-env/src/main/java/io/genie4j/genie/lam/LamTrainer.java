@@ -74,16 +74,12 @@ public final class LamTrainer {
             boolean resume,
             TrainListener listener)
             throws IOException, InterruptedException {
-        int startStep = 0;
-        double priorSeconds = 0;
-        long priorFrames = 0;
+        TrainingLoop.Start start = TrainingLoop.Start.NEW;
         if (resume) {
             ObjectNode json = Checkpoints.readModelJson(runDir, ConvLatentActionModel.KIND);
             model = Checkpoints.JSON.treeToValue(json.get("config"), LamConfig.class);
             train = Checkpoints.JSON.treeToValue(json.get("train_config"), TrainConfig.class);
-            startStep = json.path("training").path("step").asInt();
-            priorSeconds = json.path("training").path("seconds").asDouble();
-            priorFrames = json.path("training").path("frames").asLong();
+            start = TrainingLoop.Start.of(json.path("training"));
             data = new ArrayList<>();
             for (var d : json.path("data").path("dirs")) {
                 data.add(Path.of(d.asText()));
@@ -127,7 +123,7 @@ public final class LamTrainer {
                         b,
                         switchOn ? Math.max(1, b / 4) : 0,
                         train.seed(),
-                        startStep);
+                        start.step());
         int rows = batches.batchSize();
         boolean quantised =
                 config.bottleneck() == LamConfig.Bottleneck.VQ
@@ -168,7 +164,7 @@ public final class LamTrainer {
                     lam.quantizer().setUsage(counts);
                 }
             }
-            TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
+            TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
             ParameterStore ps = new ParameterStore(base, false);
             TrainingLoop.Steps<Transitions.Batch> steps =
                     new TrainingLoop.Steps<>() {
@@ -334,7 +330,7 @@ public final class LamTrainer {
                             log,
                             listener,
                             steps,
-                            new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
+                            start,
                             minutes,
                             rows);
             opt.close();

@@ -89,17 +89,13 @@ public final class TokenizerTrainer {
                             Checkpoints.readModelJson(decoderOf, VideoTokenizer.KIND).get("config"),
                             TokenizerConfig.class);
         }
-        int startStep = 0;
-        double priorSeconds = 0;
-        long priorFrames = 0;
+        TrainingLoop.Start start = TrainingLoop.Start.NEW;
         if (resume) {
             ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
             model = Checkpoints.JSON.treeToValue(json.get("config"), TokenizerConfig.class);
             train = Checkpoints.JSON.treeToValue(json.get("train_config"), TrainConfig.class);
-            startStep = json.path("training").path("step").asInt();
+            start = TrainingLoop.Start.of(json.path("training"));
             decoderOnly = json.path("training").path("decoder_only").asBoolean(false);
-            priorSeconds = json.path("training").path("seconds").asDouble();
-            priorFrames = json.path("training").path("frames").asLong();
         } else if (Files.exists(runDir.resolve("model.json"))) {
             throw new IllegalArgumentException(
                     runDir
@@ -132,7 +128,7 @@ public final class TokenizerTrainer {
                                 t,
                                 train.frameStride(),
                                 train.seed(),
-                                startStep)) {
+                                start.step())) {
             VideoTokenizer tok = new VideoTokenizer(model);
             tok.initialize(base);
             if (decoderOnly && !resume) {
@@ -161,7 +157,7 @@ public final class TokenizerTrainer {
                     tok.quantizer().setUsage(counts);
                 }
             }
-            TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
+            TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
             ParameterStore ps = new ParameterStore(base, false);
             boolean decoderOnlyRun = decoderOnly;
             TokenizerConfig config = model;
@@ -246,7 +242,7 @@ public final class TokenizerTrainer {
                             log,
                             listener,
                             steps,
-                            new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
+                            start,
                             minutes,
                             framesPerStep);
             opt.close();

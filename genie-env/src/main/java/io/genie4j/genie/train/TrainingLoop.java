@@ -1,5 +1,6 @@
 package io.genie4j.genie.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 
 /**
@@ -48,7 +49,18 @@ public final class TrainingLoop {
      * @param seconds training seconds before this session
      * @param frames frames trained on before this session
      */
-    public record Start(int step, double seconds, long frames) {}
+    public record Start(int step, double seconds, long frames) {
+        /** A new run's start. */
+        public static final Start NEW = new Start(0, 0, 0);
+
+        /** Where a run stopped, from its {@code model.json}'s {@code training} node. */
+        public static Start of(JsonNode training) {
+            return new Start(
+                    training.path("step").asInt(),
+                    training.path("seconds").asDouble(),
+                    training.path("frames").asLong());
+        }
+    }
 
     /**
      * Runs {@code steps} from {@code start} until {@code train.steps()}, the deadline ({@code
