@@ -44,7 +44,8 @@ final class RecordCommand implements Callable<Integer> {
             names = "--policy",
             defaultValue = "random-no-repeat",
             description =
-                    "random, random-no-repeat or expert (CoinRun-v0) (default: ${DEFAULT-VALUE}).")
+                    "random, random-no-repeat, random-sticky (each action held 1 to 12 steps) or"
+                            + " expert (CoinRun-v0) (default: ${DEFAULT-VALUE}).")
     String policy;
 
     @Option(

@@ -33,14 +33,20 @@ import java.util.function.IntConsumer;
  * {@code CoinRun-v0} the seed is the level seed (Genie's case study records levels 0–10,000).
  *
  * <p>Policies: {@code random} (uniform), {@code random-no-repeat} (uniform over the actions other
- * than the previous one, as Genie's CoinRun data), {@code expert} (CoinRun only: {@link
- * CoinRunExpert}'s plan, then uniform random actions if the plan ends without the coin). Each
- * episode's actions come from a generator seeded by its seed, so a recording is reproducible
- * whatever the thread count.
+ * than the previous one, as Genie's CoinRun data), {@code random-sticky} (an action uniform over
+ * those other than the previous one, held for 1 to {@link #STICKY_MAX_HOLD} steps, uniform: the
+ * agent reaches full speed and long jumps, the states an expert visits, which one-step random play
+ * rarely does), {@code expert} (CoinRun only: {@link CoinRunExpert}'s plan, then uniform random
+ * actions if the plan ends without the coin). Each episode's actions come from a generator seeded
+ * by its seed, so a recording is reproducible whatever the thread count.
  */
 public final class EpisodeRecorder {
     /** The policies a recording can use. */
-    public static final List<String> POLICIES = List.of("random", "random-no-repeat", "expert");
+    public static final List<String> POLICIES =
+            List.of("random", "random-no-repeat", "random-sticky", "expert");
+
+    /** The longest hold of one action under {@code random-sticky}. */
+    public static final int STICKY_MAX_HOLD = 12;
 
     /**
      * What to record.
@@ -249,6 +255,7 @@ public final class EpisodeRecorder {
             try (EpisodeWriter w = ds.newEpisode(name, seed, meta)) {
                 w.reset(r.observation());
                 int previous = -1;
+                int hold = 0;
                 java.util.Iterator<Integer> plan = null;
                 if (config.policy().equals("expert")) {
                     List<Integer> p =
@@ -257,14 +264,24 @@ public final class EpisodeRecorder {
                     w.putMetadata("expert_plan_found", !p.isEmpty());
                     plan = p.iterator();
                 }
+                boolean sticky = config.policy().equals("random-sticky");
                 while (true) {
-                    int a =
-                            plan != null && plan.hasNext()
-                                    ? plan.next()
-                                    : d.start() + rng.nextInt(d.n());
-                    if (config.policy().equals("random-no-repeat") && d.n() > 1) {
-                        while (a == previous) {
-                            a = d.start() + rng.nextInt(d.n());
+                    int a;
+                    if (sticky && hold > 0) {
+                        a = previous;
+                        hold--;
+                    } else {
+                        a =
+                                plan != null && plan.hasNext()
+                                        ? plan.next()
+                                        : d.start() + rng.nextInt(d.n());
+                        if ((sticky || config.policy().equals("random-no-repeat")) && d.n() > 1) {
+                            while (a == previous) {
+                                a = d.start() + rng.nextInt(d.n());
+                            }
+                        }
+                        if (sticky) {
+                            hold = rng.nextInt(STICKY_MAX_HOLD);
                         }
                     }
                     previous = a;

@@ -61,6 +61,42 @@ class EpisodeRecorderTest {
     }
 
     @Test
+    void stickyRandomPlayHoldsEachActionOneToTwelveStepsThenChangesIt(@TempDir Path dir)
+            throws Exception {
+        EpisodeRecorder.record(
+                new EpisodeRecorder.Config(
+                        "CoinRun-v0",
+                        Map.of("distribution_mode", "hard"),
+                        "random-sticky",
+                        6,
+                        0,
+                        2),
+                dir,
+                n -> {});
+        int longest = 0;
+        int runs = 0;
+        for (int i = 0; i < 6; i++) {
+            long[] a =
+                    EpisodeReader.readEpisode(dir.resolve(String.format("episode_%08d.npz", i)))
+                            .actions()
+                            .toLongArray();
+            int run = 1;
+            for (int t = 1; t <= a.length; t++) {
+                if (t < a.length && a[t] == a[t - 1]) {
+                    run++;
+                    continue;
+                }
+                assertTrue(run <= EpisodeRecorder.STICKY_MAX_HOLD, "a hold of " + run + " steps");
+                longest = Math.max(longest, run);
+                runs++;
+                run = 1;
+            }
+        }
+        assertTrue(runs > 20, runs + " holds");
+        assertTrue(longest >= 6, "holds reach " + longest + " steps");
+    }
+
+    @Test
     void recordingsDoNotDependOnTheThreadCount(@TempDir Path dir) throws Exception {
         for (int threads : new int[] {1, 3}) {
             EpisodeRecorder.record(
