@@ -74,21 +74,35 @@ final class TrainCommand implements Runnable {
                                 + " improve.")
         boolean decoderOnly;
 
-        @Option(names = "--from", description = "The tokenizer --decoder-only starts from.")
-        Path from;
+        @Option(
+                names = "--from",
+                description =
+                        "Start from this trained tokenizer (\"shipped\": the one in the jar) with"
+                                + " a fresh optimiser and schedule: fine-tunes all of it, or with"
+                                + " --decoder-only its decoder (whose default --from is the shipped"
+                                + " one).")
+        String from;
 
         @Override
         public Integer call() throws Exception {
             run.check();
-            if (from != null && !decoderOnly) {
-                throw new IllegalArgumentException("--from goes with --decoder-only");
+            if (from != null && run.resume) {
+                throw new IllegalArgumentException(
+                        "--resume continues the run from its own weights; drop --from");
+            }
+            if (from != null && !from.equals("shipped") && !Files.isDirectory(Path.of(from))) {
+                throw new IllegalArgumentException(
+                        "--from "
+                                + from
+                                + " is not a directory: give a tokenizer run directory or"
+                                + " \"shipped\"");
             }
             Checkpoints.Source start =
-                    !decoderOnly || run.resume
+                    run.resume || (from == null && !decoderOnly)
                             ? null
-                            : from == null
+                            : from == null || from.equals("shipped")
                                     ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
-                                    : Checkpoints.Source.of(from);
+                                    : Checkpoints.Source.of(Path.of(from));
             TokenizerConfig model = TokenizerConfig.defaults();
             TrainConfig train = TrainConfig.tokenizerDefaults();
             if (run.resume && run.config != null) {
@@ -120,6 +134,7 @@ final class TrainCommand implements Runnable {
                                         run.minutes,
                                         run.resume,
                                         start,
+                                        decoderOnly,
                                         listener);
                         return summary(
                                 run.out, r.step(), r.seconds(), r.frames(), r.framesPerSecond());

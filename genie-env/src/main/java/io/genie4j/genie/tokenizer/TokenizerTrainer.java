@@ -66,12 +66,7 @@ public final class TokenizerTrainer {
         return train(data, runDir, model, train, minutes, resume, null, listener);
     }
 
-    /**
-     * As above; with {@code decoderOf} (a tokenizer directory, or the class-path source of the
-     * shipped one) the run starts from that tokenizer and trains its decoder only: the encoder and
-     * codebook stay frozen (no dead-code resets), so every frame keeps its codes and a world model
-     * trained on them stays valid, while reconstructions improve. {@code model} is then ignored.
-     */
+    /** As above, training the decoder only of the tokenizer at {@code decoderOf}. */
     public static TrainingLoop.Result train(
             Path data,
             Path runDir,
@@ -82,20 +77,45 @@ public final class TokenizerTrainer {
             Checkpoints.Source decoderOf,
             TrainListener listener)
             throws IOException, InterruptedException {
-        boolean decoderOnly = decoderOf != null;
-        if (decoderOnly && !resume) {
+        return train(data, runDir, model, train, minutes, resume, decoderOf, true, listener);
+    }
+
+    /**
+     * As above, starting from the trained tokenizer at {@code from} (a tokenizer directory, or the
+     * class-path source of the shipped one) with a fresh optimiser and schedule; {@code model} is
+     * then ignored. With {@code decoderOnly} the encoder and codebook stay frozen (no dead-code
+     * resets), so every frame keeps its codes and a world model trained on them stays valid, while
+     * reconstructions improve; without it the whole tokenizer is fine-tuned (to new frames, say),
+     * and frames' codes change.
+     */
+    public static TrainingLoop.Result train(
+            Path data,
+            Path runDir,
+            TokenizerConfig model,
+            TrainConfig train,
+            double minutes,
+            boolean resume,
+            Checkpoints.Source from,
+            boolean decoderOnly,
+            TrainListener listener)
+            throws IOException, InterruptedException {
+        if (from == null) {
+            decoderOnly = false;
+        } else if (!resume) {
             model =
                     Checkpoints.JSON.treeToValue(
-                            Checkpoints.readModelJson(decoderOf, VideoTokenizer.KIND).get("config"),
+                            Checkpoints.readModelJson(from, VideoTokenizer.KIND).get("config"),
                             TokenizerConfig.class);
         }
         TrainingLoop.Start start = TrainingLoop.Start.NEW;
+        String startedFrom = from == null ? null : from.where(PARAMS);
         if (resume) {
             ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
             model = Checkpoints.JSON.treeToValue(json.get("config"), TokenizerConfig.class);
             train = Checkpoints.JSON.treeToValue(json.get("train_config"), TrainConfig.class);
             start = TrainingLoop.Start.of(json.path("training"));
             decoderOnly = json.path("training").path("decoder_only").asBoolean(false);
+            startedFrom = json.path("training").path("started_from").asText(null);
         } else if (Files.exists(runDir.resolve("model.json"))) {
             throw new IllegalArgumentException(
                     runDir
@@ -131,8 +151,8 @@ public final class TokenizerTrainer {
                                 start.step())) {
             VideoTokenizer tok = new VideoTokenizer(model);
             tok.initialize(base);
-            if (decoderOnly && !resume) {
-                Checkpoints.loadParameters(tok, base, decoderOf, PARAMS);
+            if (from != null && !resume) {
+                Checkpoints.loadParameters(tok, base, from, PARAMS);
                 for (var p : tok.getParameters()) {
                     p.getValue().getArray().setRequiresGradient(true);
                 }
@@ -160,6 +180,7 @@ public final class TokenizerTrainer {
             TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
             ParameterStore ps = new ParameterStore(base, false);
             boolean decoderOnlyRun = decoderOnly;
+            String startedFromRun = startedFrom;
             TokenizerConfig config = model;
             TrainConfig trainConfig = train;
             TrainingLoop.Steps<byte[]> steps =
@@ -231,7 +252,8 @@ public final class TokenizerTrainer {
                                     seconds,
                                     frames,
                                     log,
-                                    decoderOnlyRun);
+                                    decoderOnlyRun,
+                                    startedFromRun);
                         }
                     };
             TrainingLoop.Result r =
@@ -261,7 +283,8 @@ public final class TokenizerTrainer {
             double seconds,
             long frames,
             TrainLog log,
-            boolean decoderOnly)
+            boolean decoderOnly,
+            String startedFrom)
             throws IOException {
         Checkpoints.saveParameters(tok, dir.resolve(PARAMS));
         byte[] state = opt.encode();
@@ -272,6 +295,9 @@ public final class TokenizerTrainer {
         ObjectNode training = (ObjectNode) json.get("training");
         training.put("parameters", tok.parameterCount());
         training.put("decoder_only", decoderOnly);
+        if (startedFrom != null) {
+            training.put("started_from", startedFrom);
+        }
         Checkpoints.putCounts(training, "codebook_usage", tok.quantizer().usage());
         var rows = log.rows();
         if (!rows.isEmpty()) {

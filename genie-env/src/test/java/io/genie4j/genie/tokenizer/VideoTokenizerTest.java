@@ -217,4 +217,56 @@ class VideoTokenizerTest {
                         .path("decoder_only")
                         .asBoolean());
     }
+
+    @Test
+    void fineTuningStartsFromTheGivenTokenizerAndTrainsAllOfIt() throws Exception {
+        Path data = tmp.resolve("data");
+        TinyVideo.write(data, 16, 2, 8);
+        Path base = tmp.resolve("base");
+        TokenizerTrainer.train(
+                data, base, TokenizerConfig.tiny(), tinyTrain(60), 0, false, TrainListener.NONE);
+        Path tuned = tmp.resolve("tuned");
+        TokenizerTrainer.train(
+                data,
+                tuned,
+                null,
+                tinyTrain(30),
+                0,
+                false,
+                Checkpoints.Source.of(base),
+                false,
+                TrainListener.NONE);
+        Path scratch = tmp.resolve("scratch");
+        TokenizerTrainer.train(
+                data, scratch, TokenizerConfig.tiny(), tinyTrain(30), 0, false, TrainListener.NONE);
+        VideoDataset ds = VideoDataset.load(data, 16, 0.5, 0);
+        try (NDManager m = NDManager.newBaseManager()) {
+            VideoTokenizer a = VideoTokenizer.load(base, m);
+            VideoTokenizer b = VideoTokenizer.load(tuned, m);
+            double tunedPsnr = TokenizerEval.evaluate(b, ds.train(), 4, 1, 0).psnr();
+            double scratchPsnr =
+                    TokenizerEval.evaluate(VideoTokenizer.load(scratch, m), ds.train(), 4, 1, 0)
+                            .psnr();
+            assertTrue(
+                    tunedPsnr > scratchPsnr + 1,
+                    "30 steps from a trained tokenizer: "
+                            + tunedPsnr
+                            + " dB; from scratch: "
+                            + scratchPsnr);
+            double d = TinyWorld.relativeDistance(a, b);
+            assertTrue(d > 0 && d < 0.5, "fine-tuning moved the weights by " + d);
+            boolean encoderMoved = false;
+            for (var p : a.getParameters()) {
+                if (!VideoTokenizer.isDecoderParameter(a, p.getValue())) {
+                    float[] x = p.getValue().getArray().toFloatArray();
+                    float[] y = b.getParameters().get(p.getKey()).getArray().toFloatArray();
+                    encoderMoved |= !java.util.Arrays.equals(x, y);
+                }
+            }
+            assertTrue(encoderMoved, "the encoder trained too");
+        }
+        var training = Checkpoints.readModelJson(tuned, VideoTokenizer.KIND).path("training");
+        assertFalse(training.path("decoder_only").asBoolean());
+        assertTrue(training.path("started_from").asText().contains("base"), training.toString());
+    }
 }
