@@ -108,7 +108,7 @@ public final class LatentLabeler {
                                     ? WorldModel.tokenize(
                                             model.tokenizer(), ps, v, c.tokenizerWindow())
                                     : null;
-                    long[] a = model.lam().infer(ps, v, codes).toLongArray();
+                    long[] a = model.actions().infer(ps, v, codes).toLongArray();
                     for (int j = 0; j < n; j++) {
                         out[from + j] = (int) a[j];
                     }

@@ -164,13 +164,21 @@ final class TrainCommand implements Runnable {
                         "Tokenizer run directory (default: the tokenizer shipped in the jar).")
         Path tokenizer;
 
+        @Option(
+                names = "--lam",
+                description =
+                        "Train the dynamics on this frozen LAM v2's actions (a train lam run"
+                                + " directory) instead of co-training Genie's LAM; the run keeps a"
+                                + " copy in lam/.")
+        Path lam;
+
         @Override
         public Integer call() throws Exception {
             run.check();
-            if (run.resume && (run.config != null || tokenizer != null)) {
+            if (run.resume && (run.config != null || tokenizer != null || lam != null)) {
                 throw new IllegalArgumentException(
-                        "--resume continues with the run's own config and tokenizer; drop"
-                                + " --config and --tokenizer");
+                        "--resume continues with the run's own config, tokenizer and LAM; drop"
+                                + " --config, --tokenizer and --lam");
             }
             if (run.resume && run.steps != null) {
                 Checkpoints.extendRun(run.out, WorldModel.KIND, run.steps);
@@ -206,6 +214,7 @@ final class TrainCommand implements Runnable {
                                         run.data,
                                         run.out,
                                         tokenizer,
+                                        lam,
                                         m,
                                         t,
                                         run.minutes,

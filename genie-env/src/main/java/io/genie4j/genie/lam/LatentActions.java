@@ -1,7 +1,11 @@
 package io.genie4j.genie.lam;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -156,6 +160,57 @@ public final class LatentActions implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The discrete action {@code [B, T-1]} (int64, in {@code video}'s manager) of every transition
+     * of clips uint8 {@code [B, T, S, S, 3]}; each transition t−1 → t is read from x_{t−2},
+     * x_{t−1}, x_t, and the first, which has no frame before it, sees its first frame twice (as
+     * {@link #label} does at an episode's start).
+     */
+    public NDArray infer(NDArray video) {
+        Shape shape = video.getShape();
+        int s = config().imageSize();
+        if (shape.dimension() != 5
+                || shape.get(1) < 2
+                || shape.get(2) != s
+                || shape.get(3) != s
+                || shape.get(4) != 3) {
+            throw new IllegalArgumentException(
+                    "the LAM reads clips uint8 [B, T >= 2, " + s + ", " + s + ", 3], got " + shape);
+        }
+        long b = shape.get(0);
+        long t = shape.get(1);
+        NDManager out = video.getManager();
+        try (NDManager sm = manager.newSubManager()) {
+            // A copy, so the arrays derived from it live (and die) in this sub-manager.
+            NDArray v = video.toType(DataType.UINT8, true);
+            v.attach(sm);
+            NDArray previous =
+                    t == 2
+                            ? v.get(":, 0:1")
+                            : NDArrays.concat(
+                                    new NDList(
+                                            v.get(":, 0:1"), v.get(new NDIndex(":, 0:{}", t - 2))),
+                                    1);
+            NDArray clips =
+                    NDArrays.stack(
+                                    new NDList(
+                                            previous,
+                                            v.get(new NDIndex(":, 0:{}", t - 1)),
+                                            v.get(new NDIndex(":, 1:{}", t))),
+                                    2)
+                            .reshape(b * (t - 1), 3, s, s, 3);
+            float[] flat = model.latents(ps, clips).toFloatArray();
+            int d = config().latentDim();
+            long[] codes = new long[(int) (b * (t - 1))];
+            float[] z = new float[d];
+            for (int i = 0; i < codes.length; i++) {
+                System.arraycopy(flat, i * d, z, 0, d);
+                codes[i] = codebook.action(z);
+            }
+            return out.create(codes, new Shape(b, t - 1));
+        }
     }
 
     /** The label head's most likely real action of each latent (meaningful for supervised LAMs). */

@@ -215,7 +215,7 @@ public final class GenieWorld implements AutoCloseable {
             long[] all = codes.toLongArray();
             long[] acts = new long[batch * p];
             if (p >= 2) {
-                long[] inferred = model.lam().infer(ps, video, codes).toLongArray();
+                long[] inferred = model.actions().infer(ps, video, codes).toLongArray();
                 for (int b = 0; b < batch; b++) {
                     for (int f = 1; f < p; f++) {
                         acts[b * p + f] = inferred[b * (p - 1) + f - 1] + 1;

@@ -109,32 +109,37 @@ public final class WorldEval {
                                     ? WorldModel.tokenize(
                                             model.tokenizer(), ps, v, c.tokenizerWindow())
                                     : null;
-                    NDArray actions = model.lam().infer(ps, v, codes);
+                    NDArray actions = model.actions().infer(ps, v, codes);
                     still = stillRollout(model, ps, v, context, horizon);
                     inferred = actions.toLongArray();
                     long[] other = new long[inferred.length];
                     for (int k = 0; k < other.length; k++) {
                         other[k] = random.nextInt(c.actions());
                     }
-                    byte[] withInferred =
-                            VideoTokenizer.toUint8(model.lam().predict(ps, v, codes, actions))
-                                    .toByteArray();
-                    byte[] withRandom =
-                            VideoTokenizer.toUint8(
-                                            model.lam()
-                                                    .predict(
-                                                            ps,
-                                                            v,
-                                                            codes,
-                                                            sm.create(other, actions.getShape())))
-                                    .toByteArray();
-                    for (int j = 0; j < n; j++) {
-                        for (int t = 0; t < length - 1; t++) {
-                            int real = (j * length + t + 1) * fb;
-                            int predicted = (j * (length - 1) + t) * fb;
-                            lamInferred +=
-                                    ImageMetrics.psnr(video, real, withInferred, predicted, fb);
-                            lamRandom += ImageMetrics.psnr(video, real, withRandom, predicted, fb);
+                    // A frozen LAM v2's own figures come from eval lam.
+                    if (model.lam() != null) {
+                        byte[] withInferred =
+                                VideoTokenizer.toUint8(model.lam().predict(ps, v, codes, actions))
+                                        .toByteArray();
+                        byte[] withRandom =
+                                VideoTokenizer.toUint8(
+                                                model.lam()
+                                                        .predict(
+                                                                ps,
+                                                                v,
+                                                                codes,
+                                                                sm.create(
+                                                                        other, actions.getShape())))
+                                        .toByteArray();
+                        for (int j = 0; j < n; j++) {
+                            for (int t = 0; t < length - 1; t++) {
+                                int real = (j * length + t + 1) * fb;
+                                int predicted = (j * (length - 1) + t) * fb;
+                                lamInferred +=
+                                        ImageMetrics.psnr(video, real, withInferred, predicted, fb);
+                                lamRandom +=
+                                        ImageMetrics.psnr(video, real, withRandom, predicted, fb);
+                            }
                         }
                     }
                 }
@@ -237,9 +242,11 @@ public final class WorldEval {
         json.put("latent_action_counts", u);
         json.put("latent_action_perplexity", round(ImageMetrics.perplexity(usage), 2));
         double transitions = (double) count * (length - 1);
-        json.put("lam_psnr_inferred_actions", round(lamInferred / transitions, 2));
-        json.put("lam_psnr_random_actions", round(lamRandom / transitions, 2));
-        json.put("lam_delta_psnr", round((lamInferred - lamRandom) / transitions, 2));
+        if (model.lam() != null) {
+            json.put("lam_psnr_inferred_actions", round(lamInferred / transitions, 2));
+            json.put("lam_psnr_random_actions", round(lamRandom / transitions, 2));
+            json.put("lam_delta_psnr", round((lamInferred - lamRandom) / transitions, 2));
+        }
         if (realActions > 0) {
             json.put(
                     "latent_real_action_mutual_information_bits",

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.genie.lam.LatentActions;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
 import io.genie4j.genie.train.Checkpoints;
 import java.io.IOException;
@@ -14,8 +15,9 @@ import java.nio.file.Path;
 
 /**
  * A complete, trained world model: the frozen tokenizer, the latent action model and the dynamics,
- * loaded from a model directory ({@code model.json} of kind "world", {@code lam.params}, {@code
- * dynamics.params} and the tokenizer in {@code tokenizer/}) or from the model shipped in this jar.
+ * loaded from a model directory ({@code model.json} of kind "world", {@code dynamics.params}, the
+ * tokenizer in {@code tokenizer/}, and either the co-trained LAM in {@code lam.params} or the
+ * frozen LAM v2 in {@code lam/}) or from the model shipped in this jar.
  */
 public final class WorldModel implements AutoCloseable {
 
@@ -34,11 +36,18 @@ public final class WorldModel implements AutoCloseable {
     /** The folder holding the tokenizer the world model was trained on. */
     public static final String TOKENIZER_DIR = "tokenizer";
 
+    /**
+     * The folder holding the frozen LAM v2 a world model's dynamics was trained on; a model without
+     * it carries a co-trained LAM in {@link #LAM_PARAMS}.
+     */
+    public static final String LAM_DIR = "lam";
+
     private final NDManager manager;
     private final ObjectNode json;
     private final WorldConfig config;
     private final VideoTokenizer tokenizer;
     private final LatentActionModel lam;
+    private final LatentActions latentActions;
     private final MaskGitDynamics dynamics;
 
     private WorldModel(
@@ -47,12 +56,14 @@ public final class WorldModel implements AutoCloseable {
             WorldConfig config,
             VideoTokenizer tokenizer,
             LatentActionModel lam,
+            LatentActions latentActions,
             MaskGitDynamics dynamics) {
         this.manager = manager;
         this.json = json;
         this.config = config;
         this.tokenizer = tokenizer;
         this.lam = lam;
+        this.latentActions = latentActions;
         this.dynamics = dynamics;
     }
 
@@ -69,19 +80,46 @@ public final class WorldModel implements AutoCloseable {
         ObjectNode json = Checkpoints.readModelJson(source, KIND);
         WorldConfig config = config(json, source.where("model.json"));
         NDManager manager = NDManager.newBaseManager();
+        LatentActions frozen = null;
         try {
             VideoTokenizer tok = VideoTokenizer.load(source.resolve(TOKENIZER_DIR), manager);
             config.checkTokenizer(tok.config());
-            LatentActionModel lam = new LatentActionModel(config);
-            lam.initialize(manager);
-            Checkpoints.loadParameters(lam, manager, source, LAM_PARAMS);
+            LatentActionModel lam = null;
+            if (source.resolve(LAM_DIR).has("model.json")) {
+                frozen = LatentActions.load(source.resolve(LAM_DIR));
+                checkLam(frozen, config, source.where(LAM_DIR));
+            } else {
+                lam = new LatentActionModel(config);
+                lam.initialize(manager);
+                Checkpoints.loadParameters(lam, manager, source, LAM_PARAMS);
+            }
             MaskGitDynamics dyn = new MaskGitDynamics(config);
             dyn.initialize(manager);
             Checkpoints.loadParameters(dyn, manager, source, DYNAMICS_PARAMS);
-            return new WorldModel(manager, json, config, tok, lam, dyn);
+            return new WorldModel(manager, json, config, tok, lam, frozen, dyn);
         } catch (IOException | RuntimeException e) {
+            if (frozen != null) {
+                frozen.close();
+            }
             manager.close();
             throw e;
+        }
+    }
+
+    /** Refuses a LAM v2 whose frames or action count do not match the world's. */
+    static void checkLam(LatentActions lam, WorldConfig config, String where) {
+        if (lam.config().imageSize() != config.imageSize()
+                || lam.codebook().size() != config.actions()) {
+            throw new IllegalArgumentException(
+                    where
+                            + " reads "
+                            + lam.config().imageSize()
+                            + "-pixel frames into "
+                            + lam.codebook().size()
+                            + " actions; the world model needs "
+                            + config.imageSize()
+                            + " and "
+                            + config.actions());
         }
     }
 
@@ -115,9 +153,26 @@ public final class WorldModel implements AutoCloseable {
         return tokenizer;
     }
 
-    /** The latent action model. */
+    /**
+     * The co-trained latent action model (Genie's, trained with the dynamics), or null when the
+     * dynamics was trained on a frozen LAM v2 ({@link #latentActions()}).
+     */
     public LatentActionModel lam() {
         return lam;
+    }
+
+    /** The frozen LAM v2 the dynamics was trained on, or null for a co-trained LAM. */
+    public LatentActions latentActions() {
+        return latentActions;
+    }
+
+    /**
+     * What reads real video's latent actions: the frozen LAM v2 if any, else the co-trained one.
+     */
+    public ActionInference actions() {
+        return latentActions != null
+                ? (ps, video, codes) -> latentActions.infer(video)
+                : lam::infer;
     }
 
     /** The dynamics model. */
@@ -150,6 +205,9 @@ public final class WorldModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (latentActions != null) {
+            latentActions.close();
+        }
         manager.close();
     }
 }

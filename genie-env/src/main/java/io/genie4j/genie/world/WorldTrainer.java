@@ -12,10 +12,12 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.env.AtomicFiles;
 import io.genie4j.genie.data.BatchLoader;
 import io.genie4j.genie.data.VideoDataset;
+import io.genie4j.genie.lam.LatentActions;
 import io.genie4j.genie.metrics.ImageMetrics;
 import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.TokenizerTrainer;
@@ -75,6 +77,25 @@ public final class WorldTrainer {
             boolean resume,
             TrainListener listener)
             throws IOException, InterruptedException {
+        return train(data, runDir, tokenizerDir, null, model, train, minutes, resume, listener);
+    }
+
+    /**
+     * As above; with {@code lamDir} (a {@code genie4j train lam} run) the dynamics is trained on
+     * that frozen LAM v2's actions instead of co-training Genie's LAM, and the run keeps a copy of
+     * it in {@link WorldModel#LAM_DIR}. A resumed run uses the LAM it started with.
+     */
+    public static TrainingLoop.Result train(
+            Path data,
+            Path runDir,
+            Path tokenizerDir,
+            Path lamDir,
+            WorldConfig model,
+            TrainConfig train,
+            double minutes,
+            boolean resume,
+            TrainListener listener)
+            throws IOException, InterruptedException {
         int startStep = 0;
         double priorSeconds = 0;
         long priorFrames = 0;
@@ -120,25 +141,46 @@ public final class WorldTrainer {
                             train.validationFraction(),
                             train.maxEpisodes());
             Files.createDirectories(runDir);
+            Path frozenDir = runDir.resolve(WorldModel.LAM_DIR);
+            if (!resume && lamDir != null) {
+                try (LatentActions check = LatentActions.load(lamDir)) {
+                    WorldModel.checkLam(check, model, lamDir.toString());
+                }
+            }
             if (!resume) {
                 Checkpoints.copy(
                         tokSource,
                         runDir.resolve(WorldModel.TOKENIZER_DIR),
                         "model.json",
                         TokenizerTrainer.PARAMS);
+                if (lamDir != null) {
+                    Checkpoints.copy(
+                            Checkpoints.Source.of(lamDir),
+                            frozenDir,
+                            "model.json",
+                            LatentActions.PARAMS);
+                }
             }
             Engine.getInstance().setRandomSeed((int) train.seed());
-            LatentActionModel lam = new LatentActionModel(model);
-            lam.initialize(base);
+            boolean coTrained = !Files.exists(frozenDir.resolve("model.json"));
+            LatentActionModel lam = coTrained ? new LatentActionModel(model) : null;
             MaskGitDynamics dyn = new MaskGitDynamics(model);
-            dyn.initialize(base);
             PairList<String, Parameter> params = new PairList<>();
-            params.addAll(lam.getParameters());
+            if (coTrained) {
+                lam.initialize(base);
+                params.addAll(lam.getParameters());
+            }
+            dyn.initialize(base);
             params.addAll(dyn.getParameters());
             AdamW opt = new AdamW(base, params);
-            if (resume) {
+            // The action counts over the whole run when the LAM is frozen (a co-trained LAM's
+            // quantiser keeps its own).
+            long[] usage = new long[model.actions()];
+            if (resume && coTrained) {
                 Checkpoints.loadParameters(
                         lam, base, Checkpoints.Source.of(runDir), WorldModel.LAM_PARAMS);
+            }
+            if (resume) {
                 Checkpoints.loadParameters(
                         dyn, base, Checkpoints.Source.of(runDir), WorldModel.DYNAMICS_PARAMS);
                 // Loaded arrays replace the initialised ones and must collect gradients again.
@@ -163,25 +205,34 @@ public final class WorldTrainer {
                 long[] counts =
                         Checkpoints.counts(
                                 resumed.path("training"), "action_usage", model.actions());
-                if (counts != null) {
+                if (counts != null && coTrained) {
                     lam.quantizer().setUsage(counts);
+                } else if (counts != null) {
+                    System.arraycopy(counts, 0, usage, 0, usage.length);
                 }
             }
-            return loop(
-                    runDir,
-                    tok,
-                    lam,
-                    dyn,
-                    opt,
-                    model,
-                    train,
-                    dataset,
-                    base,
-                    startStep,
-                    priorSeconds,
-                    priorFrames,
-                    minutes,
-                    listener);
+            try (LatentActions frozen = coTrained ? null : LatentActions.load(frozenDir)) {
+                if (frozen != null) {
+                    WorldModel.checkLam(frozen, model, frozenDir.toString());
+                }
+                return loop(
+                        runDir,
+                        tok,
+                        lam,
+                        frozen,
+                        usage,
+                        dyn,
+                        opt,
+                        model,
+                        train,
+                        dataset,
+                        base,
+                        startStep,
+                        priorSeconds,
+                        priorFrames,
+                        minutes,
+                        listener);
+            }
         }
     }
 
@@ -189,6 +240,8 @@ public final class WorldTrainer {
             Path runDir,
             VideoTokenizer tok,
             LatentActionModel lam,
+            LatentActions frozen,
+            long[] usage,
             MaskGitDynamics dyn,
             AdamW opt,
             WorldConfig model,
@@ -240,29 +293,34 @@ public final class WorldTrainer {
                                         targets.mul(maskLong.neg().add(1))
                                                 .add(maskLong.mul(dyn.maskId()));
                                 float[] figures;
+                                NDArray frozenActions = frozen == null ? null : frozen.infer(video);
                                 try (GradientCollector gc =
                                         Engine.getInstance().newGradientCollector()) {
                                     LatentActionModel.Output o =
-                                            lam.forward(ps, video, codes, true);
+                                            lam == null
+                                                    ? null
+                                                    : lam.forward(ps, video, codes, true);
+                                    NDArray actions = o == null ? frozenActions : o.actions();
                                     NDArray actionIds =
                                             NDArrays.concat(
                                                     new NDList(
                                                             sm.zeros(
                                                                     new Shape(b, 1),
                                                                     DataType.INT64),
-                                                            o.actions().add(1)),
+                                                            actions.add(1)),
                                                     1);
                                     NDArray logits = dyn.logits(ps, input, actionIds, true);
                                     NDArray[] ce = MaskGit.loss(logits, targets, mask);
-                                    NDArray loss = o.loss().add(ce[0]);
-                                    for (long a : o.actions().toLongArray()) {
+                                    NDArray loss = o == null ? ce[0] : o.loss().add(ce[0]);
+                                    for (long a : actions.toLongArray()) {
                                         windowCodes[(int) a]++;
+                                        usage[(int) a]++;
                                     }
                                     gc.backward(loss);
                                     figures =
                                             new float[] {
                                                 loss.getFloat(),
-                                                o.reconLoss().getFloat(),
+                                                o == null ? Float.NaN : o.reconLoss().getFloat(),
                                                 ce[0].getFloat(),
                                                 ce[1].getFloat()
                                             };
@@ -282,7 +340,9 @@ public final class WorldTrainer {
 
                         @Override
                         public void afterStep(int step) {
-                            if (train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                            if (lam != null
+                                    && train.deadCodeEvery() > 0
+                                    && step % train.deadCodeEvery() == 0) {
                                 lam.quantizer()
                                         .resetDeadCodes(new Random(train.seed() * 7919L + step));
                             }
@@ -311,8 +371,8 @@ public final class WorldTrainer {
                         @Override
                         public void save(int step, double seconds, long frames) throws IOException {
                             WorldTrainer.save(
-                                    runDir, lam, dyn, opt, model, train, dataset, step, seconds,
-                                    frames, log);
+                                    runDir, lam, frozen, usage, dyn, opt, model, train, dataset,
+                                    step, seconds, frames, log);
                         }
                     };
             TrainingLoop.Result r =
@@ -334,6 +394,8 @@ public final class WorldTrainer {
     private static void save(
             Path dir,
             LatentActionModel lam,
+            LatentActions frozen,
+            long[] usage,
             MaskGitDynamics dyn,
             AdamW opt,
             WorldConfig model,
@@ -344,7 +406,9 @@ public final class WorldTrainer {
             long frames,
             TrainLog log)
             throws IOException {
-        Checkpoints.saveParameters(lam, dir.resolve(WorldModel.LAM_PARAMS));
+        if (lam != null) {
+            Checkpoints.saveParameters(lam, dir.resolve(WorldModel.LAM_PARAMS));
+        }
         Checkpoints.saveParameters(dyn, dir.resolve(WorldModel.DYNAMICS_PARAMS));
         byte[] state = opt.encode();
         AtomicFiles.write(dir.resolve(OPTIMIZER), out -> out.write(state));
@@ -352,9 +416,18 @@ public final class WorldTrainer {
                 Checkpoints.newRunJson(
                         WorldModel.KIND, model, train, step, seconds, frames, dataset);
         ObjectNode training = (ObjectNode) json.get("training");
-        training.put("lam_parameters", lam.parameterCount());
+        if (lam != null) {
+            training.put("lam", "co-trained");
+            training.put("lam_parameters", lam.parameterCount());
+        } else {
+            training.put("lam", "frozen LAM v2 in " + WorldModel.LAM_DIR + "/");
+            JsonNode lt = frozen.json().path("training");
+            training.put("lam_supervised", lt.path("supervised").asBoolean(false));
+            training.put("lam_labelled_share", lt.path("labelled_share").asDouble(0));
+        }
         training.put("dynamics_parameters", dyn.parameterCount());
-        Checkpoints.putCounts(training, "action_usage", lam.quantizer().usage());
+        Checkpoints.putCounts(
+                training, "action_usage", lam != null ? lam.quantizer().usage() : usage);
         var rows = log.rows();
         if (!rows.isEmpty()) {
             double[] last = rows.get(rows.size() - 1);

@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.genie.TinyVideo;
 import io.genie4j.genie.TinyWorld;
+import io.genie4j.genie.lam.LamConfig;
+import io.genie4j.genie.lam.LamTrainer;
+import io.genie4j.genie.lam.LatentActions;
 import io.genie4j.genie.tokenizer.TokenizerConfig;
 import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
 import io.genie4j.genie.train.TrainingLoop;
 import java.nio.file.Files;
@@ -157,5 +161,104 @@ class WorldTrainerTest {
                                 false,
                                 TrainListener.NONE),
                 "a run directory that holds a model is not overwritten");
+    }
+
+    @Test
+    void trainsTheDynamicsOnAFrozenLamV2AndReadsRealVideoWithIt() throws Exception {
+        Path data = tmp.resolve("data");
+        TinyVideo.write(data, 16, 4, 24);
+        Path tok = TinyWorld.tokenizer(tmp.resolve("tok"));
+        Path lamRun = tmp.resolve("lam");
+        LamTrainer.train(
+                List.of(data),
+                lamRun,
+                LamConfig.tiny(16),
+                new TrainConfig(8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0),
+                0,
+                false,
+                TrainListener.NONE);
+        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
+        Path run = tmp.resolve("world");
+        WorldTrainer.train(
+                data, run, tok, lamRun, config, TinyWorld.train(20), 0, false, TrainListener.NONE);
+        assertTrue(Files.exists(run.resolve("lam/model.json")), "the run keeps its LAM");
+        assertTrue(Files.notExists(run.resolve(WorldModel.LAM_PARAMS)), "no co-trained LAM");
+        WorldTrainer.train(data, run, null, null, null, 0, true, TrainListener.NONE);
+        Checkpoints.extendRun(run, WorldModel.KIND, 30);
+        TrainingLoop.Result more =
+                WorldTrainer.train(data, run, null, null, null, 0, true, TrainListener.NONE);
+        assertEquals(30, more.step());
+        try (WorldModel model = WorldModel.load(run);
+                LatentActions lam = LatentActions.load(lamRun);
+                ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+            assertEquals(null, model.lam());
+            ObjectNode training = (ObjectNode) model.json().path("training");
+            assertTrue(training.path("lam").asText().startsWith("frozen"), training.toString());
+            long used = 0;
+            for (var n : training.path("action_usage")) {
+                used += n.asLong();
+            }
+            // 30 steps of 2 clips of 4 frames: 3 transitions each.
+            assertEquals(30 * 2 * 3, used);
+            // The world reads an episode's actions as the LAM labels them.
+            io.genie4j.env.Episode e =
+                    io.genie4j.env.EpisodeReader.readEpisode(data.resolve("ep0.npz"));
+            int[] labels = lam.label(e.frames(), 8);
+            int t = e.frames().shape()[0];
+            ai.djl.ndarray.NDArray video =
+                    io.genie4j.genie.nn.Patches.video(m, e.frames().toByteArray(), 1, t, 16, 16, 3);
+            long[] inferred =
+                    model.actions()
+                            .infer(new ai.djl.training.ParameterStore(m, false), video, null)
+                            .toLongArray();
+            assertEquals(t - 1, inferred.length);
+            for (int k = 0; k < inferred.length; k++) {
+                assertEquals(labels[k], inferred[k], "transition " + k);
+            }
+            // And it plays.
+            try (GenieWorld w = new GenieWorld(model, 1, GenieWorld.Options.defaults())) {
+                byte[] prompt = java.util.Arrays.copyOf(e.frames().toByteArray(), 2 * 16 * 16 * 3);
+                w.reset(prompt, 2, new long[] {1});
+                assertEquals(16 * 16 * 3, w.step(new int[] {3}).length);
+            }
+        }
+        // A LAM whose action count is not the world's is refused before training.
+        WorldConfig eight =
+                new WorldConfig(
+                        config.imageSize(),
+                        config.grid(),
+                        config.codes(),
+                        config.tokenizerWindow(),
+                        config.lamInput(),
+                        config.lamDecoderInput(),
+                        config.lamPatch(),
+                        config.lamDim(),
+                        config.lamHeads(),
+                        config.lamEncoderLayers(),
+                        config.lamDecoderLayers(),
+                        8,
+                        config.actionDim(),
+                        config.lamBeta(),
+                        config.lamEntropyWeight(),
+                        config.dim(),
+                        config.heads(),
+                        config.layers(),
+                        config.ffMult(),
+                        config.context());
+        IllegalArgumentException bad =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                WorldTrainer.train(
+                                        data,
+                                        tmp.resolve("eight"),
+                                        tok,
+                                        lamRun,
+                                        eight,
+                                        TinyWorld.train(5),
+                                        0,
+                                        false,
+                                        TrainListener.NONE));
+        assertTrue(bad.getMessage().contains("4 actions"), bad.getMessage());
     }
 }
