@@ -83,7 +83,9 @@ final class EvalCommand implements Runnable {
                         + " LAM infers from the real video, and of the baseline that holds the last"
                         + " real frame's tokens still; ΔtPSNR at t=4 (inferred minus random latent"
                         + " actions); latent action use; for CoinRun data, a table of latent codes"
-                        + " against the real actions taken."
+                        + " against the real actions taken. Every figure has a 95% bootstrap"
+                        + " interval over episodes; the margin over the still frame is given per"
+                        + " step."
             })
     static final class World implements Callable<Integer> {
         @Option(
@@ -91,20 +93,28 @@ final class EvalCommand implements Runnable {
                 description = "World model directory (default: the model shipped in genie-env).")
         Path model;
 
-        @Option(names = "--data", required = true, description = "Dataset directory of episodes.")
-        Path data;
+        @Option(
+                names = "--data",
+                required = true,
+                arity = "1..*",
+                description =
+                        "Dataset directories of episodes, pooled (say, held-out levels from two"
+                                + " disjoint seed ranges).")
+        List<Path> data;
 
         @Option(
                 names = "--all-episodes",
                 description =
-                        "Use every episode of --data (a dataset recorded apart from training),"
-                                + " not its validation split.")
+                        "Use every episode of --data (datasets recorded apart from training),"
+                                + " not their validation splits.")
         boolean allEpisodes;
 
         @Option(
                 names = "--clips",
-                defaultValue = "64",
-                description = "Clips of 12 frames to evaluate at most (default: ${DEFAULT-VALUE}).")
+                defaultValue = "512",
+                description =
+                        "Clips of 12 frames to evaluate at most, spread evenly over the episodes"
+                                + " and along each (default: ${DEFAULT-VALUE}).")
         int clips;
 
         @Option(

@@ -14,6 +14,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -344,6 +345,20 @@ class WorldModelCommandsTest {
         assertTrue(
                 ((Number) e.get("still_frame_psnr")).doubleValue() > 0,
                 "the still-frame baseline is measured: " + e);
+        for (String f :
+                List.of(
+                        "rollout_psnr",
+                        "still_frame_psnr",
+                        "margin_over_still_frame",
+                        "delta_psnr")) {
+            List<?> ci = (List<?>) e.get(f + "_ci95");
+            double v = ((Number) e.get(f)).doubleValue();
+            assertTrue(
+                    ((Number) ci.get(0)).doubleValue() <= v + 0.01
+                            && v <= ((Number) ci.get(1)).doubleValue() + 0.01,
+                    f + " " + v + " outside its interval " + ci);
+        }
+        assertEquals(10, ((List<?>) e.get("margin_per_step")).size());
 
         Result bench =
                 run(

@@ -164,6 +164,47 @@ public final class VideoDataset {
     }
 
     /**
+     * At most {@code maxClips} non-overlapping clips of {@code length} frames spread over the whole
+     * split (all clips if ≤ 0 or if there are fewer): each episode gives an equal share (the
+     * remainder to the first episodes; an episode with fewer clips gives them all and its unused
+     * share goes to the others), placed evenly along the episode, so an evaluation sees every
+     * episode and every part of an episode rather than the first episodes' beginnings.
+     */
+    public static List<Clip> spreadClips(List<Clip.Source> split, int length, int maxClips) {
+        int[] available = new int[split.size()];
+        long total = 0;
+        for (int e = 0; e < available.length; e++) {
+            available[e] = split.get(e).frames() / length;
+            total += available[e];
+        }
+        if (maxClips <= 0 || total <= maxClips) {
+            return clips(split, length, 0);
+        }
+        int[] take = new int[available.length];
+        int left = maxClips;
+        while (left > 0) {
+            int open = 0;
+            for (int e = 0; e < available.length; e++) {
+                open += take[e] < available[e] ? 1 : 0;
+            }
+            int share = Math.max(1, left / open);
+            for (int e = 0; e < available.length && left > 0; e++) {
+                int add = Math.min(Math.min(share, available[e] - take[e]), left);
+                take[e] += add;
+                left -= add;
+            }
+        }
+        List<Clip> out = new ArrayList<>();
+        for (int e = 0; e < available.length; e++) {
+            for (int i = 0; i < take[e]; i++) {
+                int slot = (int) ((i + 0.5) * available[e] / take[e]);
+                out.add(new Clip(split.get(e), slot * length, length));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Consecutive non-overlapping clips of {@code length} frames over every episode of a split (an
      * episode's tail shorter than a clip is left out), at most {@code maxClips} (all if ≤ 0).
      */

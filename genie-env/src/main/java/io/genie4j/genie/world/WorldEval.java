@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.training.ParameterStore;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
+import io.genie4j.genie.metrics.EpisodeBootstrap;
 import io.genie4j.genie.metrics.ImageMetrics;
 import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
@@ -67,20 +68,22 @@ public final class WorldEval {
             throw new IllegalArgumentException(
                     length + " frames exceed the model's context of " + model.config().context());
         }
-        List<Clip> clips = VideoDataset.clips(split, length, maxClips);
+        List<Clip> clips = VideoDataset.spreadClips(split, length, maxClips);
         if (clips.isEmpty()) {
             throw new IllegalArgumentException("no episode has " + length + " frames");
         }
         WorldConfig c = model.config();
         int s = c.imageSize();
         int fb = s * s * 3;
-        double[] psnrStep = new double[horizon];
-        double[] ssimStep = new double[horizon];
+        int count = clips.size();
+        // Per clip and generated step, for the means and their intervals over episodes.
+        double[][] psnrAt = new double[horizon][count];
+        double[] ssimOf = new double[count];
         // The trivial baseline: a dynamics that copies the last prompt frame's tokens, decoded
         // as GenieWorld decodes (so it pays the tokenizer's error, as the model does). Should it
         // ever equal the truth exactly, it counts as STILL_CAP dB rather than infinity.
-        double[] stillStep = new double[horizon];
-        double randomPsnr = 0;
+        double[][] stillAt = new double[horizon][count];
+        double[] randomAtDelta = new double[count];
         double lamInferred = 0;
         double lamRandom = 0;
         long[] usage = new long[c.actions()];
@@ -174,9 +177,10 @@ public final class WorldEval {
                         byte[] frames = w.step(acts);
                         for (int j = 0; j < n; j++) {
                             int real = (j * length + context + k) * fb;
-                            psnrStep[k] += ImageMetrics.psnr(video, real, frames, j * fb, fb);
-                            ssimStep[k] += ImageMetrics.ssim(video, real, frames, j * fb, s, s);
-                            stillStep[k] +=
+                            psnrAt[k][i + j] = ImageMetrics.psnr(video, real, frames, j * fb, fb);
+                            ssimOf[i + j] +=
+                                    ImageMetrics.ssim(video, real, frames, j * fb, s, s) / horizon;
+                            stillAt[k][i + j] =
                                     Math.min(
                                             STILL_CAP,
                                             ImageMetrics.psnr(
@@ -200,40 +204,73 @@ public final class WorldEval {
                     }
                     for (int j = 0; j < n; j++) {
                         int real = (j * length + context + deltaStep - 1) * fb;
-                        randomPsnr += ImageMetrics.psnr(video, real, frames, j * fb, fb);
+                        randomAtDelta[i + j] = ImageMetrics.psnr(video, real, frames, j * fb, fb);
                     }
                 }
             }
         }
-        int count = clips.size();
-        double psnr = 0;
-        double ssim = 0;
-        double stillPsnr = 0;
+        Map<Clip.Source, Integer> episodeIndex = new java.util.IdentityHashMap<>();
+        int[] episodeOf = new int[count];
+        for (int i = 0; i < count; i++) {
+            episodeOf[i] =
+                    episodeIndex.computeIfAbsent(clips.get(i).source(), x -> episodeIndex.size());
+        }
+        EpisodeBootstrap boot = new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
+        double[] psnrOf = new double[count];
+        double[] stillOf = new double[count];
+        double[] deltaOf = new double[count];
         List<Double> curve = new ArrayList<>();
         List<Double> stillCurve = new ArrayList<>();
+        List<Double> marginCurve = new ArrayList<>();
+        List<List<Double>> marginCurveCi = new ArrayList<>();
         for (int k = 0; k < horizon; k++) {
-            psnr += psnrStep[k] / count / horizon;
-            ssim += ssimStep[k] / count / horizon;
-            stillPsnr += stillStep[k] / count / horizon;
-            curve.add(round(psnrStep[k] / count, 2));
-            stillCurve.add(round(stillStep[k] / count, 2));
+            double[] margin = new double[count];
+            for (int i = 0; i < count; i++) {
+                psnrOf[i] += psnrAt[k][i] / horizon;
+                stillOf[i] += stillAt[k][i] / horizon;
+                margin[i] = psnrAt[k][i] - stillAt[k][i];
+            }
+            curve.add(round(EpisodeBootstrap.mean(psnrAt[k]), 2));
+            stillCurve.add(round(EpisodeBootstrap.mean(stillAt[k]), 2));
+            marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
+            marginCurveCi.add(ci(boot, margin));
         }
-        double inferredAtDelta = psnrStep[deltaStep - 1] / count;
+        double[] marginOf = new double[count];
+        for (int i = 0; i < count; i++) {
+            marginOf[i] = psnrOf[i] - stillOf[i];
+            deltaOf[i] = psnrAt[deltaStep - 1][i] - randomAtDelta[i];
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("clips", count);
+        json.put("clip_episodes", episodeIndex.size());
         json.put("context_frames", context);
         json.put("generated_frames", horizon);
         json.put("maskgit_steps", options.maskgitSteps());
         json.put("temperature", options.temperature());
-        json.put("rollout_psnr", round(psnr, 2));
-        json.put("rollout_ssim", round(ssim, 4));
+        json.put(
+                "intervals",
+                "95% percentile bootstrap over episodes ("
+                        + EpisodeBootstrap.RESAMPLES
+                        + " resamples, paired across figures)");
+        json.put("rollout_psnr", round(EpisodeBootstrap.mean(psnrOf), 2));
+        json.put("rollout_psnr_ci95", ci(boot, psnrOf));
+        json.put("rollout_ssim", round(EpisodeBootstrap.mean(ssimOf), 4));
+        json.put("rollout_ssim_ci95", ci(boot, ssimOf));
+        json.put("still_frame_psnr", round(EpisodeBootstrap.mean(stillOf), 2));
+        json.put("still_frame_psnr_ci95", ci(boot, stillOf));
+        json.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
+        json.put("margin_over_still_frame_ci95", ci(boot, marginOf));
         json.put("psnr_per_step", curve);
-        json.put("still_frame_psnr", round(stillPsnr, 2));
         json.put("still_frame_psnr_per_step", stillCurve);
+        json.put("margin_per_step", marginCurve);
+        json.put("margin_per_step_ci95", marginCurveCi);
         json.put("delta_t", deltaStep);
-        json.put("psnr_inferred_actions_at_t", round(inferredAtDelta, 2));
-        json.put("psnr_random_actions_at_t", round(randomPsnr / count, 2));
-        json.put("delta_psnr", round(inferredAtDelta - randomPsnr / count, 2));
+        json.put(
+                "psnr_inferred_actions_at_t",
+                round(EpisodeBootstrap.mean(psnrAt[deltaStep - 1]), 2));
+        json.put("psnr_random_actions_at_t", round(EpisodeBootstrap.mean(randomAtDelta), 2));
+        json.put("delta_psnr", round(EpisodeBootstrap.mean(deltaOf), 2));
+        json.put("delta_psnr_ci95", ci(boot, deltaOf));
         List<Long> u = new ArrayList<>();
         for (long x : usage) {
             u.add(x);
@@ -286,12 +323,12 @@ public final class WorldEval {
 
     /**
      * Loads the world model in {@code modelDir} (the shipped one if null) and evaluates it on the
-     * validation split of {@code data}, split as its training run split it, or on every episode
-     * when {@code allEpisodes} (a dataset recorded apart from training).
+     * validation split of each of {@code data}, split as its training run split it, or on every
+     * episode when {@code allEpisodes} (datasets recorded apart from training), all pooled.
      */
     public static Map<String, Object> evaluate(
             Path modelDir,
-            Path data,
+            List<Path> data,
             boolean allEpisodes,
             int maxClips,
             int batch,
@@ -302,16 +339,26 @@ public final class WorldEval {
             var train = model.json().path("train_config");
             double fraction = allEpisodes ? 0 : train.path("validationFraction").asDouble(0.05);
             int maxEpisodes = allEpisodes ? 0 : train.path("maxEpisodes").asInt(0);
-            VideoDataset ds =
-                    VideoDataset.load(data, model.config().imageSize(), fraction, maxEpisodes);
-            List<Clip.Source> split = allEpisodes ? ds.train() : ds.validation();
-            if (split.isEmpty()) {
-                throw new IllegalArgumentException(
-                        data + " has no validation episodes; pass --all-episodes");
+            List<Clip.Source> split = new ArrayList<>();
+            List<Map<String, Object>> sets = new ArrayList<>();
+            for (Path d : data) {
+                VideoDataset ds =
+                        VideoDataset.load(d, model.config().imageSize(), fraction, maxEpisodes);
+                List<Clip.Source> part = allEpisodes ? ds.train() : ds.validation();
+                if (part.isEmpty()) {
+                    throw new IllegalArgumentException(
+                            d + " has no validation episodes; pass --all-episodes");
+                }
+                split.addAll(part);
+                Map<String, Object> set = new LinkedHashMap<>();
+                set.put("data", d.toAbsolutePath().toString());
+                set.put("episodes", part.size());
+                sets.add(set);
             }
             Map<String, Object> json =
                     evaluate(model, split, 2, 10, 4, maxClips, batch, options, seed);
             json.put("episodes", split.size());
+            json.put("sets", sets);
             return json;
         }
     }
@@ -346,6 +393,11 @@ public final class WorldEval {
             out.add(frames.get(new NDIndex(":, -1:")));
         }
         return VideoTokenizer.toUint8(NDArrays.concat(out, 1)).toByteArray();
+    }
+
+    private static List<Double> ci(EpisodeBootstrap boot, double[] values) {
+        double[] c = boot.ci95(values);
+        return List.of(round(c[0], 2), round(c[1], 2));
     }
 
     private static double round(double x, int digits) {

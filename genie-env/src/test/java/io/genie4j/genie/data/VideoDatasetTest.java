@@ -9,6 +9,7 @@ import io.genie4j.env.EpisodeWriter;
 import io.genie4j.env.Tensor;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,30 @@ class VideoDatasetTest {
                     first % 10 <= 3, "clip runs past its episode: starts at frame " + first % 10);
         }
         assertEquals(2 * ds.validation().size(), VideoDataset.clips(ds.validation(), 4, 0).size());
+    }
+
+    @Test
+    void spreadClipsVisitEveryEpisodeAndEveryPartOfIt() throws Exception {
+        write(6, 40);
+        VideoDataset ds = VideoDataset.load(tmp, 4, 0.0, 0);
+        // 6 episodes of 40 frames hold 10 clips of 4 each; 13 clips: 3, 2, 2, 2, 2, 2.
+        List<Clip> clips = VideoDataset.spreadClips(ds.train(), 4, 13);
+        assertEquals(13, clips.size());
+        Map<Clip.Source, List<Integer>> starts = new java.util.IdentityHashMap<>();
+        for (Clip c : clips) {
+            starts.computeIfAbsent(c.source(), x -> new java.util.ArrayList<>()).add(c.start());
+        }
+        assertEquals(6, starts.size(), "every episode gives clips");
+        for (List<Integer> st : starts.values()) {
+            assertTrue(st.size() == 2 || st.size() == 3, st.toString());
+            for (int i = 1; i < st.size(); i++) {
+                assertTrue(st.get(i) >= st.get(i - 1) + 4, "clips overlap: " + st);
+            }
+            assertTrue(st.get(st.size() - 1) >= 20, "clips reach the second half: " + st);
+            assertTrue(st.get(st.size() - 1) + 4 <= 40);
+        }
+        // Asking for more than there are gives them all.
+        assertEquals(60, VideoDataset.spreadClips(ds.train(), 4, 100).size());
     }
 
     @Test
