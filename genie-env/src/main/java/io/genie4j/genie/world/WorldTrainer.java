@@ -96,17 +96,13 @@ public final class WorldTrainer {
             boolean resume,
             TrainListener listener)
             throws IOException, InterruptedException {
-        int startStep = 0;
-        double priorSeconds = 0;
-        long priorFrames = 0;
+        TrainingLoop.Start start = TrainingLoop.Start.NEW;
         ObjectNode resumed = null;
         if (resume) {
             resumed = Checkpoints.readModelJson(runDir, WorldModel.KIND);
             model = WorldModel.config(resumed, runDir.resolve("model.json").toString());
             train = Checkpoints.JSON.treeToValue(resumed.get("train_config"), TrainConfig.class);
-            startStep = resumed.path("training").path("step").asInt();
-            priorSeconds = resumed.path("training").path("seconds").asDouble();
-            priorFrames = resumed.path("training").path("frames").asLong();
+            start = TrainingLoop.Start.of(resumed.path("training"));
         } else if (Files.exists(runDir.resolve("model.json"))) {
             throw new IllegalArgumentException(
                     runDir
@@ -199,7 +195,7 @@ public final class WorldTrainer {
                                     + " in "
                                     + runDir
                                     + ": continuing from the model's weights at step "
-                                    + startStep
+                                    + start.step()
                                     + " with a fresh optimiser");
                 }
                 long[] counts =
@@ -216,22 +212,8 @@ public final class WorldTrainer {
                     WorldModel.checkLam(frozen, model, frozenDir.toString());
                 }
                 return loop(
-                        runDir,
-                        tok,
-                        lam,
-                        frozen,
-                        usage,
-                        dyn,
-                        opt,
-                        model,
-                        train,
-                        dataset,
-                        base,
-                        startStep,
-                        priorSeconds,
-                        priorFrames,
-                        minutes,
-                        listener);
+                        runDir, tok, lam, frozen, usage, dyn, opt, model, train, dataset, base,
+                        start, minutes, listener);
             }
         }
     }
@@ -248,9 +230,7 @@ public final class WorldTrainer {
             TrainConfig train,
             VideoDataset dataset,
             NDManager base,
-            int startStep,
-            double priorSeconds,
-            long priorFrames,
+            TrainingLoop.Start start,
             double minutes,
             TrainListener listener)
             throws IOException, InterruptedException {
@@ -261,8 +241,8 @@ public final class WorldTrainer {
         long framesPerStep = (long) b * t;
         try (BatchLoader loader =
                 new BatchLoader(
-                        dataset.train(), b, t, train.frameStride(), train.seed(), startStep)) {
-            TrainLog log = new TrainLog(runDir, COLUMNS, startStep);
+                        dataset.train(), b, t, train.frameStride(), train.seed(), start.step())) {
+            TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
             ParameterStore ps = new ParameterStore(base, false);
             // The perplexity of the codes the LAM chose in each logging window: 1 when it has
             // collapsed onto one code, 8 when it spreads over all. (Counting the codes used since
@@ -383,7 +363,7 @@ public final class WorldTrainer {
                             log,
                             listener,
                             steps,
-                            new TrainingLoop.Start(startStep, priorSeconds, priorFrames),
+                            start,
                             minutes,
                             framesPerStep);
             opt.close();
