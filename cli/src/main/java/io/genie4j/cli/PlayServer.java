@@ -169,6 +169,9 @@ final class PlayServer implements AutoCloseable {
 
     private static void send(WsContext ctx, List<Out> out) {
         for (Out o : out) {
+            if (!ctx.session.isOpen()) {
+                return; // the tab went away while its step ran
+            }
             if (o.text() != null) {
                 ctx.send(o.text());
             } else {

@@ -193,7 +193,10 @@ class PlaySessionTest {
         assertTrue(shipped.labelled(), "the shipped model.json has a latent-by-real-action table");
         assertEquals(8, shipped.codes());
         for (int c = 0; c < 8; c++) {
-            assertTrue(shipped.label(c).matches("[A-Z+]+ \\(\\d+%\\)"), shipped.label(c));
+            assertTrue(
+                    shipped.label(c)
+                            .matches("[A-Z+]+: \\d+% of its transitions \\(\\d+% overall\\)"),
+                    shipped.label(c));
         }
         int code = shipped.codeFor(7);
         assertTrue(code >= 0 && code < 8);

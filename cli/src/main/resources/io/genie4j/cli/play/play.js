@@ -53,7 +53,8 @@ function setConnection(cls, text) {
 
 function send(message) {
   if (play.ws && play.ws.readyState === WebSocket.OPEN) {
-    play.ws.send(typeof message === "string" ? message : JSON.stringify(message));
+    // An image goes as it is (a binary message); anything else is a JSON message.
+    play.ws.send(message instanceof ArrayBuffer ? message : JSON.stringify(message));
     return true;
   }
   return false;
@@ -162,12 +163,12 @@ function showLegend(legend, sideBySide) {
   });
   let note;
   if (legend.labelled) {
-    note = "Each code's most frequent real action on the model's evaluation video, and that action's"
-      + " share of the code's transitions";
+    note = "For each code, the real action most over-represented among the transitions it was"
+      + " inferred on in the model's evaluation, with its share there and overall";
     if (legend.mutual_information_bits !== null) {
       note += "; the codes carry " + legend.mutual_information_bits + " bits about the real action";
     }
-    note += ". Arrow keys play the code most often seen with their action.";
+    note += ". Arrow keys play the code their action is most over-represented in.";
   } else {
     note = "unlabelled: this model has no latent-by-real-action table (genie4j eval world writes"
       + " one). A code key's choice stays until another is pressed.";

@@ -118,41 +118,87 @@ public final class ActionLegend {
     }
 
     /**
-     * What code {@code c} tends to do: the real action it was most often inferred on and that
-     * action's share of its transitions, such as {@code "RIGHT+UP (31%)"}; {@code "unlabelled"}
-     * without a table.
+     * What code {@code c} tends to do: the real action most over-represented among its transitions
+     * (the largest ratio of its share there to its share overall), such as {@code "RIGHT+UP: 18% of
+     * its transitions (11% overall)"}; {@code "unlabelled"} without a table.
      */
     public String label(int c) {
         if (table == null) {
             return "unlabelled";
         }
         long total = 0;
-        int best = 0;
-        for (int j = 0; j < names.size(); j++) {
-            total += table[c][j];
-            best = table[c][j] > table[c][best] ? j : best;
+        for (long x : table[c]) {
+            total += x;
         }
-        if (total == 0) {
+        int best = bestAction(c);
+        if (total == 0 || best < 0) {
             return "never seen in evaluation";
         }
         return String.format(
-                Locale.ROOT, "%s (%.0f%%)", names.get(best), 100.0 * table[c][best] / total);
+                Locale.ROOT,
+                "%s: %.0f%% of its transitions (%.0f%% overall)",
+                names.get(best),
+                100.0 * table[c][best] / total,
+                100.0 * column(best) / all());
+    }
+
+    private long column(int j) {
+        long n = 0;
+        for (long[] row : table) {
+            n += row[j];
+        }
+        return n;
+    }
+
+    private long all() {
+        long n = 0;
+        for (int j = 0; j < names.size(); j++) {
+            n += column(j);
+        }
+        return n;
+    }
+
+    private long row(int c) {
+        long n = 0;
+        for (long x : table[c]) {
+            n += x;
+        }
+        return n;
+    }
+
+    /** The lift of (code, action name): P(name | code) / P(name), or -1 where undefined. */
+    private double lift(int c, int j) {
+        long r = row(c);
+        long col = column(j);
+        return r == 0 || col == 0 ? -1 : (double) table[c][j] / r / ((double) col / all());
+    }
+
+    private int bestAction(int c) {
+        int best = -1;
+        for (int j = 0; j < names.size(); j++) {
+            if (lift(c, j) > (best < 0 ? 0 : lift(c, best))) {
+                best = j;
+            }
+        }
+        return best;
     }
 
     /**
-     * The code most often inferred on transitions made with real action {@code action}, or -1
-     * without a table.
+     * The code real action {@code action} is most over-represented in (the same ratio as {@link
+     * #label}), or -1 without a table or if the action was never seen.
      */
     public int codeFor(int action) {
         if (table == null || action < 0 || action >= nameOfAction.length) {
             return -1;
         }
         int j = nameOfAction[action];
-        int best = 0;
-        for (int c = 1; c < codes; c++) {
-            best = table[c][j] > table[best][j] ? c : best;
+        int best = -1;
+        for (int c = 0; c < codes; c++) {
+            if (lift(c, j) > (best < 0 ? 0 : lift(best, j))) {
+                best = c;
+            }
         }
-        return table[best][j] == 0 ? -1 : best;
+        return best;
     }
 
     /** The JSON form the play page shows: codes, labels and the table's mutual information. */
