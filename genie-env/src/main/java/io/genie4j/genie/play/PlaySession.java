@@ -117,7 +117,8 @@ public final class PlaySession implements AutoCloseable {
     private final double[] returns;
     private final boolean[] dones;
     private final List<Map<String, Object>> infos = new ArrayList<>();
-    private final List<BufferedImage> recording = new ArrayList<>();
+    // Each recorded step: every pane's RGB bytes (not images: 3 bytes a pixel, unscaled).
+    private final List<byte[][]> recording = new ArrayList<>();
     private boolean recordingOn;
     private Tensor uploaded;
     private long seed;
@@ -420,6 +421,15 @@ public final class PlaySession implements AutoCloseable {
             recordingOn = false; // full: the page shows that recording stopped
             return;
         }
+        byte[][] set = new byte[frames.length][];
+        for (int i = 0; i < frames.length; i++) {
+            set[i] = frames[i].toByteArray();
+        }
+        recording.add(set);
+    }
+
+    /** One recorded step as an image: the panes side by side, scaled, with a gap between. */
+    private BufferedImage composite(byte[][] set) {
         int scale = setup.limits().gifScale();
         int gap = 2 * scale;
         int h = frames[0].dim(0);
@@ -430,11 +440,11 @@ public final class PlaySession implements AutoCloseable {
         w += gap * (frames.length - 1);
         BufferedImage img = new BufferedImage(w, h * scale, BufferedImage.TYPE_INT_RGB);
         int x = 0;
-        for (Tensor f : frames) {
-            VideoWriter.paint(img, f.toByteArray(), 0, f.dim(0), scale, x, 0);
-            x += f.dim(1) * scale + gap;
+        for (int i = 0; i < frames.length; i++) {
+            VideoWriter.paint(img, set[i], 0, frames[i].dim(0), scale, x, 0);
+            x += frames[i].dim(1) * scale + gap;
         }
-        recording.add(img);
+        return img;
     }
 
     private Out gif() {
@@ -442,7 +452,11 @@ public final class PlaySession implements AutoCloseable {
             throw new IllegalArgumentException("nothing recorded yet: record first");
         }
         try {
-            byte[] g = VideoWriter.gif(recording, panes.get(0).spec().renderFps());
+            List<BufferedImage> images = new ArrayList<>();
+            for (byte[][] set : recording) {
+                images.add(composite(set));
+            }
+            byte[] g = VideoWriter.gif(images, panes.get(0).spec().renderFps());
             byte[] b = new byte[g.length + 1];
             b[0] = 'G';
             System.arraycopy(g, 0, b, 1, g.length);
