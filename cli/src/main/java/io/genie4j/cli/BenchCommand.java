@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
             BenchCommand.Protocol.class,
             BenchCommand.CoinRun.class,
             BenchCommand.Train.class,
-            BenchCommand.World.class
+            BenchCommand.World.class,
+            BenchCommand.Play.class
         })
 final class BenchCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -183,6 +184,86 @@ final class BenchCommand implements Runnable {
                                         m, prompt, batches, seconds, memoryFrames, options)));
             }
             return 0;
+        }
+    }
+
+    /** {@code genie4j bench play}. */
+    @Command(
+            name = "play",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Soak the play server: scripted players over its web socket, memory over time.",
+                "Starts genie4j play's server on a free loopback port, connects --clients players"
+                        + " that run, jump, reset with new seeds and record GIFs for --minutes,"
+                        + " and prints steps/s and this process's heap (after GC) and resident"
+                        + " memory every --sample seconds, as JSON."
+            })
+    static final class Play implements Callable<Integer> {
+        @Option(
+                names = "--minutes",
+                defaultValue = "30",
+                description = "How long to play (default: ${DEFAULT-VALUE}).")
+        double minutes;
+
+        @Option(
+                names = "--clients",
+                defaultValue = "2",
+                description = "Players at once (default: ${DEFAULT-VALUE}).")
+        int clients;
+
+        @Option(
+                names = "--sample",
+                defaultValue = "10",
+                description = "Seconds between memory samples (default: ${DEFAULT-VALUE}).")
+        double sample;
+
+        @Option(
+                names = "--env",
+                defaultValue = "CoinRun-v0",
+                description = "CoinRun-v0 or Genie-v0 (default: ${DEFAULT-VALUE}).")
+        String env;
+
+        @Option(
+                names = "--model",
+                description = "World model directory (side by side with CoinRun-v0).")
+        java.nio.file.Path model;
+
+        @Option(
+                names = "--side-by-side",
+                description = "CoinRun-v0 beside the shipped world model.")
+        boolean sideBySide;
+
+        @Override
+        public Integer call() throws Exception {
+            Checks.positive("--minutes", minutes);
+            Checks.atLeast("--clients", clients, 1);
+            Checks.positive("--sample", sample);
+            PlayCommand c = new PlayCommand();
+            c.env = env;
+            c.model = model;
+            c.sideBySide = sideBySide;
+            c.port = 0;
+            c.bind = "127.0.0.1";
+            c.idleSeconds = 600;
+            c.maxSessions = clients;
+            try (PlayServer server = c.start()) {
+                java.net.URI ws =
+                        java.net.URI.create(
+                                "ws://127.0.0.1:" + server.port() + "/ws?token=" + server.token());
+                var r =
+                        io.genie4j.genie.play.PlaySoak.run(
+                                ws,
+                                clients,
+                                java.time.Duration.ofMillis(Math.round(minutes * 60_000)),
+                                java.time.Duration.ofMillis(Math.round(sample * 1000)));
+                var out = new java.util.LinkedHashMap<String, Object>();
+                out.put("env", env);
+                out.put("side_by_side", env.equals("CoinRun-v0") && (sideBySide || model != null));
+                out.putAll(r);
+                System.out.println(Json.write(out));
+                // A player that failed makes the figures meaningless: say so in the exit status.
+                return ((java.util.List<?>) r.get("failures")).isEmpty() ? 0 : 1;
+            }
         }
     }
 }

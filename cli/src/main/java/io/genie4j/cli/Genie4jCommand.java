@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PlayCommands.Demo.class,
             PlayCommands.Rollout.class,
+            PlayCommand.class,
             BcEvalCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -35,6 +35,28 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
 
     private static final int SIZE = 64;
 
+    /**
+     * What each of the 15 actions does, as Procgen names them: the 3×3 moves, then six keys ({@code
+     * D A W S Q E}) that CoinRun ignores, so they play as {@code NOOP}.
+     */
+    public static final List<String> ACTION_NAMES =
+            List.of(
+                    "LEFT+DOWN",
+                    "LEFT",
+                    "LEFT+UP",
+                    "DOWN",
+                    "NOOP",
+                    "UP",
+                    "RIGHT+DOWN",
+                    "RIGHT",
+                    "RIGHT+UP",
+                    "NOOP",
+                    "NOOP",
+                    "NOOP",
+                    "NOOP",
+                    "NOOP",
+                    "NOOP");
+
     private final EnvSpec spec;
     private final boolean hard;
     private final int levelLow;
@@ -70,6 +92,17 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                         options.getBoolean("restrict_themes"),
                         CoinRunRenderer.Art.of(options.getString("art")));
         this.levelSeeds = seeded(new java.util.SplittableRandom().nextInt());
+    }
+
+    /**
+     * The action a player means by holding these direction keys, as Procgen's interactive mode
+     * combines them: {@code 3 × (x + 1) + (y + 1)} with x from left/right and y from down/up (up is
+     * the jump). Opposite keys held together cancel.
+     */
+    public static int action(boolean left, boolean right, boolean up, boolean down) {
+        int x = (right ? 1 : 0) - (left ? 1 : 0);
+        int y = (up ? 1 : 0) - (down ? 1 : 0);
+        return 3 * (x + 1) + (y + 1);
     }
 
     static EnvRegistration registration() {

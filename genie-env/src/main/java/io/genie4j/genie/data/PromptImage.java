@@ -36,6 +36,51 @@ public record PromptImage(Tensor frame, String adjustment) {
     }
 
     /**
+     * Decodes the bytes of an image someone sent (a PNG, JPEG, GIF or BMP) as a prompt for a model
+     * of {@code size × size} frames. The image's width and height are read from its header first,
+     * and an image wider or taller than {@code maxSide} pixels is refused before its pixels are
+     * decoded, so a small file cannot claim a huge canvas.
+     *
+     * @throws IllegalArgumentException if the bytes are not such an image or it is too large
+     */
+    public static PromptImage decode(byte[] bytes, int size, int maxSide) {
+        try (javax.imageio.stream.ImageInputStream in =
+                ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
+            if (in == null || !readers.hasNext()) {
+                throw new IllegalArgumentException(
+                        "the uploaded file is not a PNG, JPEG, GIF or BMP image");
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                int w = reader.getWidth(0);
+                int h = reader.getHeight(0);
+                if (w < 1 || h < 1 || w > maxSide || h > maxSide) {
+                    throw new IllegalArgumentException(
+                            "the uploaded image is "
+                                    + w
+                                    + "×"
+                                    + h
+                                    + "; images up to "
+                                    + maxSide
+                                    + "×"
+                                    + maxSide
+                                    + " are accepted");
+                }
+                BufferedImage img = reader.read(0);
+                return new PromptImage(
+                        VideoImport.toFrame(img, size), adjustment(Path.of("uploaded"), img, size));
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "the uploaded image could not be decoded: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * How {@link VideoImport#toFrame} changes {@code img} to make a {@code size} frame, or null.
      */
     static String adjustment(Path file, BufferedImage img, int size) {

@@ -59,6 +59,16 @@ public final class VideoWriter {
         }
     }
 
+    /** {@code frames} as the bytes of a looping animated GIF at {@code fps} frames per second. */
+    public static byte[] gif(List<BufferedImage> frames, int fps) throws IOException {
+        if (frames.isEmpty()) {
+            throw new IllegalArgumentException("no frames to write");
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        writeGif(out, frames, fps);
+        return out.toByteArray();
+    }
+
     /** An RGB image of a uint8 {@code [h, w, 3]} frame scaled up {@code scale} times. */
     public static BufferedImage image(byte[] rgb, int offset, int size, int scale) {
         BufferedImage img =
