@@ -1,6 +1,6 @@
 package io.genie4j.agents;
 
-import java.util.function.IntPredicate;
+import java.util.function.IntToDoubleFunction;
 import java.util.random.RandomGenerator;
 
 /**
@@ -16,28 +16,29 @@ public final class Categorical {
      * positive probability.
      */
     public static int sample(double[] p, RandomGenerator rng) {
-        double u = rng.nextDouble();
-        double c = 0;
-        for (int i = 0; i < p.length; i++) {
-            c += p[i];
-            if (u < c) {
-                return i;
-            }
-        }
-        return lastPositive(p.length, i -> p[i] > 0);
+        return sample(p.length, i -> p[i], rng);
     }
 
     /** {@link #sample(double[], RandomGenerator)} for float probabilities. */
     public static int sample(float[] p, RandomGenerator rng) {
+        return sample(p.length, i -> p[i], rng);
+    }
+
+    private static int sample(int n, IntToDoubleFunction p, RandomGenerator rng) {
         double u = rng.nextDouble();
         double c = 0;
-        for (int i = 0; i < p.length; i++) {
-            c += p[i];
+        for (int i = 0; i < n; i++) {
+            c += p.applyAsDouble(i);
             if (u < c) {
                 return i;
             }
         }
-        return lastPositive(p.length, i -> p[i] > 0);
+        for (int i = n - 1; i >= 0; i--) {
+            if (p.applyAsDouble(i) > 0) {
+                return i;
+            }
+        }
+        return n - 1;
     }
 
     /** The index of the largest value (the first of equal ones). */
@@ -49,14 +50,5 @@ public final class Categorical {
             }
         }
         return best;
-    }
-
-    private static int lastPositive(int n, IntPredicate positive) {
-        for (int i = n - 1; i >= 0; i--) {
-            if (positive.test(i)) {
-                return i;
-            }
-        }
-        return n - 1;
     }
 }
