@@ -32,8 +32,17 @@ import org.zeromq.ZMQException;
  * }</pre>
  */
 public final class EnvServer implements AutoCloseable {
-    /** The protocol versions this server speaks. */
+    /** The protocol major versions this server speaks, as {@code hello} negotiates them. */
     public static final List<Integer> VERSIONS = List.of(1);
+
+    /** The full protocol version, major.minor: minor versions add to a major one compatibly. */
+    public static final String PROTOCOL_VERSION = "1.1";
+
+    /** How often the server sends each connection a ZMTP heartbeat (PING). */
+    static final int HEARTBEAT_IVL_MS = 1000;
+
+    /** A connection silent this long after a heartbeat is closed, and its sessions with it. */
+    static final int HEARTBEAT_TIMEOUT_MS = 5000;
 
     /** How often the socket thread wakes, without requests, to reap sessions and notice close(). */
     private static final int TICK_MS = 100;
@@ -212,7 +221,9 @@ public final class EnvServer implements AutoCloseable {
         List<byte[]> out = new ArrayList<>(4);
         out.add(frames.get(0));
         int start = 1;
-        if (frames.size() > 1 && frames.get(1).length == 0) {
+        // A REQ client puts an empty delimiter before its header. [identity, empty] alone is a
+        // DEALER's empty header instead: it gets its error reply without a delimiter.
+        if (frames.size() > 2 && frames.get(1).length == 0) {
             out.add(frames.get(1)); // REQ client: keep its empty delimiter
             start = 2;
         }
@@ -254,6 +265,12 @@ public final class EnvServer implements AutoCloseable {
         m.put("max_envs_per_session", c.maxEnvsPerSession());
         m.put("idle_timeout_ms", c.idleTimeoutMs());
         m.put("shared_memory", c.sharedMemory());
+        m.put("max_pending_replies", c.maxPendingReplies());
+        m.put("max_image_side", WireOptions.MAX_IMAGE_SIDE);
+        m.put("max_image_bytes", WireOptions.MAX_IMAGE_BYTES);
+        m.put("client_paths", !c.allowedDirs().isEmpty());
+        m.put("heartbeat_ivl_ms", HEARTBEAT_IVL_MS);
+        m.put("heartbeat_timeout_ms", HEARTBEAT_TIMEOUT_MS);
         return m;
     }
 }

@@ -46,6 +46,12 @@ final class RawClient implements AutoCloseable {
 
     /** The next reply's header, or null on time-out. */
     Map<String, Object> reply() {
+        List<byte[]> frames = replyFrames();
+        return frames == null ? null : WireMessage.decode(frames);
+    }
+
+    /** The next reply's frames as they come, or null on time-out. */
+    List<byte[]> replyFrames() {
         byte[] first = socket.recv(0);
         if (first == null) {
             return null;
@@ -55,7 +61,7 @@ final class RawClient implements AutoCloseable {
         while (socket.hasReceiveMore()) {
             frames.add(socket.recv(0));
         }
-        return WireMessage.decode(frames);
+        return frames;
     }
 
     static String code(Map<String, Object> reply) {
