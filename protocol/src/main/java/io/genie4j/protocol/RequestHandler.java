@@ -34,8 +34,11 @@ final class RequestHandler {
         this.wireOptions = new WireOptions(config.allowedDirs());
     }
 
-    /** The reply to one request from {@code client} (its routing identity, hex). */
-    Map<String, Object> handle(String client, List<byte[]> body) {
+    /**
+     * The reply to one request from {@code client} (its routing identity, hex) over the connection
+     * at {@code peer} (null when unknown).
+     */
+    Map<String, Object> handle(String client, String peer, List<byte[]> body) {
         Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
         try {
             if (body.isEmpty() || body.get(0).length == 0) {
@@ -64,7 +67,7 @@ final class RequestHandler {
             if (!(header.get("op") instanceof String op)) {
                 throw invalid("request needs a string \"op\"");
             }
-            return dispatch(client, op, header, id);
+            return dispatch(client, peer, op, header, id);
         } catch (ProtocolException e) {
             return error(id, e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -78,12 +81,30 @@ final class RequestHandler {
         }
     }
 
+    /**
+     * The refusal of a request that was not executed because {@code waiting} replies to its client
+     * are already waiting to be read (PROTOCOL.md §7).
+     */
+    Map<String, Object> busy(List<byte[]> body, int waiting) {
+        Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
+        return error(
+                id,
+                ErrorCode.UNAVAILABLE,
+                "busy: "
+                        + waiting
+                        + " replies to this client are waiting to be read (max_pending_replies = "
+                        + config.maxPendingReplies()
+                        + "), so this request was not executed. Read replies before sending more,"
+                        + " then send it again; or start the server with a higher"
+                        + " --max-pending-replies");
+    }
+
     private Map<String, Object> dispatch(
-            String client, String op, Map<String, Object> h, Object id) {
+            String client, String peer, String op, Map<String, Object> h, Object id) {
         return switch (op) {
             case "ping" -> ok(id);
             case "hello" -> hello(h, id);
-            case "make" -> make(client, h, id);
+            case "make" -> make(client, peer, h, id);
             case "reset" -> onSession(client, h, s -> reset(s, h, id));
             case "step" -> onSession(client, h, s -> step(s, h, id));
             case "render" ->
@@ -166,7 +187,7 @@ final class RequestHandler {
         return m;
     }
 
-    private Map<String, Object> make(String client, Map<String, Object> h, Object id) {
+    private Map<String, Object> make(String client, String peer, Map<String, Object> h, Object id) {
         if (!(h.get("env_id") instanceof String envId)) {
             throw invalid("make needs a string \"env_id\"");
         }
@@ -237,7 +258,7 @@ final class RequestHandler {
                 System.err.println("session " + sid + " goes without shared memory: " + e);
             }
         }
-        Session s = new Session(sid, client, env, shm);
+        Session s = new Session(sid, client, peer, env, shm);
         sessions.put(s.id, s);
         Map<String, Object> m = ok(id);
         m.put("session", s.id);
@@ -327,6 +348,26 @@ final class RequestHandler {
         long cutoff = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.lastUsedNanos < cutoff) {
+                sessions.remove(s.id);
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** Closes the sessions made over the connection at {@code peer}, which has closed. */
+    void closeSessionsOf(String peer) {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (peer.equals(s.peer)) {
+                sessions.remove(s.id);
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** Closes the sessions of {@code client}. */
+    void closeSessionsOfClient(String client) {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (client.equals(s.owner)) {
                 sessions.remove(s.id);
                 closeQuietly(s);
             }

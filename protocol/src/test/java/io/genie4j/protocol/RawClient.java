@@ -16,8 +16,15 @@ final class RawClient implements AutoCloseable {
 
     /** Connects and pings until the server answers, on a fresh socket each try, as clients must. */
     RawClient(String endpoint) {
+        this(endpoint, 1000);
+    }
+
+    /** As {@link #RawClient(String)}, queuing at most {@code receiveHwm} replies in ZeroMQ. */
+    RawClient(String endpoint, int receiveHwm) {
         for (int attempt = 0; attempt < 20; attempt++) {
             socket = ctx.createSocket(SocketType.DEALER);
+            socket.setRcvHWM(receiveHwm);
+            socket.setSndHWM(100_000);
             socket.setReceiveTimeOut(500);
             socket.setLinger(0);
             socket.connect(endpoint);
