@@ -1,4 +1,4 @@
-"""Python client for Genie4j environments served over ZeroMQ (protocol/PROTOCOL.md, version 1).
+"""Python client for Genie4j environments served over ZeroMQ (protocol/PROTOCOL.md, version 1.1).
 
     import genie4j
     with genie4j.make("CoinRun-v0", address="tcp://127.0.0.1:5555") as env:
@@ -13,13 +13,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Dict, Optional, Union
 
-from ._client import (Connection, FailedPrecondition, InvalidArgument, NotFound, RemoteError,
-                      TimeoutError)
+from ._client import (Connection, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
+                      RemoteError, ResourceExhausted, TimeoutError, Unavailable)
 from ._env import RemoteEnv, RemoteVectorEnv
 from ._spaces import from_json as space_from_json, to_json as space_to_json
 
 __all__ = ["make", "load_curve", "RemoteEnv", "RemoteVectorEnv", "Connection", "RemoteError",
-           "InvalidArgument", "NotFound", "FailedPrecondition", "TimeoutError", "space_from_json",
+           "InvalidArgument", "NotFound", "FailedPrecondition", "PermissionDenied", "ResourceExhausted",
+           "Unavailable", "TimeoutError", "space_from_json",
            "space_to_json"]
 __version__ = "0.1.0"
 
@@ -33,6 +34,11 @@ def make(env_id: str, address: str = "tcp://127.0.0.1:5555", num_envs: int = 1, 
     vector API, next-step autoreset) for more. Keyword options are the env's options
     (`genie4j envs --json` lists them). Raises NotFound for an unknown id, InvalidArgument for a bad
     option, TimeoutError when no server answers within `timeout` seconds.
+
+    An option that is an image, such as Genie-v0's `prompt`, may be the bytes of a PNG, JPEG, GIF or
+    BMP file or a numpy uint8 array [H, W, 3] of RGB pixels: `make("Genie-v0", prompt=open("p.png",
+    "rb").read())`. A file path is refused (PermissionDenied) unless the server was started with
+    `--allow-dir` and the file lies inside such a directory on the server's machine.
 
     `shared_memory` (default: when `address` is on this machine) asks the server to hand over
     observations through shared memory instead of the socket, up to about twice as fast for batches

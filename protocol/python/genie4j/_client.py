@@ -32,11 +32,29 @@ class FailedPrecondition(RemoteError, RuntimeError):
     """FAILED_PRECONDITION: e.g. step before reset."""
 
 
+class PermissionDenied(RemoteError, PermissionError):
+    """PERMISSION_DENIED (protocol 1.1): an option names a file on the server outside the directories
+    its operator allowed (`genie4j serve --allow-dir DIR`). Send the data itself instead, e.g. a
+    prompt image as bytes or as a numpy array."""
+
+
+class ResourceExhausted(RemoteError):
+    """RESOURCE_EXHAUSTED: a limit was reached (message size, sessions, envs, image size); the
+    message names it and the server option that raises it."""
+
+
+class Unavailable(RemoteError):
+    """UNAVAILABLE (protocol 1.1): the server holds too many unread replies for this client, so the
+    request was not executed; read replies, then send it again."""
+
+
 class TimeoutError(builtins.TimeoutError):  # noqa: A001 - deliberately the package's own name
     """No reply came in time: the server is gone, busy or unreachable."""
 
 
-_ERRORS = {"INVALID_ARGUMENT": InvalidArgument, "NOT_FOUND": NotFound, "FAILED_PRECONDITION": FailedPrecondition}
+_ERRORS = {"INVALID_ARGUMENT": InvalidArgument, "NOT_FOUND": NotFound, "FAILED_PRECONDITION": FailedPrecondition,
+           "PERMISSION_DENIED": PermissionDenied, "RESOURCE_EXHAUSTED": ResourceExhausted,
+           "UNAVAILABLE": Unavailable}
 
 
 class Connection:

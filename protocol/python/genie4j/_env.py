@@ -35,6 +35,13 @@ def _map(region: Dict[str, Any]) -> mmap.mmap:
         os.close(fd)
 
 
+def _wire_options(options: Dict[str, Any]) -> Dict[str, Any]:
+    """Options as they travel: bytes (an image file's, e.g. a PNG prompt) become a uint8 [N] tensor,
+    which the server decodes; numpy arrays (e.g. uint8 [H, W, 3] pixels) travel as tensors."""
+    return {k: np.frombuffer(bytes(v), dtype=np.uint8) if isinstance(v, (bytes, bytearray, memoryview)) else v
+            for k, v in options.items()}
+
+
 class _Session:
     """What the single and the vector env share: the connection, the session, its spaces and, for a
     server on this machine, the shared memory its observations come through (PROTOCOL.md 2.1)."""
@@ -45,7 +52,7 @@ class _Session:
         self.conn = Connection(address, timeout, curve)
         self.shm: Optional[mmap.mmap] = None
         self.shm_path: Optional[str] = None
-        request = {"op": "make", "env_id": env_id, "num_envs": int(num_envs), "options": options}
+        request = {"op": "make", "env_id": env_id, "num_envs": int(num_envs), "options": _wire_options(options)}
         if is_local(address) if shared_memory is None else shared_memory:
             request["shared_memory"] = True
         try:

@@ -144,3 +144,58 @@ def test_shared_memory_is_the_default_on_loopback_and_its_file_goes_with_the_ses
     assert not np.array_equal(first, second)  # the first reply's copy outlives the next request
     env.close()
     assert env._s.shm.closed and not os.path.exists(path)
+
+
+def _png(pixels: np.ndarray) -> bytes:
+    """A PNG file of uint8 [H, W, 3] RGB pixels (no imaging library needed)."""
+    import struct
+    import zlib
+    h, w, _ = pixels.shape
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    raw = b"".join(b"\x00" + pixels[y].tobytes() for y in range(h))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def _pixels() -> np.ndarray:
+    y, x = np.mgrid[0:64, 0:64]
+    return np.stack([x * 4, y * 4, (x + y) * 2], axis=-1).astype(np.uint8)
+
+
+def test_a_prompt_sent_as_png_bytes_plays_as_the_same_pixels(address):
+    pixels = _pixels()
+    with genie4j.make("Genie-v0", address=address, prompt=_png(pixels)) as a, \
+            genie4j.make("Genie-v0", address=address, prompt=pixels) as b:
+        obs_a, _ = a.reset(seed=4)
+        obs_b, _ = b.reset(seed=4)
+        assert obs_a.shape == (64, 64, 3)
+        assert np.array_equal(obs_a, obs_b)
+        assert np.array_equal(a.step(1)[0], b.step(1)[0])
+
+
+def test_a_path_on_the_server_is_refused_whether_or_not_it_exists(address, tmp_path):
+    existing = tmp_path / "prompt.png"
+    existing.write_bytes(_png(_pixels()))
+    missing = tmp_path / "nope.png"
+    with pytest.raises(genie4j.PermissionDenied) as there:
+        genie4j.make("Genie-v0", address=address, prompt=str(existing))
+    with pytest.raises(genie4j.PermissionDenied) as absent:
+        genie4j.make("Genie-v0", address=address, prompt=str(missing))
+    assert there.value.message.replace(str(existing), "P") == absent.value.message.replace(str(missing), "P")
+    assert "--allow-dir" in there.value.message
+    with pytest.raises(genie4j.PermissionDenied):
+        genie4j.make("Genie-v0", address=address, model="/etc")
+
+
+def test_image_bytes_are_bounded_before_decoding(address):
+    import struct
+    import zlib
+    ihdr = b"IHDR" + struct.pack(">IIBBBBB", 16000, 16000, 8, 2, 0, 0, 0)
+    header = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + ihdr + struct.pack(">I", zlib.crc32(ihdr) & 0xFFFFFFFF)
+    with pytest.raises(genie4j.ResourceExhausted, match="16000×16000"):
+        genie4j.make("Genie-v0", address=address, prompt=header)
+    with pytest.raises(genie4j.InvalidArgument, match="not a PNG, JPEG, GIF or BMP image"):
+        genie4j.make("Genie-v0", address=address, prompt=b"hello, world")

@@ -5,6 +5,8 @@ import io.genie4j.protocol.EnvServer;
 import io.genie4j.protocol.ServerConfig;
 import java.net.InetAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +43,8 @@ final class ServeCommand implements Callable<Integer> {
     @Option(
             names = "--max-sessions-per-client",
             defaultValue = "64",
-            description = "Sessions per connection (default: ${DEFAULT-VALUE}).")
+            description =
+                    "Sessions one client (one connection) may hold (default: ${DEFAULT-VALUE}).")
     int maxSessionsPerClient;
 
     @Option(
@@ -70,6 +73,24 @@ final class ServeCommand implements Callable<Integer> {
     Path allow;
 
     @Option(
+            names = "--allow-dir",
+            paramLabel = "DIR",
+            description =
+                    "A directory whose files clients may name in env options that are paths (the"
+                            + " model and prompt of Genie-v0); repeatable. Without it, clients may"
+                            + " name no files: they send prompt images as bytes.")
+    List<Path> allowDirs = new ArrayList<>();
+
+    @Option(
+            names = "--max-pending-replies",
+            defaultValue = "1024",
+            description =
+                    "Replies held for one client that is not reading them; beyond it that"
+                            + " client's requests are refused as busy (UNAVAILABLE) (default:"
+                            + " ${DEFAULT-VALUE}).")
+    int maxPendingReplies;
+
+    @Option(
             names = "--no-shared-memory",
             description =
                     "Send observations through the socket only. By default clients on this"
@@ -84,12 +105,21 @@ final class ServeCommand implements Callable<Integer> {
         Checks.atLeast("--max-sessions-per-client", maxSessionsPerClient, 1);
         Checks.atLeast("--max-envs-per-session", maxEnvsPerSession, 1);
         Checks.atLeast("--max-message-mb", maxMessageMb, 1);
+        Checks.atLeast("--max-pending-replies", maxPendingReplies, 1);
+        for (Path d : allowDirs) {
+            if (!java.nio.file.Files.isDirectory(d)) {
+                throw new IllegalArgumentException(
+                        "--allow-dir " + d + " is not a directory: give an existing directory");
+            }
+        }
         ServerConfig config =
                 ServerConfig.defaults(bind)
                         .withIdleTimeoutMs(idleTimeoutSeconds * 1000)
                         .withSessionLimits(maxSessions, maxSessionsPerClient, maxEnvsPerSession)
                         .withMaxMessageBytes((long) maxMessageMb << 20)
-                        .withSharedMemory(!noSharedMemory);
+                        .withSharedMemory(!noSharedMemory)
+                        .withAllowedDirs(allowDirs)
+                        .withMaxPendingReplies(maxPendingReplies);
         if ((curveSecret == null) != (allow == null)) {
             throw new IllegalArgumentException("--curve-secret and --allow go together");
         }
@@ -130,6 +160,9 @@ final class ServeCommand implements Callable<Integer> {
                         + " on "
                         + server.endpoint()
                         + (curveSecret != null ? " (CURVE)" : "")
+                        + (allowDirs.isEmpty()
+                                ? "; clients may name no files"
+                                : "; clients may name files in " + allowDirs)
                         + "; Ctrl-C stops");
         server.awaitTermination();
         return 0;

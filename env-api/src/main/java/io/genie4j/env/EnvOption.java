@@ -11,7 +11,10 @@ import java.util.Objects;
  * @param name the option name, snake_case as in Procgen and Gymnasium ({@code distribution_mode})
  * @param type the value type
  * @param defaultValue the value used when the option is not given (may be {@code null})
- * @param choices for {@link Type#STRING}, the allowed values (empty for any string)
+ * @param choices for {@link Type#STRING}, the allowed values (empty for any string); for {@link
+ *     Type#PATH} and {@link Type#IMAGE}, the names accepted besides paths (such as {@code ""} for
+ *     "the shipped model" or {@code coinrun} for a prompt source): they are never looked up as
+ *     files
  * @param description one sentence for help output
  */
 public record EnvOption(
@@ -26,7 +29,19 @@ public record EnvOption(
         /** {@code true}/{@code false}; given as {@code Boolean} or the strings "true"/"false". */
         BOOLEAN,
         /** A string, optionally restricted to {@link EnvOption#choices()}. */
-        STRING
+        STRING,
+        /**
+         * A file or directory on the machine that runs the env, given as a string, or one of the
+         * names in {@link EnvOption#choices()}. A server refuses paths that arrive over the wire
+         * unless its operator allowed their directory.
+         */
+        PATH,
+        /**
+         * An image: a path to an image file or one of the names in {@link EnvOption#choices()}
+         * (strings, as {@link #PATH}), or the pixels themselves as a uint8 {@link Tensor} {@code
+         * [H, W, 3]} (RGB).
+         */
+        IMAGE
     }
 
     /** Validates the declaration. */
@@ -56,6 +71,31 @@ public record EnvOption(
     public static EnvOption ofString(
             String name, String defaultValue, String description, String... choices) {
         return new EnvOption(name, Type.STRING, defaultValue, List.of(choices), description);
+    }
+
+    /**
+     * A path option: a file or directory on the env's machine, or one of {@code names}, which are
+     * not paths.
+     */
+    public static EnvOption ofPath(
+            String name, String defaultValue, String description, String... names) {
+        return new EnvOption(name, Type.PATH, defaultValue, List.of(names), description);
+    }
+
+    /**
+     * An image option: an image file's path, one of {@code names} (not paths), or a uint8 {@link
+     * Tensor} {@code [H, W, 3]} of RGB pixels.
+     */
+    public static EnvOption ofImage(
+            String name, String defaultValue, String description, String... names) {
+        return new EnvOption(name, Type.IMAGE, defaultValue, List.of(names), description);
+    }
+
+    /** Whether a value of this option names a file on the env's machine: a path, not a name. */
+    public boolean isPath(Object value) {
+        return (type == Type.PATH || type == Type.IMAGE)
+                && value instanceof String s
+                && !choices.contains(s);
     }
 
     /**
@@ -100,6 +140,35 @@ public record EnvOption(
                         throw bad(value, "one of " + choices);
                     }
                     yield s;
+                }
+                case PATH -> {
+                    if (value instanceof String || value instanceof java.nio.file.Path) {
+                        yield value.toString();
+                    }
+                    throw bad(value, "a path (a string)");
+                }
+                case IMAGE -> {
+                    if (value instanceof String || value instanceof java.nio.file.Path) {
+                        yield value.toString();
+                    }
+                    if (value instanceof Tensor t
+                            && t.dtype() == DType.UINT8
+                            && t.rank() == 3
+                            && t.dim(2) == 3
+                            && t.dim(0) > 0
+                            && t.dim(1) > 0) {
+                        yield t;
+                    }
+                    throw bad(
+                            value instanceof Tensor t
+                                    ? "a "
+                                            + t.dtype().numpyName()
+                                            + " tensor "
+                                            + java.util.Arrays.toString(t.shape())
+                                    : value,
+                            "an image file's path"
+                                    + (choices.isEmpty() ? "" : ", one of " + choices)
+                                    + " or a uint8 tensor [H, W, 3] of RGB pixels");
                 }
             };
         } catch (NumberFormatException | ArithmeticException e) {

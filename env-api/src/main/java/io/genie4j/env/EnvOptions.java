@@ -14,7 +14,15 @@ public final class EnvOptions {
 
     private EnvOptions(EnvSpec spec, Map<String, Object> values) {
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
-        this.spec = spec.withOptions(this.values);
+        Map<String, Object> described = new LinkedHashMap<>(values);
+        // The spec describes an image given as pixels instead of carrying them (it travels in
+        // every make reply and lands in JSON files).
+        described.replaceAll(
+                (k, v) ->
+                        v instanceof Tensor t
+                                ? "pixels " + t.dim(0) + "x" + t.dim(1) + " (given as a tensor)"
+                                : v);
+        this.spec = spec.withOptions(described);
     }
 
     /**
@@ -82,6 +90,11 @@ public final class EnvOptions {
     /** A boolean option's value. */
     public boolean getBoolean(String name) {
         return (Boolean) require(name);
+    }
+
+    /** An option's value as it is: e.g. a {@link Tensor} or a path string for an image option. */
+    public Object get(String name) {
+        return require(name);
     }
 
     /** A string option's value. */

@@ -45,12 +45,13 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         this.spec = options.spec().withMaxEpisodeSteps(limit);
         this.n = n;
         this.limit = limit;
-        this.prompt = options.getString("prompt");
-        GenieEnv.checkPrompt(prompt);
+        Object promptValue = options.get("prompt");
+        this.prompt = promptValue instanceof String s ? s : "(pixels)";
+        GenieEnv.checkPrompt(promptValue);
         WorldModel model = GenieEnv.model(options.getString("model"));
         this.world = new GenieWorld(model, n, GenieEnv.sampling(options));
         this.size = model.config().imageSize();
-        this.image = GenieEnv.promptImage(prompt, size);
+        this.image = GenieEnv.promptImage(promptValue, size);
         this.actions = new Discrete(model.config().actions());
         this.observations = Box.image(size, size);
     }

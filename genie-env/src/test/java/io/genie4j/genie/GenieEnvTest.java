@@ -104,6 +104,33 @@ class GenieEnvTest {
     }
 
     @Test
+    void aPromptGivenAsPixelsPlaysAsTheSameImageFile() throws Exception {
+        BufferedImage img = ImageIO.read(image.toFile());
+        byte[] px = new byte[16 * 16 * 3];
+        for (int i = 0; i < 256; i++) {
+            int p = img.getRGB(i % 16, i / 16);
+            px[3 * i] = (byte) (p >> 16);
+            px[3 * i + 1] = (byte) (p >> 8);
+            px[3 * i + 2] = (byte) p;
+        }
+        try (Env<Tensor, Integer> file = make(Map.of());
+                Env<Tensor, Integer> pixels = make(Map.of("prompt", Tensor.uint8(px, 16, 16, 3)))) {
+            assertArrayEquals(
+                    file.reset(3L, Map.of()).observation().toByteArray(),
+                    pixels.reset(3L, Map.of()).observation().toByteArray());
+            assertArrayEquals(
+                    file.step(1).observation().toByteArray(),
+                    pixels.step(1).observation().toByteArray());
+            assertEquals("pixels 16x16 (given as a tensor)", pixels.spec().options().get("prompt"));
+        }
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> make(Map.of("prompt", Tensor.uint8(new byte[16], 16))));
+        assertTrue(e.getMessage().contains("uint8 tensor [H, W, 3]"), e.getMessage());
+    }
+
+    @Test
     void aMissingPromptFileIsNamed() {
         IllegalArgumentException e =
                 assertThrows(

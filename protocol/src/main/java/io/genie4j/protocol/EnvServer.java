@@ -32,8 +32,17 @@ import org.zeromq.ZMQException;
  * }</pre>
  */
 public final class EnvServer implements AutoCloseable {
-    /** The protocol versions this server speaks. */
+    /** The protocol major versions this server speaks, as {@code hello} negotiates them. */
     public static final List<Integer> VERSIONS = List.of(1);
+
+    /** The full protocol version, major.minor: minor versions add to a major one compatibly. */
+    public static final String PROTOCOL_VERSION = "1.1";
+
+    /** How often the server sends each connection a ZMTP heartbeat (PING). */
+    static final int HEARTBEAT_IVL_MS = 1000;
+
+    /** A connection silent this long after a heartbeat is closed, and its sessions with it. */
+    static final int HEARTBEAT_TIMEOUT_MS = 5000;
 
     /** How often the socket thread wakes, without requests, to reap sessions and notice close(). */
     private static final int TICK_MS = 100;
@@ -44,6 +53,7 @@ public final class EnvServer implements AutoCloseable {
     private final ZContext ctx = new ZContext();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final RequestHandler handler;
+    private final Connections connections = new Connections();
     private final Thread thread;
     private final CountDownLatch bound = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -104,6 +114,16 @@ public final class EnvServer implements AutoCloseable {
             router.setMaxMsgSize(
                     Math.min(Integer.MAX_VALUE, 2 * config.maxMessageBytes() + (1 << 20)));
             router.setLinger(0);
+            // No reply is dropped: a full pipe makes send fail (the reply waits in the outbox),
+            // and so does a peer that is gone.
+            router.setRouterMandatory(true);
+            router.setSndHWM(config.maxPendingReplies());
+            // ZMTP heartbeats: a connection whose peer stops answering is closed, and with it
+            // its sessions (Connections), within seconds rather than at the idle timeout.
+            router.setHeartbeatIvl(HEARTBEAT_IVL_MS);
+            router.setHeartbeatTimeout(HEARTBEAT_TIMEOUT_MS);
+            router.setHeartbeatTtl(HEARTBEAT_TIMEOUT_MS);
+            router.setEventHook(connections, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
             if (config.curve() != null) {
                 authenticator = CurveAuthenticator.start(ctx, config.curve().allowedClientKeys());
                 router.setZAPDomain("genie4j".getBytes(StandardCharsets.UTF_8));
@@ -126,13 +146,19 @@ public final class EnvServer implements AutoCloseable {
         // occasionally left an arriving request unnoticed until the next one came, in our tests.
         ZMQ.Poller poller = ctx.createPoller(1);
         poller.register(router, ZMQ.Poller.POLLIN);
+        Outbox outbox = new Outbox(router, config.maxPendingReplies());
         long nextReap = System.nanoTime();
         try {
             while (running) {
-                poller.poll(TICK_MS);
-                List<byte[]> frames;
-                while ((frames = receive(router)) != null) {
-                    handle(router, frames);
+                // Replies wait in the outbox only while their clients do not read: look again soon.
+                poller.poll(outbox.isEmpty() ? TICK_MS : 2);
+                outbox.flush();
+                for (String peer : connections.drainClosed()) {
+                    handler.closeSessionsOf(peer);
+                }
+                Received r;
+                while ((r = receive(router)) != null) {
+                    handle(outbox, r);
                 }
                 if (System.nanoTime() >= nextReap) {
                     handler.reapIdle();
@@ -198,29 +224,75 @@ public final class EnvServer implements AutoCloseable {
         }
     }
 
+    /** A request's frames and the address of the connection it came over (null for inproc). */
+    private record Received(List<byte[]> frames, String peer) {}
+
     /** The next waiting message, or {@code null} when there is none or the context is closing. */
-    private static List<byte[]> receive(ZMQ.Socket socket) {
+    private static Received receive(ZMQ.Socket socket) {
         try {
-            return WireMessage.receive(socket, ZMQ.DONTWAIT);
+            zmq.Msg m = socket.base().recv(ZMQ.DONTWAIT);
+            if (m == null) {
+                return null;
+            }
+            List<byte[]> frames = new ArrayList<>(4);
+            frames.add(data(m));
+            String peer = null;
+            while (m.hasMore()) {
+                m = socket.base().recv(0);
+                if (m == null) {
+                    return null; // context closing
+                }
+                frames.add(data(m));
+                if (peer == null && m.getMetadata() != null) {
+                    peer = m.getMetadata().get(zmq.io.Metadata.PEER_ADDRESS);
+                }
+            }
+            return new Received(frames, peer);
         } catch (ZMQException e) {
             return null; // context closed or interrupted: the loop checks running
         }
     }
 
-    /** Splits the routing frames off, lets the handler answer, and sends the reply back. */
-    private void handle(ZMQ.Socket router, List<byte[]> frames) {
+    private static byte[] data(zmq.Msg m) {
+        byte[] d = m.data();
+        return d == null ? new byte[0] : d;
+    }
+
+    /**
+     * Splits the routing frames off, lets the handler answer (or refuses as busy when the client's
+     * replies are piling up unread), and sends the reply back through the outbox.
+     */
+    private void handle(Outbox outbox, Received r) {
+        List<byte[]> frames = r.frames();
+        if (connections.isClosed(r.peer())) {
+            return; // sent just before its connection closed: nobody can receive the reply
+        }
         List<byte[]> out = new ArrayList<>(4);
         out.add(frames.get(0));
         int start = 1;
-        if (frames.size() > 1 && frames.get(1).length == 0) {
+        // A REQ client puts an empty delimiter before its header. [identity, empty] alone is a
+        // DEALER's empty header instead: it gets its error reply without a delimiter.
+        if (frames.size() > 2 && frames.get(1).length == 0) {
             out.add(frames.get(1)); // REQ client: keep its empty delimiter
             start = 2;
         }
         String client = HexFormat.of().formatHex(frames.get(0));
+        List<byte[]> body = frames.subList(start, frames.size());
+        int waiting = outbox.waiting(client);
         out.addAll(
-                WireMessage.encode(handler.handle(client, frames.subList(start, frames.size()))));
-        for (int i = 0; i < out.size(); i++) {
-            router.send(out.get(i), i < out.size() - 1 ? ZMQ.SNDMORE | ZMQ.DONTWAIT : ZMQ.DONTWAIT);
+                WireMessage.encode(
+                        waiting >= config.maxPendingReplies()
+                                ? handler.busy(body, waiting)
+                                : handler.handle(client, r.peer(), body)));
+        if (outbox.send(client, out) == Outbox.Result.OVERFLOW) {
+            // The client ignored thousands of refusals: stop holding replies for it.
+            System.err.println(
+                    "env server: client "
+                            + client
+                            + " reads no replies; its sessions are closed and its replies"
+                            + " dropped");
+            outbox.forget(client);
+            handler.closeSessionsOfClient(client);
         }
     }
 
@@ -254,6 +326,12 @@ public final class EnvServer implements AutoCloseable {
         m.put("max_envs_per_session", c.maxEnvsPerSession());
         m.put("idle_timeout_ms", c.idleTimeoutMs());
         m.put("shared_memory", c.sharedMemory());
+        m.put("max_pending_replies", c.maxPendingReplies());
+        m.put("max_image_side", WireOptions.MAX_IMAGE_SIDE);
+        m.put("max_image_bytes", WireOptions.MAX_IMAGE_BYTES);
+        m.put("client_paths", !c.allowedDirs().isEmpty());
+        m.put("heartbeat_ivl_ms", HEARTBEAT_IVL_MS);
+        m.put("heartbeat_timeout_ms", HEARTBEAT_TIMEOUT_MS);
         return m;
     }
 }

@@ -42,6 +42,16 @@ public final class RemoteEnv<O, A> implements Env<O, A> {
         return new RemoteEnv<>(RemoteVectorEnv.make(connection, envId, 1, options));
     }
 
+    /**
+     * The value to give an image option (such as {@code Genie-v0}'s {@code prompt}) to send an
+     * image file's bytes (PNG, JPEG, GIF or BMP) rather than name a file on the server: a uint8
+     * tensor {@code [N]}, which the server decodes after checking the image's dimensions
+     * (PROTOCOL.md §4.2). Pixels can be sent as they are, as a uint8 tensor {@code [H, W, 3]}.
+     */
+    public static Tensor imageBytes(byte[] encoded) {
+        return Tensor.uint8(encoded.clone(), encoded.length);
+    }
+
     @Override
     public Space<O> observationSpace() {
         return inner.singleObservationSpace();

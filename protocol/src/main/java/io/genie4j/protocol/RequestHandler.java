@@ -25,17 +25,27 @@ final class RequestHandler {
     private final ServerConfig config;
     private final Map<String, Session> sessions;
     private final Supplier<String> newId;
+    private final WireOptions wireOptions;
 
     RequestHandler(ServerConfig config, Map<String, Session> sessions, Supplier<String> newId) {
         this.config = config;
         this.sessions = sessions;
         this.newId = newId;
+        this.wireOptions = new WireOptions(config.allowedDirs());
     }
 
-    /** The reply to one request from {@code client} (its routing identity, hex). */
-    Map<String, Object> handle(String client, List<byte[]> body) {
+    /**
+     * The reply to one request from {@code client} (its routing identity, hex) over the connection
+     * at {@code peer} (null when unknown).
+     */
+    Map<String, Object> handle(String client, String peer, List<byte[]> body) {
         Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
         try {
+            if (body.isEmpty() || body.get(0).length == 0) {
+                throw invalid(
+                        "empty header frame: a request begins with a frame holding a JSON object,"
+                                + " such as {\"op\": \"ping\"}");
+            }
             long size = 0;
             for (byte[] f : body) {
                 size += f.length;
@@ -57,7 +67,7 @@ final class RequestHandler {
             if (!(header.get("op") instanceof String op)) {
                 throw invalid("request needs a string \"op\"");
             }
-            return dispatch(client, op, header, id);
+            return dispatch(client, peer, op, header, id);
         } catch (ProtocolException e) {
             return error(id, e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -71,12 +81,30 @@ final class RequestHandler {
         }
     }
 
+    /**
+     * The refusal of a request that was not executed because {@code waiting} replies to its client
+     * are already waiting to be read (PROTOCOL.md §7).
+     */
+    Map<String, Object> busy(List<byte[]> body, int waiting) {
+        Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
+        return error(
+                id,
+                ErrorCode.UNAVAILABLE,
+                "busy: "
+                        + waiting
+                        + " replies to this client are waiting to be read (max_pending_replies = "
+                        + config.maxPendingReplies()
+                        + "), so this request was not executed. Read replies before sending more,"
+                        + " then send it again; or start the server with a higher"
+                        + " --max-pending-replies");
+    }
+
     private Map<String, Object> dispatch(
-            String client, String op, Map<String, Object> h, Object id) {
+            String client, String peer, String op, Map<String, Object> h, Object id) {
         return switch (op) {
             case "ping" -> ok(id);
             case "hello" -> hello(h, id);
-            case "make" -> make(client, h, id);
+            case "make" -> make(client, peer, h, id);
             case "reset" -> onSession(client, h, s -> reset(s, h, id));
             case "step" -> onSession(client, h, s -> step(s, h, id));
             case "render" ->
@@ -106,25 +134,52 @@ final class RequestHandler {
 
     private Map<String, Object> hello(Map<String, Object> h, Object id) {
         Object versions = h.getOrDefault("versions", List.of(1));
-        if (!(versions instanceof List<?> vs)) {
-            throw invalid("\"versions\" must be a list of integers");
+        String speaks =
+                "this server speaks "
+                        + EnvServer.VERSIONS
+                        + " (protocol "
+                        + EnvServer.PROTOCOL_VERSION
+                        + "); send e.g. \"versions\": [1]";
+        if (!(versions instanceof List<?> vs) || vs.isEmpty()) {
+            throw invalid(
+                    "\"versions\" must be a non-empty list of integers (the protocol major"
+                            + " versions the client speaks), got "
+                            + WireMessage.json(versions)
+                            + "; "
+                            + speaks);
         }
         int best = -1;
-        for (Object v : vs) {
-            if (v instanceof Integer i && EnvServer.VERSIONS.contains(i)) {
-                best = Math.max(best, i);
+        for (int i = 0; i < vs.size(); i++) {
+            Object v = vs.get(i);
+            if (!(v instanceof Integer || v instanceof Long)) {
+                throw invalid(
+                        "\"versions\" must hold integers (major versions), but element "
+                                + i
+                                + " of "
+                                + WireMessage.json(vs)
+                                + " is "
+                                + WireMessage.jsonType(v)
+                                + " "
+                                + WireMessage.json(v)
+                                + "; "
+                                + speaks);
+            }
+            long major = ((Number) v).longValue();
+            if (EnvServer.VERSIONS.contains((int) major) && major == (int) major) {
+                best = Math.max(best, (int) major);
             }
         }
         if (best < 0) {
             throw new ProtocolException(
                     ErrorCode.UNIMPLEMENTED,
-                    "no common protocol version: client speaks "
-                            + vs
-                            + ", server "
-                            + EnvServer.VERSIONS);
+                    "no common protocol version: the client offered "
+                            + WireMessage.json(vs)
+                            + ", "
+                            + speaks);
         }
         Map<String, Object> m = ok(id);
         m.put("version", best);
+        m.put("protocol_version", EnvServer.PROTOCOL_VERSION);
         String v = RequestHandler.class.getPackage().getImplementationVersion();
         m.put("server", "genie4j/" + (v == null ? "dev" : v));
         m.put("env_ids", Envs.ids());
@@ -132,7 +187,7 @@ final class RequestHandler {
         return m;
     }
 
-    private Map<String, Object> make(String client, Map<String, Object> h, Object id) {
+    private Map<String, Object> make(String client, String peer, Map<String, Object> h, Object id) {
         if (!(h.get("env_id") instanceof String envId)) {
             throw invalid("make needs a string \"env_id\"");
         }
@@ -161,20 +216,28 @@ final class RequestHandler {
             throw invalid("\"options\" must be an object");
         }
         long mine = sessions.values().stream().filter(s -> s.owner.equals(client)).count();
-        if (sessions.size() >= config.maxSessions()) {
-            throw new ProtocolException(
-                    ErrorCode.RESOURCE_EXHAUSTED,
-                    "the server already has its limit of " + config.maxSessions() + " sessions");
-        }
         if (mine >= config.maxSessionsPerClient()) {
             throw new ProtocolException(
                     ErrorCode.RESOURCE_EXHAUSTED,
-                    "this connection already has its limit of "
+                    "this connection already has "
+                            + mine
+                            + " sessions, the limit per client (max_sessions_per_client = "
                             + config.maxSessionsPerClient()
-                            + " sessions; close some first");
+                            + "); close some first, or start the server with a higher"
+                            + " --max-sessions-per-client");
+        }
+        if (sessions.size() >= config.maxSessions()) {
+            throw new ProtocolException(
+                    ErrorCode.RESOURCE_EXHAUSTED,
+                    "the server already has "
+                            + sessions.size()
+                            + " sessions, its limit (max_sessions = "
+                            + config.maxSessions()
+                            + "); close some first, or start the server with a higher"
+                            + " --max-sessions");
         }
         @SuppressWarnings("unchecked")
-        Map<String, Object> options = (Map<String, Object>) rawOptions;
+        Map<String, Object> options = wireOptions.check(envId, (Map<String, Object>) rawOptions);
         int threads =
                 numEnvs >= VECTOR_THREADS_FROM ? Runtime.getRuntime().availableProcessors() : 1;
         Object wantShm = h.getOrDefault("shared_memory", false);
@@ -195,7 +258,7 @@ final class RequestHandler {
                 System.err.println("session " + sid + " goes without shared memory: " + e);
             }
         }
-        Session s = new Session(sid, client, env, shm);
+        Session s = new Session(sid, client, peer, env, shm);
         sessions.put(s.id, s);
         Map<String, Object> m = ok(id);
         m.put("session", s.id);
@@ -285,6 +348,26 @@ final class RequestHandler {
         long cutoff = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.lastUsedNanos < cutoff) {
+                sessions.remove(s.id);
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** Closes the sessions made over the connection at {@code peer}, which has closed. */
+    void closeSessionsOf(String peer) {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (peer.equals(s.peer)) {
+                sessions.remove(s.id);
+                closeQuietly(s);
+            }
+        }
+    }
+
+    /** Closes the sessions of {@code client}. */
+    void closeSessionsOfClient(String client) {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            if (client.equals(s.owner)) {
                 sessions.remove(s.id);
                 closeQuietly(s);
             }

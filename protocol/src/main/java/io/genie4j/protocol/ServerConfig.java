@@ -1,10 +1,12 @@
 package io.genie4j.protocol;
 
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
- * How an {@link EnvServer} binds and what it allows (PROTOCOL.md §7–8).
+ * How an {@link EnvServer} binds and what it allows (PROTOCOL.md §6–8).
  *
  * @param bind the ZeroMQ endpoint to bind, e.g. {@code tcp://127.0.0.1:5555} ({@code :*} picks a
  *     free port)
@@ -16,6 +18,10 @@ import java.util.Set;
  * @param curve CURVE security, or {@code null} for none (then bind only to loopback)
  * @param sharedMemory whether sessions may carry observations in shared memory when a client on the
  *     same machine asks (PROTOCOL.md §2.1)
+ * @param allowedDirs directories whose files clients may name in env options that are paths (the
+ *     {@code model} and {@code prompt} of {@code Genie-v0}); empty: clients may name no files
+ * @param maxPendingReplies replies the server holds for one client that is not reading them; beyond
+ *     it, the client's requests are refused with {@link ErrorCode#UNAVAILABLE} (PROTOCOL.md §7)
  */
 public record ServerConfig(
         String bind,
@@ -25,7 +31,9 @@ public record ServerConfig(
         int maxEnvsPerSession,
         long idleTimeoutMs,
         Curve curve,
-        boolean sharedMemory) {
+        boolean sharedMemory,
+        List<Path> allowedDirs,
+        int maxPendingReplies) {
 
     /** The default endpoint: loopback only. */
     public static final String DEFAULT_BIND = "tcp://127.0.0.1:5555";
@@ -41,6 +49,8 @@ public record ServerConfig(
         positive("maxSessionsPerClient", maxSessionsPerClient);
         positive("maxEnvsPerSession", maxEnvsPerSession);
         positive("idleTimeoutMs", idleTimeoutMs);
+        positive("maxPendingReplies", maxPendingReplies);
+        allowedDirs = List.copyOf(allowedDirs);
     }
 
     private static void positive(String name, long value) {
@@ -49,9 +59,10 @@ public record ServerConfig(
         }
     }
 
-    /** The defaults of PROTOCOL.md §7 on {@code bind}. */
+    /** The defaults of PROTOCOL.md §7 on {@code bind}: no file may be named by clients. */
     public static ServerConfig defaults(String bind) {
-        return new ServerConfig(bind, 64L << 20, 256, 64, 1024, 300_000, null, true);
+        return new ServerConfig(
+                bind, 64L << 20, 256, 64, 1024, 300_000, null, true, List.of(), 1024);
     }
 
     /** This config with another idle timeout. */
@@ -64,7 +75,9 @@ public record ServerConfig(
                 maxEnvsPerSession,
                 ms,
                 curve,
-                sharedMemory);
+                sharedMemory,
+                allowedDirs,
+                maxPendingReplies);
     }
 
     /** This config with other session limits. */
@@ -77,7 +90,9 @@ public record ServerConfig(
                 envsPerSession,
                 idleTimeoutMs,
                 curve,
-                sharedMemory);
+                sharedMemory,
+                allowedDirs,
+                maxPendingReplies);
     }
 
     /** This config with another message size limit. */
@@ -90,7 +105,9 @@ public record ServerConfig(
                 maxEnvsPerSession,
                 idleTimeoutMs,
                 curve,
-                sharedMemory);
+                sharedMemory,
+                allowedDirs,
+                maxPendingReplies);
     }
 
     /** This config with CURVE security. */
@@ -103,7 +120,9 @@ public record ServerConfig(
                 maxEnvsPerSession,
                 idleTimeoutMs,
                 newCurve,
-                sharedMemory);
+                sharedMemory,
+                allowedDirs,
+                maxPendingReplies);
     }
 
     /** This config with shared memory allowed or not. */
@@ -116,7 +135,39 @@ public record ServerConfig(
                 maxEnvsPerSession,
                 idleTimeoutMs,
                 curve,
-                allowed);
+                allowed,
+                allowedDirs,
+                maxPendingReplies);
+    }
+
+    /** This config with the directories whose files clients may name in path options. */
+    public ServerConfig withAllowedDirs(List<Path> dirs) {
+        return new ServerConfig(
+                bind,
+                maxMessageBytes,
+                maxSessions,
+                maxSessionsPerClient,
+                maxEnvsPerSession,
+                idleTimeoutMs,
+                curve,
+                sharedMemory,
+                dirs,
+                maxPendingReplies);
+    }
+
+    /** This config with another limit of replies held for a client that does not read them. */
+    public ServerConfig withMaxPendingReplies(int replies) {
+        return new ServerConfig(
+                bind,
+                maxMessageBytes,
+                maxSessions,
+                maxSessionsPerClient,
+                maxEnvsPerSession,
+                idleTimeoutMs,
+                curve,
+                sharedMemory,
+                allowedDirs,
+                replies);
     }
 
     /**

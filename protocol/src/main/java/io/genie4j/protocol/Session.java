@@ -6,6 +6,10 @@ import io.genie4j.env.VectorEnv;
 final class Session {
     final String id;
     final String owner;
+
+    /** The address of the connection that made it ({@code host:port}), or null for inproc. */
+    final String peer;
+
     final VectorEnv<Object, Object> env;
 
     /** Where replies put observations, or {@code null} when they travel in buffer frames. */
@@ -13,9 +17,10 @@ final class Session {
 
     volatile long lastUsedNanos;
 
-    Session(String id, String owner, VectorEnv<Object, Object> env, SharedMemory shm) {
+    Session(String id, String owner, String peer, VectorEnv<Object, Object> env, SharedMemory shm) {
         this.id = id;
         this.owner = owner;
+        this.peer = peer;
         this.env = env;
         this.shm = shm;
         this.lastUsedNanos = System.nanoTime();

@@ -152,6 +152,35 @@ public final class WireMessage {
         }
     }
 
+    /** {@code v} as compact JSON, for error messages that quote what a client sent. */
+    static String json(Object v) {
+        try {
+            return JSON.writeValueAsString(v);
+        } catch (JsonProcessingException | RuntimeException e) {
+            return String.valueOf(v);
+        }
+    }
+
+    /** The JSON type of a decoded value, in words: "a string", "a number", ... */
+    static String jsonType(Object v) {
+        if (v == null) {
+            return "null";
+        } else if (v instanceof String) {
+            return "a string";
+        } else if (v instanceof Boolean) {
+            return "a boolean";
+        } else if (v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger) {
+            return "an integer";
+        } else if (v instanceof Number) {
+            return "a non-integer number";
+        } else if (v instanceof List) {
+            return "a list";
+        } else if (v instanceof Map) {
+            return "an object";
+        }
+        return "a " + v.getClass().getSimpleName();
+    }
+
     private static Object fromWire(
             Object v, List<byte[]> frames, boolean[] used, SharedMemory shm, int depth) {
         if (depth > 64) {

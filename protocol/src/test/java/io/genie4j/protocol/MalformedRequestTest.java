@@ -71,6 +71,53 @@ class MalformedRequestTest {
     }
 
     @Test
+    void anEmptyHeaderFrameGetsAWellFormedError() {
+        // A DEALER's single empty frame: the reply is a JSON header, not an empty frame.
+        client.send(java.util.List.of(new byte[0]));
+        Map<String, Object> r = client.reply();
+        assertError("INVALID_ARGUMENT", r);
+        assertTrue(errorMessage(r).contains("empty header frame"), r.toString());
+        // After a REQ-style empty delimiter the reply has the delimiter too, then the error.
+        client.send(java.util.List.of(new byte[0], new byte[0]));
+        java.util.List<byte[]> frames = client.replyFrames();
+        assertEquals(0, frames.get(0).length);
+        assertError("INVALID_ARGUMENT", WireMessage.decode(frames.subList(1, frames.size())));
+        // An empty first frame with more behind it is such a delimiter, also before a bad header.
+        client.send(java.util.List.of(new byte[0], new byte[] {1, 2}));
+        frames = client.replyFrames();
+        assertEquals(0, frames.get(0).length);
+        assertError("INVALID_ARGUMENT", WireMessage.decode(frames.subList(1, frames.size())));
+        assertEquals(true, send("{\"op\":\"ping\"}").get("ok"));
+    }
+
+    @Test
+    void helloSaysWhatWasWrongWithTheVersions() {
+        Map<String, Object> ok = send("{\"op\":\"hello\",\"id\":1,\"versions\":[1]}");
+        assertEquals(1, ok.get("version"));
+        assertEquals("1.1", ok.get("protocol_version"));
+        String strings = errorMessage(send("{\"op\":\"hello\",\"versions\":[\"1\"]}"));
+        assertTrue(
+                strings.contains("element 0 of [\"1\"] is a string \"1\"")
+                        && strings.contains("speaks [1]"),
+                strings);
+        String real = errorMessage(send("{\"op\":\"hello\",\"versions\":[1.5]}"));
+        assertTrue(real.contains("a non-integer number 1.5"), real);
+        Map<String, Object> none = send("{\"op\":\"hello\",\"versions\":[2,3]}");
+        assertError("UNIMPLEMENTED", none);
+        assertTrue(
+                errorMessage(none).contains("offered [2,3]")
+                        && errorMessage(none).contains("speaks [1]"),
+                none.toString());
+        assertError("INVALID_ARGUMENT", send("{\"op\":\"hello\",\"versions\":[]}"));
+        String notList = errorMessage(send("{\"op\":\"hello\",\"versions\":\"1.1\"}"));
+        assertTrue(notList.contains("got \"1.1\""), notList);
+    }
+
+    private static String errorMessage(Map<String, Object> reply) {
+        return String.valueOf(((Map<?, ?>) reply.get("error")).get("message"));
+    }
+
+    @Test
     void unknownOpIsUnimplementedAndKeepsTheId() {
         Map<String, Object> r = send("{\"op\":\"teleport\",\"id\":77}");
         assertError("UNIMPLEMENTED", r);

@@ -16,8 +16,15 @@ final class RawClient implements AutoCloseable {
 
     /** Connects and pings until the server answers, on a fresh socket each try, as clients must. */
     RawClient(String endpoint) {
+        this(endpoint, 1000);
+    }
+
+    /** As {@link #RawClient(String)}, queuing at most {@code receiveHwm} replies in ZeroMQ. */
+    RawClient(String endpoint, int receiveHwm) {
         for (int attempt = 0; attempt < 20; attempt++) {
             socket = ctx.createSocket(SocketType.DEALER);
+            socket.setRcvHWM(receiveHwm);
+            socket.setSndHWM(100_000);
             socket.setReceiveTimeOut(500);
             socket.setLinger(0);
             socket.connect(endpoint);
@@ -46,6 +53,12 @@ final class RawClient implements AutoCloseable {
 
     /** The next reply's header, or null on time-out. */
     Map<String, Object> reply() {
+        List<byte[]> frames = replyFrames();
+        return frames == null ? null : WireMessage.decode(frames);
+    }
+
+    /** The next reply's frames as they come, or null on time-out. */
+    List<byte[]> replyFrames() {
         byte[] first = socket.recv(0);
         if (first == null) {
             return null;
@@ -55,7 +68,7 @@ final class RawClient implements AutoCloseable {
         while (socket.hasReceiveMore()) {
             frames.add(socket.recv(0));
         }
-        return WireMessage.decode(frames);
+        return frames;
     }
 
     static String code(Map<String, Object> reply) {

@@ -32,7 +32,37 @@ public record PromptImage(Tensor frame, String adjustment) {
         if (img == null) {
             throw new IllegalArgumentException(file + " is not a PNG, JPEG, GIF or BMP image");
         }
-        return new PromptImage(VideoImport.toFrame(img, size), adjustment(file, img, size));
+        return new PromptImage(
+                VideoImport.toFrame(img, size),
+                adjustment(String.valueOf(file.getFileName()), img, size));
+    }
+
+    /**
+     * Takes RGB pixels, uint8 {@code [H, W, 3]}, as a prompt for a model of {@code size × size}
+     * frames (cropped and resized as an image file would be).
+     *
+     * @throws IllegalArgumentException if {@code pixels} is not uint8 {@code [H, W, 3]}
+     */
+    public static PromptImage of(Tensor pixels, int size) {
+        if (pixels.dtype() != io.genie4j.env.DType.UINT8
+                || pixels.rank() != 3
+                || pixels.dim(2) != 3) {
+            throw new IllegalArgumentException(
+                    "a prompt given as pixels must be uint8 [H, W, 3], got "
+                            + pixels.dtype().numpyName()
+                            + " "
+                            + java.util.Arrays.toString(pixels.shape()));
+        }
+        int h = pixels.dim(0);
+        int w = pixels.dim(1);
+        byte[] b = pixels.toByteArray();
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        int[] rgb = new int[w * h];
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = (b[3 * i] & 0xff) << 16 | (b[3 * i + 1] & 0xff) << 8 | (b[3 * i + 2] & 0xff);
+        }
+        img.setRGB(0, 0, w, h, rgb, 0, w);
+        return new PromptImage(VideoImport.toFrame(img, size), adjustment("(pixels)", img, size));
     }
 
     /**
@@ -83,7 +113,7 @@ public record PromptImage(Tensor frame, String adjustment) {
     /**
      * How {@link VideoImport#toFrame} changes {@code img} to make a {@code size} frame, or null.
      */
-    static String adjustment(Path file, BufferedImage img, int size) {
+    static String adjustment(String name, BufferedImage img, int size) {
         int w = img.getWidth();
         int h = img.getHeight();
         int side = Math.min(w, h);
@@ -92,7 +122,7 @@ public record PromptImage(Tensor frame, String adjustment) {
             return null;
         }
         StringBuilder sb = new StringBuilder("prompt image ");
-        sb.append(file.getFileName()).append(" is ").append(w).append('×').append(h);
+        sb.append(name).append(" is ").append(w).append('×').append(h);
         if (gray) {
             sb.append(" grayscale");
         }
