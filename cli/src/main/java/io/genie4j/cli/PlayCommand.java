@@ -4,6 +4,7 @@ import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.env.Env;
 import io.genie4j.env.EnvOption;
 import io.genie4j.env.Envs;
+import io.genie4j.env.Json;
 import io.genie4j.env.PromptSource;
 import io.genie4j.env.Tensor;
 import io.genie4j.genie.GenieEnv;
@@ -13,7 +14,9 @@ import io.genie4j.genie.play.PlaySessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -97,8 +100,23 @@ final class PlayCommand implements Callable<Integer> {
             description = "Tabs that may play at once (default: ${DEFAULT-VALUE}).")
     int maxSessions;
 
+    @Option(
+            names = "--script",
+            paramLabel = "KEYS",
+            description =
+                    "Play these steps without a server and write them to --out as a GIF: steps"
+                            + " separated by commas, each the keys held joined by '+' (left,"
+                            + " right, up, down) or 'none', such as right,right,right+up,none.")
+    String script;
+
+    @Option(names = "--out", description = "The GIF --script writes.")
+    Path out;
+
     @Override
     public Integer call() throws Exception {
+        if (script != null || out != null) {
+            return playScript();
+        }
         try (PlayServer server = start()) {
             System.out.println(server.url());
             System.out.flush();
@@ -107,8 +125,8 @@ final class PlayCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Checks the options and starts the server. */
-    PlayServer start() throws java.io.IOException {
+    /** Checks the options; what makes one tab's session. */
+    Supplier<PlaySession> sessions() throws java.io.IOException {
         Checks.atLeast("--port", port, 0);
         Checks.atLeast("--max-sessions", maxSessions, 1);
         Checks.positive("--idle-timeout", idleSeconds);
@@ -156,22 +174,32 @@ final class PlayCommand implements Callable<Integer> {
         ActionLegend legend = world ? ActionLegend.read(model, CoinRunEnv.ACTION_NAMES) : null;
         PromptSource prompts = world && !game ? PromptSource.find("coinrun").orElse(null) : null;
         PlaySession.Limits limits = PlaySession.Limits.defaults();
-        Supplier<PlaySession> factory =
-                () ->
-                        new PlaySession(
-                                new PlaySession.Setup(
-                                        game ? make(CoinRunEnv.ID, gameOptions) : null,
-                                        world ? make(GenieEnv.ID, worldOptions) : null,
-                                        CoinRunEnv::action,
-                                        legend,
-                                        prompts,
-                                        limits));
+        return () ->
+                new PlaySession(
+                        new PlaySession.Setup(
+                                game ? make(CoinRunEnv.ID, gameOptions) : null,
+                                world ? make(GenieEnv.ID, worldOptions) : null,
+                                CoinRunEnv::action,
+                                legend,
+                                prompts,
+                                limits));
+    }
+
+    /** Checks the options and starts the server. */
+    PlayServer start() throws java.io.IOException {
+        Supplier<PlaySession> factory = sessions();
         // Makes and closes the envs once, so a bad option stops here rather than in a tab.
         factory.get().close();
         Duration idle = Duration.ofMillis(Math.round(idleSeconds * 1000));
         PlaySessions sessions = new PlaySessions(factory, idle, maxSessions, System::nanoTime);
         try {
-            return PlayServer.start(bind, port, sessions, idle, seed, limits.maxUploadBytes());
+            return PlayServer.start(
+                    bind,
+                    port,
+                    sessions,
+                    idle,
+                    seed,
+                    PlaySession.Limits.defaults().maxUploadBytes());
         } catch (io.javalin.util.JavalinBindException e) {
             sessions.close();
             throw new IllegalArgumentException(
@@ -182,6 +210,62 @@ final class PlayCommand implements Callable<Integer> {
                             + " (in use?); choose another --port, or 0 for any free one",
                     e);
         }
+    }
+
+    /** Plays --script in one session, without a server, and writes its GIF to --out. */
+    private int playScript() throws java.io.IOException {
+        if (script == null || out == null) {
+            throw new IllegalArgumentException("--script and --out go together");
+        }
+        Checks.videoFile("--out", out);
+        if (!out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gif")) {
+            throw new IllegalArgumentException("--out must be a .gif file, got " + out);
+        }
+        List<List<String>> steps = new ArrayList<>();
+        for (String step : script.split(",", -1)) {
+            String t = step.trim();
+            List<String> keys = new ArrayList<>();
+            if (!t.equals("none")) {
+                for (String k : t.split("\\+", -1)) {
+                    if (!List.of("left", "right", "up", "down").contains(k)) {
+                        throw new IllegalArgumentException(
+                                "--script step '"
+                                        + step
+                                        + "': keys are left, right, up and down joined by '+',"
+                                        + " or 'none'");
+                    }
+                    keys.add(k);
+                }
+            }
+            steps.add(keys);
+        }
+        long t0 = System.nanoTime();
+        byte[] gif = null;
+        try (PlaySession session = sessions().get()) {
+            session.text("{\"op\":\"reset\",\"seed\":" + seed + "}");
+            session.text("{\"op\":\"record\",\"on\":true}");
+            for (List<String> keys : steps) {
+                session.text(Json.write(Map.of("op", "step", "keys", keys)));
+            }
+            for (PlaySession.Out o : session.text("{\"op\":\"gif\"}")) {
+                if (o.binary() != null && o.binary().length > 0 && o.binary()[0] == 'G') {
+                    gif = java.util.Arrays.copyOfRange(o.binary(), 1, o.binary().length);
+                } else if (o.text() != null && o.text().contains("\"error\"")) {
+                    throw new IllegalStateException(o.text());
+                }
+            }
+        }
+        if (gif == null) {
+            throw new IllegalStateException("the play session sent no GIF");
+        }
+        byte[] bytes = gif;
+        io.genie4j.env.AtomicFiles.write(out, o -> o.write(bytes));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("out", out.toAbsolutePath().toString());
+        r.put("steps", steps.size());
+        r.put("seconds", Math.round((System.nanoTime() - t0) / 1e8) / 10.0);
+        System.out.println(Json.write(r));
+        return 0;
     }
 
     private static boolean declares(String id, String option) {

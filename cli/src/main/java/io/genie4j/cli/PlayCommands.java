@@ -1,14 +1,17 @@
 package io.genie4j.cli;
 
+import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.env.Env;
 import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
 import io.genie4j.env.Tensor;
 import io.genie4j.genie.data.PromptImage;
+import io.genie4j.genie.play.ActionLegend;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.Playback;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -115,8 +118,15 @@ final class PlayCommands {
             Checks.videoFile("--out", out);
             try (WorldModel m = WorldModel.load(model)) {
                 byte[] prompt = promptFrame(this.prompt, level, m.config().imageSize());
+                ActionLegend legend = ActionLegend.read(model, CoinRunEnv.ACTION_NAMES);
+                List<String> captions = new java.util.ArrayList<>();
+                for (int c = 0; c < m.config().actions(); c++) {
+                    String label = legend.label(c);
+                    int colon = label.indexOf(':');
+                    captions.add(c + ": " + (colon > 0 ? label.substring(0, colon) : label));
+                }
                 Map<String, Object> r =
-                        Playback.demo(m, prompt, steps, seed, options(), out, System.err);
+                        Playback.demo(m, prompt, steps, seed, options(), captions, out, System.err);
                 System.out.println(Json.write(r));
             }
             return 0;

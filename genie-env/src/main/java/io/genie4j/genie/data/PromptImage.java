@@ -100,7 +100,7 @@ public record PromptImage(Tensor frame, String adjustment) {
                 }
                 BufferedImage img = reader.read(0);
                 return new PromptImage(
-                        VideoImport.toFrame(img, size), adjustment(Path.of("uploaded"), img, size));
+                        VideoImport.toFrame(img, size), adjustment("uploaded", img, size));
             } finally {
                 reader.dispose();
             }

@@ -105,7 +105,6 @@ public final class LamTrainer {
         Files.createDirectories(runDir);
         Engine.getInstance().setRandomSeed((int) train.seed());
         int b = train.batch();
-        int s = model.imageSize();
         LamConfig config = model;
         TrainConfig trainConfig = train;
         List<Path> dirs = List.copyOf(data);
@@ -146,182 +145,22 @@ public final class LamTrainer {
             lam.initialize(base);
             AdamW opt = new AdamW(base, lam.getParameters());
             if (resume) {
-                try (var in = Files.newInputStream(runDir.resolve(LatentActions.PARAMS))) {
-                    Checkpoints.loadParameters(
-                            lam, base, in, runDir.resolve(LatentActions.PARAMS).toString());
-                }
-                for (var p : lam.getParameters()) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
-                opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
-                long[] counts =
-                        Checkpoints.counts(
-                                Checkpoints.readModelJson(runDir, ConvLatentActionModel.KIND)
-                                        .path("training"),
-                                "code_usage",
-                                model.actions());
-                if (counts != null && lam.quantizer() != null) {
-                    lam.quantizer().setUsage(counts);
-                }
+                restore(runDir, lam, opt, base);
             }
             TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
-            ParameterStore ps = new ParameterStore(base, false);
-            TrainingLoop.Steps<Transitions.Batch> steps =
-                    new TrainingLoop.Steps<>() {
-                        private double perplexity;
-
-                        @Override
-                        public void afterStep(int step) {
-                            if (lam.quantizer() != null
-                                    && trainConfig.deadCodeEvery() > 0
-                                    && step % trainConfig.deadCodeEvery() == 0) {
-                                perplexity = ImageMetrics.perplexity(lam.quantizer().usage());
-                                lam.quantizer()
-                                        .resetDeadCodes(
-                                                new Random(trainConfig.seed() * 7919L + step));
-                            }
-                        }
-
-                        @Override
-                        public TrainingLoop.Figures step(
-                                Transitions.Batch batch, float lr, int step) {
-                            try (NDManager sm = base.newSubManager();
-                                    NDScope scope = new NDScope()) {
-                                NDArray clips = Patches.video(sm, batch.frames(), rows, 3, s, s, 3);
-                                NDArray actions = sm.create(batch.actions());
-                                NDArray labelled = sm.create(batch.labelled());
-                                double loss;
-                                double recon;
-                                double ce;
-                                double accuracy;
-                                double still;
-                                double std;
-                                try (GradientCollector gc =
-                                        Engine.getInstance().newGradientCollector()) {
-                                    ConvLatentActionModel.Output o =
-                                            lam.forward(ps, clips, actions, labelled, true);
-                                    gc.backward(o.loss());
-                                    loss = o.loss().getFloat();
-                                    recon = o.reconLoss().getFloat();
-                                    ce = o.labelLoss().getFloat();
-                                    NDArray right =
-                                            o.logits()
-                                                    .argMax(-1)
-                                                    .eq(actions)
-                                                    .toType(DataType.FLOAT32, false);
-                                    float n = labelled.sum().getFloat();
-                                    accuracy =
-                                            n > 0
-                                                    ? right.mul(labelled).sum().getFloat() / n
-                                                    : Double.NaN;
-                                    NDArray z = o.latents();
-                                    std =
-                                            z.sub(z.mean(new int[] {0}))
-                                                    .square()
-                                                    .mean(new int[] {0})
-                                                    .sqrt()
-                                                    .mean()
-                                                    .getFloat();
-                                    NDArray f = Patches.toUnit(clips);
-                                    still =
-                                            f.get(":, 2")
-                                                    .sub(f.get(":, 1"))
-                                                    .square()
-                                                    .mean()
-                                                    .getFloat();
-                                }
-                                float norm =
-                                        opt.step(
-                                                lr,
-                                                trainConfig.weightDecay(),
-                                                trainConfig.gradClip());
-                                return new TrainingLoop.Figures(
-                                        loss,
-                                        norm,
-                                        opt.lastNonFinite(),
-                                        loss,
-                                        recon,
-                                        still,
-                                        ce,
-                                        Double.isNaN(accuracy) ? 0 : accuracy,
-                                        norm,
-                                        std);
-                            }
-                        }
-
-                        @Override
-                        public double[] row(
-                                int step, double elapsed, float lr, double[] m, double fps) {
-                            return new double[] {
-                                step,
-                                elapsed,
-                                lr,
-                                m[0],
-                                m[1],
-                                m[2],
-                                m[3],
-                                m[4],
-                                m[5],
-                                fps,
-                                m[6],
-                                perplexity
-                            };
-                        }
-
-                        @Override
-                        public void save(int step, double seconds, long frames) throws IOException {
-                            // The forward model learned from the quantiser's codes, so those are
-                            // the actions; k-means only where no quantiser was trained (the
-                            // continuous bottleneck, the ceiling).
-                            ActionCodebook codebook =
-                                    quantised
-                                            ? new ActionCodebook(lam.quantizer().unitCodes())
-                                            : ActionCodebook.fit(
-                                                    sampleLatents(
-                                                            lam, ps, base, kmeansSample.frames()),
-                                                    config.actions(),
-                                                    100,
-                                                    trainConfig.seed(),
-                                                    10);
-                            Checkpoints.saveParameters(lam, runDir.resolve(LatentActions.PARAMS));
-                            byte[] state = opt.encode();
-                            AtomicFiles.write(runDir.resolve(OPTIMIZER), out -> out.write(state));
-                            ObjectNode json = Checkpoints.newModelJson(ConvLatentActionModel.KIND);
-                            json.set("config", Checkpoints.JSON.valueToTree(config));
-                            json.set("train_config", Checkpoints.JSON.valueToTree(trainConfig));
-                            ObjectNode training = json.putObject("training");
-                            training.put("step", step);
-                            training.put("steps", trainConfig.steps());
-                            training.put("seconds", Math.round(seconds * 10) / 10.0);
-                            training.put("frames", frames);
-                            training.put("parameters", lam.parameterCount());
-                            training.put("supervised", config.supervised());
-                            training.put("labelled_share", config.labelledShare());
-                            training.put(
-                                    "labelled_transitions_available",
-                                    batches.labelledTransitions());
-                            if (lam.quantizer() != null) {
-                                Checkpoints.putCounts(
-                                        training, "code_usage", lam.quantizer().usage());
-                            }
-                            ObjectNode d = json.putObject("data");
-                            ArrayNode dirsNode = d.putArray("dirs");
-                            ArrayNode eps = d.putArray("train_episodes");
-                            ArrayNode trs = d.putArray("train_transitions");
-                            for (int i = 0; i < dirs.size(); i++) {
-                                dirsNode.add(dirs.get(i).toAbsolutePath().toString());
-                                eps.add(datasets.get(i).train().size());
-                                long n = 0;
-                                for (Clip.Source c : datasets.get(i).train()) {
-                                    n += Transitions.count(c);
-                                }
-                                trs.add(n);
-                            }
-                            LatentActions.putCodebook(json, codebook);
-                            Checkpoints.writeModelJson(runDir, json);
-                            log.flush(config.objective() == LamConfig.Objective.LABELS ? 6 : 4);
-                        }
-                    };
+            Run run =
+                    new Run(
+                            runDir,
+                            lam,
+                            opt,
+                            new ParameterStore(base, false),
+                            base,
+                            trainConfig,
+                            batches,
+                            kmeansSample,
+                            dirs,
+                            datasets,
+                            log);
             TrainingLoop.Result r =
                     TrainingLoop.run(
                             "latent action model",
@@ -329,12 +168,198 @@ public final class LamTrainer {
                             batches,
                             log,
                             listener,
-                            steps,
+                            run,
                             start,
                             minutes,
                             rows);
             opt.close();
             return r;
+        }
+    }
+
+    /** Loads a stopped run's weights, optimiser state and code counts. */
+    private static void restore(Path runDir, ConvLatentActionModel lam, AdamW opt, NDManager base)
+            throws IOException {
+        try (var in = Files.newInputStream(runDir.resolve(LatentActions.PARAMS))) {
+            Checkpoints.loadParameters(
+                    lam, base, in, runDir.resolve(LatentActions.PARAMS).toString());
+        }
+        for (var p : lam.getParameters()) {
+            p.getValue().getArray().setRequiresGradient(true);
+        }
+        opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
+        long[] counts =
+                Checkpoints.counts(
+                        Checkpoints.readModelJson(runDir, ConvLatentActionModel.KIND)
+                                .path("training"),
+                        "code_usage",
+                        lam.config().actions());
+        if (counts != null && lam.quantizer() != null) {
+            lam.quantizer().setUsage(counts);
+        }
+    }
+
+    /** One LAM run's steps: what a step optimises and logs, and what a checkpoint writes. */
+    private static final class Run implements TrainingLoop.Steps<Transitions.Batch> {
+        private final Path runDir;
+        private final ConvLatentActionModel lam;
+        private final AdamW opt;
+        private final ParameterStore ps;
+        private final NDManager base;
+        private final LamConfig config;
+        private final TrainConfig train;
+        private final Transitions batches;
+        private final Transitions.Batch kmeansSample;
+        private final List<Path> dirs;
+        private final List<VideoDataset> datasets;
+        private final TrainLog log;
+        private double perplexity;
+
+        Run(
+                Path runDir,
+                ConvLatentActionModel lam,
+                AdamW opt,
+                ParameterStore ps,
+                NDManager base,
+                TrainConfig train,
+                Transitions batches,
+                Transitions.Batch kmeansSample,
+                List<Path> dirs,
+                List<VideoDataset> datasets,
+                TrainLog log) {
+            this.runDir = runDir;
+            this.lam = lam;
+            this.opt = opt;
+            this.ps = ps;
+            this.base = base;
+            this.config = lam.config();
+            this.train = train;
+            this.batches = batches;
+            this.kmeansSample = kmeansSample;
+            this.dirs = dirs;
+            this.datasets = datasets;
+            this.log = log;
+        }
+
+        @Override
+        public void afterStep(int step) {
+            if (lam.quantizer() != null
+                    && train.deadCodeEvery() > 0
+                    && step % train.deadCodeEvery() == 0) {
+                perplexity = ImageMetrics.perplexity(lam.quantizer().usage());
+                lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
+            }
+        }
+
+        @Override
+        public TrainingLoop.Figures step(Transitions.Batch batch, float lr, int step) {
+            int s = config.imageSize();
+            try (NDManager sm = base.newSubManager();
+                    NDScope scope = new NDScope()) {
+                NDArray clips = Patches.video(sm, batch.frames(), batches.batchSize(), 3, s, s, 3);
+                NDArray actions = sm.create(batch.actions());
+                NDArray labelled = sm.create(batch.labelled());
+                double[] f;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    ConvLatentActionModel.Output o =
+                            lam.forward(ps, clips, actions, labelled, true);
+                    gc.backward(o.loss());
+                    f = figures(o, clips, actions, labelled);
+                }
+                float norm = opt.step(lr, train.weightDecay(), train.gradClip());
+                return new TrainingLoop.Figures(
+                        f[0], norm, opt.lastNonFinite(), f[0], f[1], f[2], f[3], f[4], norm, f[5]);
+            }
+        }
+
+        /**
+         * Loss, reconstruction error, the error of predicting no change, label cross-entropy, label
+         * accuracy on the labelled rows (0 without any) and the latents' mean spread.
+         */
+        private static double[] figures(
+                ConvLatentActionModel.Output o, NDArray clips, NDArray actions, NDArray labelled) {
+            NDArray right = o.logits().argMax(-1).eq(actions).toType(DataType.FLOAT32, false);
+            float n = labelled.sum().getFloat();
+            double accuracy = n > 0 ? right.mul(labelled).sum().getFloat() / n : 0;
+            NDArray z = o.latents();
+            double std =
+                    z.sub(z.mean(new int[] {0}))
+                            .square()
+                            .mean(new int[] {0})
+                            .sqrt()
+                            .mean()
+                            .getFloat();
+            NDArray f = Patches.toUnit(clips);
+            double still = f.get(":, 2").sub(f.get(":, 1")).square().mean().getFloat();
+            return new double[] {
+                o.loss().getFloat(),
+                o.reconLoss().getFloat(),
+                still,
+                o.labelLoss().getFloat(),
+                accuracy,
+                std
+            };
+        }
+
+        @Override
+        public double[] row(int step, double elapsed, float lr, double[] m, double fps) {
+            return new double[] {
+                step, elapsed, lr, m[0], m[1], m[2], m[3], m[4], m[5], fps, m[6], perplexity
+            };
+        }
+
+        @Override
+        public void save(int step, double seconds, long frames) throws IOException {
+            Checkpoints.saveParameters(lam, runDir.resolve(LatentActions.PARAMS));
+            byte[] state = opt.encode();
+            AtomicFiles.write(runDir.resolve(OPTIMIZER), out -> out.write(state));
+            ObjectNode json = Checkpoints.newModelJson(ConvLatentActionModel.KIND);
+            json.set("config", Checkpoints.JSON.valueToTree(config));
+            json.set("train_config", Checkpoints.JSON.valueToTree(train));
+            ObjectNode training = json.putObject("training");
+            training.put("step", step);
+            training.put("steps", train.steps());
+            training.put("seconds", Math.round(seconds * 10) / 10.0);
+            training.put("frames", frames);
+            training.put("parameters", lam.parameterCount());
+            training.put("supervised", config.supervised());
+            training.put("labelled_share", config.labelledShare());
+            training.put("labelled_transitions_available", batches.labelledTransitions());
+            if (lam.quantizer() != null) {
+                Checkpoints.putCounts(training, "code_usage", lam.quantizer().usage());
+            }
+            ObjectNode d = json.putObject("data");
+            ArrayNode dirsNode = d.putArray("dirs");
+            ArrayNode eps = d.putArray("train_episodes");
+            ArrayNode trs = d.putArray("train_transitions");
+            for (int i = 0; i < dirs.size(); i++) {
+                dirsNode.add(dirs.get(i).toAbsolutePath().toString());
+                eps.add(datasets.get(i).train().size());
+                long n = 0;
+                for (Clip.Source c : datasets.get(i).train()) {
+                    n += Transitions.count(c);
+                }
+                trs.add(n);
+            }
+            LatentActions.putCodebook(json, codebook());
+            Checkpoints.writeModelJson(runDir, json);
+            log.flush(config.objective() == LamConfig.Objective.LABELS ? 6 : 4);
+        }
+
+        /**
+         * The discrete actions: the quantiser's codes, which the forward model learned from;
+         * k-means clusters of a fixed sample's latents where no quantiser was trained (the
+         * continuous bottleneck, the ceiling).
+         */
+        private ActionCodebook codebook() {
+            return kmeansSample == null
+                    ? new ActionCodebook(lam.quantizer().unitCodes())
+                    : ActionCodebook.fit(
+                            sampleLatents(lam, ps, base, kmeansSample.frames()),
+                            config.actions(),
+                            100,
+                            train.seed(),
+                            10);
         }
     }
 

@@ -138,7 +138,6 @@ public final class TokenizerTrainer {
         Engine.getInstance().setRandomSeed((int) train.seed());
         int b = train.batch();
         int t = train.clipLength();
-        int s = model.imageSize();
         long framesPerStep = (long) b * t;
         try (NDManager base = NDManager.newBaseManager();
                 BatchLoader loader =
@@ -162,100 +161,11 @@ public final class TokenizerTrainer {
             }
             AdamW opt = new AdamW(base, tok.getParameters());
             if (resume) {
-                try (var in = Files.newInputStream(runDir.resolve(PARAMS))) {
-                    Checkpoints.loadParameters(tok, base, in, runDir.resolve(PARAMS).toString());
-                }
-                // Loaded arrays replace the initialised ones and must collect gradients again.
-                for (var p : tok.getParameters()) {
-                    p.getValue().getArray().setRequiresGradient(p.getValue().requiresGradient());
-                }
-                opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
-                ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
-                long[] counts =
-                        Checkpoints.counts(json.path("training"), "codebook_usage", model.codes());
-                if (counts != null) {
-                    tok.quantizer().setUsage(counts);
-                }
+                restore(runDir, tok, opt, base);
             }
             TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
-            ParameterStore ps = new ParameterStore(base, false);
-            boolean decoderOnlyRun = decoderOnly;
-            String startedFromRun = startedFrom;
-            TokenizerConfig config = model;
-            TrainConfig trainConfig = train;
-            TrainingLoop.Steps<byte[]> steps =
-                    new TrainingLoop.Steps<byte[]>() {
-                        private int codesUsed;
-
-                        @Override
-                        public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
-                            try (NDManager sm = base.newSubManager();
-                                    NDScope scope = new NDScope()) {
-                                NDArray video = Patches.video(sm, batch, b, t, s, s, 3);
-                                float loss;
-                                float recon;
-                                try (GradientCollector gc =
-                                        Engine.getInstance().newGradientCollector()) {
-                                    VideoTokenizer.Output o = tok.forward(ps, video, true);
-                                    gc.backward(o.loss());
-                                    loss = o.loss().getFloat();
-                                    recon = o.reconLoss().getFloat();
-                                }
-                                float norm =
-                                        opt.step(
-                                                lr,
-                                                trainConfig.weightDecay(),
-                                                trainConfig.gradClip());
-                                return new TrainingLoop.Figures(
-                                        loss, norm, opt.lastNonFinite(), loss, recon, norm);
-                            }
-                        }
-
-                        @Override
-                        public void afterStep(int step) {
-                            if (!decoderOnlyRun
-                                    && trainConfig.deadCodeEvery() > 0
-                                    && step % trainConfig.deadCodeEvery() == 0) {
-                                codesUsed = ImageMetrics.used(tok.quantizer().usage());
-                                tok.quantizer()
-                                        .resetDeadCodes(
-                                                new Random(trainConfig.seed() * 7919L + step));
-                            }
-                        }
-
-                        @Override
-                        public double[] row(
-                                int step, double elapsed, float lr, double[] m, double fps) {
-                            return new double[] {
-                                step,
-                                elapsed,
-                                lr,
-                                m[0],
-                                m[1],
-                                10 * Math.log10(4 / m[1]),
-                                m[2],
-                                fps,
-                                codesUsed
-                            };
-                        }
-
-                        @Override
-                        public void save(int step, double seconds, long frames) throws IOException {
-                            TokenizerTrainer.save(
-                                    runDir,
-                                    tok,
-                                    opt,
-                                    config,
-                                    trainConfig,
-                                    dataset,
-                                    step,
-                                    seconds,
-                                    frames,
-                                    log,
-                                    decoderOnlyRun,
-                                    startedFromRun);
-                        }
-                    };
+            Run run =
+                    new Run(runDir, tok, opt, base, train, dataset, log, decoderOnly, startedFrom);
             TrainingLoop.Result r =
                     TrainingLoop.run(
                             "tokenizer",
@@ -263,12 +173,120 @@ public final class TokenizerTrainer {
                             loader,
                             log,
                             listener,
-                            steps,
+                            run,
                             start,
                             minutes,
                             framesPerStep);
             opt.close();
             return r;
+        }
+    }
+
+    /** Loads a stopped run's weights, optimiser state and code counts. */
+    private static void restore(Path runDir, VideoTokenizer tok, AdamW opt, NDManager base)
+            throws IOException {
+        try (var in = Files.newInputStream(runDir.resolve(PARAMS))) {
+            Checkpoints.loadParameters(tok, base, in, runDir.resolve(PARAMS).toString());
+        }
+        // Loaded arrays replace the initialised ones and must collect gradients again.
+        for (var p : tok.getParameters()) {
+            p.getValue().getArray().setRequiresGradient(p.getValue().requiresGradient());
+        }
+        opt.decode(Files.readAllBytes(runDir.resolve(OPTIMIZER)));
+        ObjectNode json = Checkpoints.readModelJson(runDir, VideoTokenizer.KIND);
+        long[] counts =
+                Checkpoints.counts(json.path("training"), "codebook_usage", tok.config().codes());
+        if (counts != null) {
+            tok.quantizer().setUsage(counts);
+        }
+    }
+
+    /** One tokenizer run's steps: what a step optimises and logs, and what a checkpoint writes. */
+    private static final class Run implements TrainingLoop.Steps<byte[]> {
+        private final Path runDir;
+        private final VideoTokenizer tok;
+        private final AdamW opt;
+        private final NDManager base;
+        private final ParameterStore ps;
+        private final TrainConfig train;
+        private final VideoDataset dataset;
+        private final TrainLog log;
+        private final boolean decoderOnly;
+        private final String startedFrom;
+        private int codesUsed;
+
+        Run(
+                Path runDir,
+                VideoTokenizer tok,
+                AdamW opt,
+                NDManager base,
+                TrainConfig train,
+                VideoDataset dataset,
+                TrainLog log,
+                boolean decoderOnly,
+                String startedFrom) {
+            this.runDir = runDir;
+            this.tok = tok;
+            this.opt = opt;
+            this.base = base;
+            this.ps = new ParameterStore(base, false);
+            this.train = train;
+            this.dataset = dataset;
+            this.log = log;
+            this.decoderOnly = decoderOnly;
+            this.startedFrom = startedFrom;
+        }
+
+        @Override
+        public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
+            int s = tok.config().imageSize();
+            try (NDManager sm = base.newSubManager();
+                    NDScope scope = new NDScope()) {
+                NDArray video =
+                        Patches.video(sm, batch, train.batch(), train.clipLength(), s, s, 3);
+                float loss;
+                float recon;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    VideoTokenizer.Output o = tok.forward(ps, video, true);
+                    gc.backward(o.loss());
+                    loss = o.loss().getFloat();
+                    recon = o.reconLoss().getFloat();
+                }
+                float norm = opt.step(lr, train.weightDecay(), train.gradClip());
+                return new TrainingLoop.Figures(loss, norm, opt.lastNonFinite(), loss, recon, norm);
+            }
+        }
+
+        @Override
+        public void afterStep(int step) {
+            if (!decoderOnly && train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                codesUsed = ImageMetrics.used(tok.quantizer().usage());
+                tok.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
+            }
+        }
+
+        @Override
+        public double[] row(int step, double elapsed, float lr, double[] m, double fps) {
+            return new double[] {
+                step, elapsed, lr, m[0], m[1], 10 * Math.log10(4 / m[1]), m[2], fps, codesUsed
+            };
+        }
+
+        @Override
+        public void save(int step, double seconds, long frames) throws IOException {
+            TokenizerTrainer.save(
+                    runDir,
+                    tok,
+                    opt,
+                    tok.config(),
+                    train,
+                    dataset,
+                    step,
+                    seconds,
+                    frames,
+                    log,
+                    decoderOnly,
+                    startedFrom);
         }
     }
 

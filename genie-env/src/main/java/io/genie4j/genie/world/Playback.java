@@ -30,7 +30,25 @@ public final class Playback {
             Path out,
             PrintStream log)
             throws IOException {
+        return demo(model, prompt, steps, seed, options, null, out, log);
+    }
+
+    /** As above, with each world's pane captioned by {@code captions} (one per action) if given. */
+    public static Map<String, Object> demo(
+            WorldModel model,
+            byte[] prompt,
+            int steps,
+            long seed,
+            GenieWorld.Options options,
+            List<String> captions,
+            Path out,
+            PrintStream log)
+            throws IOException {
         int n = model.config().actions();
+        if (captions != null && captions.size() != n) {
+            throw new IllegalArgumentException(
+                    captions.size() + " captions for " + n + " latent actions");
+        }
         int s = model.config().imageSize();
         int fb = s * s * 3;
         int cols = Math.min(4, n);
@@ -48,13 +66,13 @@ public final class Playback {
                 actions[a] = a;
             }
             byte[] frames = w.reset(prompts, 1, seeds);
-            video.add(grid(frames, n, s, cols, rows, scale));
+            video.add(grid(frames, n, s, cols, rows, scale, captions));
             long t0 = System.nanoTime();
             for (int k = 1; k <= steps; k++) {
                 long ts = System.nanoTime();
                 frames = w.step(actions);
                 double dt = (System.nanoTime() - ts) / 1e9;
-                video.add(grid(frames, n, s, cols, rows, scale));
+                video.add(grid(frames, n, s, cols, rows, scale, captions));
                 StringBuilder u = new StringBuilder();
                 for (double x : w.uncertainty()) {
                     u.append(String.format(Locale.ROOT, " %.2f", x));
@@ -111,15 +129,30 @@ public final class Playback {
         return json;
     }
 
-    private static BufferedImage grid(byte[] frames, int n, int s, int cols, int rows, int scale) {
+    private static BufferedImage grid(
+            byte[] frames, int n, int s, int cols, int rows, int scale, List<String> captions) {
         int gap = 2;
-        int cell = s * scale + gap;
+        int caption = captions == null ? 0 : 14;
+        int cellW = s * scale + gap;
+        int cellH = s * scale + caption + gap;
         BufferedImage img =
-                new BufferedImage(cols * cell - gap, rows * cell - gap, BufferedImage.TYPE_INT_RGB);
+                new BufferedImage(
+                        cols * cellW - gap, rows * cellH - gap, BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D g = img.createGraphics();
+        g.setRenderingHint(
+                java.awt.RenderingHints.KEY_TEXT_ANTIALIASING,
+                java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
+        g.setColor(java.awt.Color.WHITE);
         for (int i = 0; i < n; i++) {
-            VideoWriter.paint(
-                    img, frames, i * s * s * 3, s, scale, (i % cols) * cell, (i / cols) * cell);
+            int x = (i % cols) * cellW;
+            int y = (i / cols) * cellH;
+            VideoWriter.paint(img, frames, i * s * s * 3, s, scale, x, y + caption);
+            if (captions != null) {
+                g.drawString(captions.get(i), x + 2, y + caption - 3);
+            }
         }
+        g.dispose();
         return img;
     }
 }

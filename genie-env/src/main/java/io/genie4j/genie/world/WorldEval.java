@@ -46,8 +46,8 @@ public final class WorldEval {
     private WorldEval() {}
 
     /**
-     * Evaluates on up to {@code maxClips} consecutive clips of {@code context + horizon} frames
-     * from {@code split}, {@code batch} at a time; ΔtPSNR at generated step {@code deltaStep}.
+     * Evaluates on up to {@code maxClips} clips of {@code context + horizon} frames spread over
+     * {@code split}, {@code batch} at a time; ΔtPSNR at generated step {@code deltaStep}.
      */
     public static Map<String, Object> evaluate(
             WorldModel model,
@@ -72,29 +72,9 @@ public final class WorldEval {
         if (clips.isEmpty()) {
             throw new IllegalArgumentException("no episode has " + length + " frames");
         }
-        WorldConfig c = model.config();
-        int s = c.imageSize();
-        int fb = s * s * 3;
-        int count = clips.size();
-        // Per clip and generated step, for the means and their intervals over episodes.
-        double[][] psnrAt = new double[horizon][count];
-        double[] ssimOf = new double[count];
-        // The trivial baseline: a dynamics that copies the last prompt frame's tokens, decoded
-        // as GenieWorld decodes (so it pays the tokenizer's error, as the model does). Should it
-        // ever equal the truth exactly, it counts as STILL_CAP dB rather than infinity.
-        double[][] stillAt = new double[horizon][count];
-        double[] randomAtDelta = new double[count];
-        double lamInferred = 0;
-        double lamRandom = 0;
-        long[] usage = new long[c.actions()];
-        int realActions = 0;
-        for (Clip clip : clips) {
-            for (int t = 0; t < length - 1; t++) {
-                realActions = Math.max(realActions, clip.source().action(clip.start() + t) + 1);
-            }
-        }
-        long[][] table = new long[c.actions()][Math.max(realActions, 0)];
+        Scores scores = new Scores(model.config(), clips, context, horizon);
         SplittableRandom random = new SplittableRandom(seed);
+        int fb = scores.frameBytes();
         try (NDManager base = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(base, false);
             for (int i = 0; i < clips.size(); i += batch) {
@@ -103,222 +83,368 @@ public final class WorldEval {
                 for (int j = 0; j < n; j++) {
                     clips.get(i + j).copyTo(video, j * length * fb);
                 }
-                long[] inferred;
+                Batch b = new Batch(i, n, video);
+                long[] inferred = scoreLam(model, ps, base, b, scores, random);
+                scores.countActions(clips, b, inferred);
                 byte[] still;
                 try (NDManager sm = base.newSubManager()) {
-                    NDArray v = Patches.video(sm, video, n, length, s, s, 3);
-                    NDArray codes =
-                            c.lamInput() == WorldConfig.LamInput.TOKENS
-                                    ? WorldModel.tokenize(
-                                            model.tokenizer(), ps, v, c.tokenizerWindow())
-                                    : null;
-                    NDArray actions = model.actions().infer(ps, v, codes);
+                    NDArray v = Patches.video(sm, video, n, length, scores.side, scores.side, 3);
                     still = stillRollout(model, ps, v, context, horizon);
-                    inferred = actions.toLongArray();
-                    long[] other = new long[inferred.length];
-                    for (int k = 0; k < other.length; k++) {
-                        other[k] = random.nextInt(c.actions());
-                    }
-                    // A frozen LAM v2's own figures come from eval lam.
-                    if (model.lam() != null) {
-                        byte[] withInferred =
-                                VideoTokenizer.toUint8(model.lam().predict(ps, v, codes, actions))
-                                        .toByteArray();
-                        byte[] withRandom =
-                                VideoTokenizer.toUint8(
-                                                model.lam()
-                                                        .predict(
-                                                                ps,
-                                                                v,
-                                                                codes,
-                                                                sm.create(
-                                                                        other, actions.getShape())))
-                                        .toByteArray();
-                        for (int j = 0; j < n; j++) {
-                            for (int t = 0; t < length - 1; t++) {
-                                int real = (j * length + t + 1) * fb;
-                                int predicted = (j * (length - 1) + t) * fb;
-                                lamInferred +=
-                                        ImageMetrics.psnr(video, real, withInferred, predicted, fb);
-                                lamRandom +=
-                                        ImageMetrics.psnr(video, real, withRandom, predicted, fb);
-                            }
-                        }
-                    }
                 }
-                for (int j = 0; j < n; j++) {
-                    Clip clip = clips.get(i + j);
-                    for (int t = 0; t < length - 1; t++) {
-                        int a = (int) inferred[j * (length - 1) + t];
-                        usage[a]++;
-                        int real = clip.source().action(clip.start() + t);
-                        if (real >= 0) {
-                            table[a][real]++;
-                        }
-                    }
+                scoreRollouts(model, options, seed, b, inferred, still, scores);
+                scoreRandomActions(model, options, seed, b, deltaStep, random, scores);
+            }
+        }
+        return scores.summary(model, clips, options, deltaStep, seed);
+    }
+
+    /** One batch of clips: the first clip's index, how many, and their frames back to back. */
+    private record Batch(int first, int n, byte[] video) {}
+
+    /**
+     * Everything measured, per clip where an interval needs it. The trivial baseline is a dynamics
+     * that copies the last prompt frame's tokens, decoded as GenieWorld decodes (so it pays the
+     * tokenizer's error, as the model does); should it ever equal the truth exactly, it counts as
+     * {@link #STILL_CAP} dB rather than infinity.
+     */
+    private static final class Scores {
+        final int side;
+        final int context;
+        final int horizon;
+        final int length;
+        final double[][] psnrAt;
+        final double[][] stillAt;
+        final double[] ssimOf;
+        final double[] randomAtDelta;
+        final long[] usage;
+        final long[][] table;
+        final int realActions;
+        double lamInferred;
+        double lamRandom;
+
+        Scores(WorldConfig config, List<Clip> clips, int context, int horizon) {
+            this.side = config.imageSize();
+            int actions = config.actions();
+            this.context = context;
+            this.horizon = horizon;
+            this.length = context + horizon;
+            int count = clips.size();
+            psnrAt = new double[horizon][count];
+            stillAt = new double[horizon][count];
+            ssimOf = new double[count];
+            randomAtDelta = new double[count];
+            usage = new long[actions];
+            int real = 0;
+            for (Clip clip : clips) {
+                for (int t = 0; t < length - 1; t++) {
+                    real = Math.max(real, clip.source().action(clip.start() + t) + 1);
                 }
-                byte[] prompt = new byte[n * context * fb];
-                for (int j = 0; j < n; j++) {
-                    System.arraycopy(
-                            video, j * length * fb, prompt, j * context * fb, context * fb);
-                }
-                long[] seeds = new long[n];
-                for (int j = 0; j < n; j++) {
-                    seeds[j] = seed + i + j;
-                }
-                try (GenieWorld w = new GenieWorld(model, n, options)) {
-                    w.reset(prompt, context, seeds);
-                    for (int k = 0; k < horizon; k++) {
-                        int[] acts = new int[n];
-                        for (int j = 0; j < n; j++) {
-                            // Transition (context-1+k) -> (context+k) of clip j.
-                            acts[j] = (int) inferred[j * (length - 1) + context - 1 + k];
-                        }
-                        byte[] frames = w.step(acts);
-                        for (int j = 0; j < n; j++) {
-                            int real = (j * length + context + k) * fb;
-                            psnrAt[k][i + j] = ImageMetrics.psnr(video, real, frames, j * fb, fb);
-                            ssimOf[i + j] +=
-                                    ImageMetrics.ssim(video, real, frames, j * fb, s, s) / horizon;
-                            stillAt[k][i + j] =
-                                    Math.min(
-                                            STILL_CAP,
-                                            ImageMetrics.psnr(
-                                                    video,
-                                                    real,
-                                                    still,
-                                                    (j * horizon + k) * fb,
-                                                    fb));
-                        }
-                    }
-                }
-                try (GenieWorld w = new GenieWorld(model, n, options)) {
-                    w.reset(prompt, context, seeds);
-                    byte[] frames = null;
-                    for (int k = 0; k < deltaStep; k++) {
-                        int[] acts = new int[n];
-                        for (int j = 0; j < n; j++) {
-                            acts[j] = random.nextInt(c.actions());
-                        }
-                        frames = w.step(acts);
-                    }
-                    for (int j = 0; j < n; j++) {
-                        int real = (j * length + context + deltaStep - 1) * fb;
-                        randomAtDelta[i + j] = ImageMetrics.psnr(video, real, frames, j * fb, fb);
+            }
+            realActions = real;
+            table = new long[actions][Math.max(real, 0)];
+        }
+
+        int frameBytes() {
+            return side * side * 3;
+        }
+
+        void countActions(List<Clip> clips, Batch b, long[] inferred) {
+            for (int j = 0; j < b.n(); j++) {
+                Clip clip = clips.get(b.first() + j);
+                for (int t = 0; t < length - 1; t++) {
+                    int a = (int) inferred[j * (length - 1) + t];
+                    usage[a]++;
+                    int real = clip.source().action(clip.start() + t);
+                    if (real >= 0) {
+                        table[a][real]++;
                     }
                 }
             }
         }
-        Map<Clip.Source, Integer> episodeIndex = new java.util.IdentityHashMap<>();
-        int[] episodeOf = new int[count];
-        for (int i = 0; i < count; i++) {
-            episodeOf[i] =
-                    episodeIndex.computeIfAbsent(clips.get(i).source(), x -> episodeIndex.size());
-        }
-        EpisodeBootstrap boot = new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
-        double[] psnrOf = new double[count];
-        double[] stillOf = new double[count];
-        double[] deltaOf = new double[count];
-        List<Double> curve = new ArrayList<>();
-        List<Double> stillCurve = new ArrayList<>();
-        List<Double> marginCurve = new ArrayList<>();
-        List<List<Double>> marginCurveCi = new ArrayList<>();
-        for (int k = 0; k < horizon; k++) {
-            double[] margin = new double[count];
+
+        Map<String, Object> summary(
+                WorldModel model,
+                List<Clip> clips,
+                GenieWorld.Options options,
+                int deltaStep,
+                long seed) {
+            int count = clips.size();
+            Map<Clip.Source, Integer> episodeIndex = new java.util.IdentityHashMap<>();
+            int[] episodeOf = new int[count];
             for (int i = 0; i < count; i++) {
-                psnrOf[i] += psnrAt[k][i] / horizon;
-                stillOf[i] += stillAt[k][i] / horizon;
-                margin[i] = psnrAt[k][i] - stillAt[k][i];
+                episodeOf[i] =
+                        episodeIndex.computeIfAbsent(
+                                clips.get(i).source(), x -> episodeIndex.size());
             }
-            curve.add(round(EpisodeBootstrap.mean(psnrAt[k]), 2));
-            stillCurve.add(round(EpisodeBootstrap.mean(stillAt[k]), 2));
-            marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
-            marginCurveCi.add(ci(boot, margin));
-        }
-        double[] marginOf = new double[count];
-        for (int i = 0; i < count; i++) {
-            marginOf[i] = psnrOf[i] - stillOf[i];
-            deltaOf[i] = psnrAt[deltaStep - 1][i] - randomAtDelta[i];
-        }
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("clips", count);
-        json.put("clip_episodes", episodeIndex.size());
-        json.put("context_frames", context);
-        json.put("generated_frames", horizon);
-        json.put("maskgit_steps", options.maskgitSteps());
-        json.put("temperature", options.temperature());
-        json.put(
-                "intervals",
-                "95% percentile bootstrap over episodes ("
-                        + EpisodeBootstrap.RESAMPLES
-                        + " resamples, paired across figures)");
-        json.put("rollout_psnr", round(EpisodeBootstrap.mean(psnrOf), 2));
-        json.put("rollout_psnr_ci95", ci(boot, psnrOf));
-        json.put("rollout_ssim", round(EpisodeBootstrap.mean(ssimOf), 4));
-        json.put("rollout_ssim_ci95", ci(boot, ssimOf));
-        json.put("still_frame_psnr", round(EpisodeBootstrap.mean(stillOf), 2));
-        json.put("still_frame_psnr_ci95", ci(boot, stillOf));
-        json.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
-        json.put("margin_over_still_frame_ci95", ci(boot, marginOf));
-        json.put("psnr_per_step", curve);
-        json.put("still_frame_psnr_per_step", stillCurve);
-        json.put("margin_per_step", marginCurve);
-        json.put("margin_per_step_ci95", marginCurveCi);
-        json.put("delta_t", deltaStep);
-        json.put(
-                "psnr_inferred_actions_at_t",
-                round(EpisodeBootstrap.mean(psnrAt[deltaStep - 1]), 2));
-        json.put("psnr_random_actions_at_t", round(EpisodeBootstrap.mean(randomAtDelta), 2));
-        json.put("delta_psnr", round(EpisodeBootstrap.mean(deltaOf), 2));
-        json.put("delta_psnr_ci95", ci(boot, deltaOf));
-        List<Long> u = new ArrayList<>();
-        for (long x : usage) {
-            u.add(x);
-        }
-        json.put("latent_actions_used", ImageMetrics.used(usage));
-        json.put("latent_action_counts", u);
-        json.put("latent_action_perplexity", round(ImageMetrics.perplexity(usage), 2));
-        double transitions = (double) count * (length - 1);
-        if (model.lam() != null) {
-            json.put("lam_psnr_inferred_actions", round(lamInferred / transitions, 2));
-            json.put("lam_psnr_random_actions", round(lamRandom / transitions, 2));
-            json.put("lam_delta_psnr", round((lamInferred - lamRandom) / transitions, 2));
-        }
-        if (realActions > 0) {
-            json.put(
-                    "latent_real_action_mutual_information_bits",
-                    round(ImageMetrics.mutualInformationBits(table), 3));
-            json.put(
-                    "latent_real_action_mutual_information_bits_corrected",
-                    round(ImageMetrics.mutualInformationBitsCorrected(table), 3));
-            long labelled = Arrays.stream(table).flatMapToLong(Arrays::stream).sum();
-            json.put("latent_real_action_transitions", labelled);
-            long cells = (long) table.length * table[0].length;
-            if (labelled < 10 * cells) {
-                String warning =
-                        "only "
-                                + labelled
-                                + " labelled transitions for a "
-                                + table.length
-                                + "x"
-                                + table[0].length
-                                + " code-by-action table: the plug-in mutual information is biased"
-                                + " upward; read the corrected figure, and evaluate on more"
-                                + " episodes (--all-episodes, --clips) for a stable one";
-                json.put("latent_real_action_mutual_information_warning", warning);
-                System.err.println("genie4j: warning: " + warning);
-            }
-            List<List<Long>> rows = new ArrayList<>();
-            for (long[] row : table) {
-                List<Long> r = new ArrayList<>();
-                for (long x : row) {
-                    r.add(x);
+            EpisodeBootstrap boot =
+                    new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
+            double[] psnrOf = new double[count];
+            double[] stillOf = new double[count];
+            List<Double> curve = new ArrayList<>();
+            List<Double> stillCurve = new ArrayList<>();
+            List<Double> marginCurve = new ArrayList<>();
+            List<List<Double>> marginCurveCi = new ArrayList<>();
+            for (int k = 0; k < horizon; k++) {
+                double[] margin = new double[count];
+                for (int i = 0; i < count; i++) {
+                    psnrOf[i] += psnrAt[k][i] / horizon;
+                    stillOf[i] += stillAt[k][i] / horizon;
+                    margin[i] = psnrAt[k][i] - stillAt[k][i];
                 }
-                rows.add(r);
+                curve.add(round(EpisodeBootstrap.mean(psnrAt[k]), 2));
+                stillCurve.add(round(EpisodeBootstrap.mean(stillAt[k]), 2));
+                marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
+                marginCurveCi.add(ci(boot, margin));
             }
-            json.put("latent_by_real_action", rows);
+            double[] marginOf = new double[count];
+            double[] deltaOf = new double[count];
+            for (int i = 0; i < count; i++) {
+                marginOf[i] = psnrOf[i] - stillOf[i];
+                deltaOf[i] = psnrAt[deltaStep - 1][i] - randomAtDelta[i];
+            }
+            Map<String, Object> json = new LinkedHashMap<>();
+            json.put("clips", count);
+            json.put("clip_episodes", episodeIndex.size());
+            json.put("context_frames", context);
+            json.put("generated_frames", horizon);
+            json.put("maskgit_steps", options.maskgitSteps());
+            json.put("temperature", options.temperature());
+            json.put(
+                    "intervals",
+                    "95% percentile bootstrap over episodes ("
+                            + EpisodeBootstrap.RESAMPLES
+                            + " resamples, paired across figures)");
+            json.put("rollout_psnr", round(EpisodeBootstrap.mean(psnrOf), 2));
+            json.put("rollout_psnr_ci95", ci(boot, psnrOf));
+            json.put("rollout_ssim", round(EpisodeBootstrap.mean(ssimOf), 4));
+            json.put("rollout_ssim_ci95", ci(boot, ssimOf));
+            json.put("still_frame_psnr", round(EpisodeBootstrap.mean(stillOf), 2));
+            json.put("still_frame_psnr_ci95", ci(boot, stillOf));
+            json.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
+            json.put("margin_over_still_frame_ci95", ci(boot, marginOf));
+            json.put("psnr_per_step", curve);
+            json.put("still_frame_psnr_per_step", stillCurve);
+            json.put("margin_per_step", marginCurve);
+            json.put("margin_per_step_ci95", marginCurveCi);
+            json.put("delta_t", deltaStep);
+            json.put(
+                    "psnr_inferred_actions_at_t",
+                    round(EpisodeBootstrap.mean(psnrAt[deltaStep - 1]), 2));
+            json.put("psnr_random_actions_at_t", round(EpisodeBootstrap.mean(randomAtDelta), 2));
+            json.put("delta_psnr", round(EpisodeBootstrap.mean(deltaOf), 2));
+            json.put("delta_psnr_ci95", ci(boot, deltaOf));
+            List<Long> u = new ArrayList<>();
+            for (long x : usage) {
+                u.add(x);
+            }
+            json.put("latent_actions_used", ImageMetrics.used(usage));
+            json.put("latent_action_counts", u);
+            json.put("latent_action_perplexity", round(ImageMetrics.perplexity(usage), 2));
+            if (model.lam() != null) {
+                double transitions = (double) count * (length - 1);
+                json.put("lam_psnr_inferred_actions", round(lamInferred / transitions, 2));
+                json.put("lam_psnr_random_actions", round(lamRandom / transitions, 2));
+                json.put("lam_delta_psnr", round((lamInferred - lamRandom) / transitions, 2));
+            }
+            if (realActions > 0) {
+                putActionTable(json, table);
+            }
+            return json;
         }
-        return json;
+    }
+
+    /**
+     * The latent action of each transition of a batch's clips {@code [n * (length - 1)]}; for a
+     * co-trained LAM, also its decoder's PSNR for each next frame given the inferred code and given
+     * a random one (a LAM whose codes carry nothing scores the same with both). A frozen LAM v2's
+     * own figures come from {@code eval lam}.
+     */
+    private static long[] scoreLam(
+            WorldModel model,
+            ParameterStore ps,
+            NDManager base,
+            Batch b,
+            Scores scores,
+            SplittableRandom random) {
+        WorldConfig c = model.config();
+        int s = scores.side;
+        int fb = scores.frameBytes();
+        int length = scores.length;
+        try (NDManager sm = base.newSubManager()) {
+            NDArray v = Patches.video(sm, b.video(), b.n(), length, s, s, 3);
+            NDArray codes =
+                    c.lamInput() == WorldConfig.LamInput.TOKENS
+                            ? WorldModel.tokenize(model.tokenizer(), ps, v, c.tokenizerWindow())
+                            : null;
+            NDArray actions = model.actions().infer(ps, v, codes);
+            long[] inferred = actions.toLongArray();
+            long[] other = new long[inferred.length];
+            for (int k = 0; k < other.length; k++) {
+                other[k] = random.nextInt(c.actions());
+            }
+            if (model.lam() == null) {
+                return inferred;
+            }
+            byte[] withInferred =
+                    VideoTokenizer.toUint8(model.lam().predict(ps, v, codes, actions))
+                            .toByteArray();
+            NDArray random0 = sm.create(other, actions.getShape());
+            byte[] withRandom =
+                    VideoTokenizer.toUint8(model.lam().predict(ps, v, codes, random0))
+                            .toByteArray();
+            for (int j = 0; j < b.n(); j++) {
+                for (int t = 0; t < length - 1; t++) {
+                    int real = (j * length + t + 1) * fb;
+                    int predicted = (j * (length - 1) + t) * fb;
+                    scores.lamInferred +=
+                            ImageMetrics.psnr(b.video(), real, withInferred, predicted, fb);
+                    scores.lamRandom +=
+                            ImageMetrics.psnr(b.video(), real, withRandom, predicted, fb);
+                }
+            }
+            return inferred;
+        }
+    }
+
+    /** The first {@code context} frames of each clip of a batch, back to back. */
+    private static byte[] prompt(Batch b, Scores scores) {
+        int fb = scores.frameBytes();
+        byte[] prompt = new byte[b.n() * scores.context * fb];
+        for (int j = 0; j < b.n(); j++) {
+            System.arraycopy(
+                    b.video(),
+                    j * scores.length * fb,
+                    prompt,
+                    j * scores.context * fb,
+                    scores.context * fb);
+        }
+        return prompt;
+    }
+
+    private static long[] seeds(long seed, Batch b) {
+        long[] seeds = new long[b.n()];
+        for (int j = 0; j < b.n(); j++) {
+            seeds[j] = seed + b.first() + j;
+        }
+        return seeds;
+    }
+
+    /**
+     * PSNR and SSIM of each generated frame played with the inferred actions (GenieRedux's
+     * protocol), and of the still-frame baseline's.
+     */
+    private static void scoreRollouts(
+            WorldModel model,
+            GenieWorld.Options options,
+            long seed,
+            Batch b,
+            long[] inferred,
+            byte[] still,
+            Scores scores) {
+        int fb = scores.frameBytes();
+        int s = scores.side;
+        int n = b.n();
+        int length = scores.length;
+        int context = scores.context;
+        try (GenieWorld w = new GenieWorld(model, n, options)) {
+            w.reset(prompt(b, scores), context, seeds(seed, b));
+            for (int k = 0; k < scores.horizon; k++) {
+                int[] acts = new int[n];
+                for (int j = 0; j < n; j++) {
+                    // Transition (context-1+k) -> (context+k) of clip j.
+                    acts[j] = (int) inferred[j * (length - 1) + context - 1 + k];
+                }
+                byte[] frames = w.step(acts);
+                for (int j = 0; j < n; j++) {
+                    int real = (j * length + context + k) * fb;
+                    int clip = b.first() + j;
+                    scores.psnrAt[k][clip] = ImageMetrics.psnr(b.video(), real, frames, j * fb, fb);
+                    scores.ssimOf[clip] +=
+                            ImageMetrics.ssim(b.video(), real, frames, j * fb, s, s)
+                                    / scores.horizon;
+                    scores.stillAt[k][clip] =
+                            Math.min(
+                                    STILL_CAP,
+                                    ImageMetrics.psnr(
+                                            b.video(),
+                                            real,
+                                            still,
+                                            (j * scores.horizon + k) * fb,
+                                            fb));
+                }
+            }
+        }
+    }
+
+    /**
+     * PSNR of the {@code deltaStep}-th frame generated with uniformly random latent actions from
+     * the same prompts and seeds: the other half of ΔtPSNR (Genie §3).
+     */
+    private static void scoreRandomActions(
+            WorldModel model,
+            GenieWorld.Options options,
+            long seed,
+            Batch b,
+            int deltaStep,
+            SplittableRandom random,
+            Scores scores) {
+        int fb = scores.frameBytes();
+        int n = b.n();
+        try (GenieWorld w = new GenieWorld(model, n, options)) {
+            w.reset(prompt(b, scores), scores.context, seeds(seed, b));
+            byte[] frames = null;
+            for (int k = 0; k < deltaStep; k++) {
+                int[] acts = new int[n];
+                for (int j = 0; j < n; j++) {
+                    acts[j] = random.nextInt(model.config().actions());
+                }
+                frames = w.step(acts);
+            }
+            for (int j = 0; j < n; j++) {
+                int real = (j * scores.length + scores.context + deltaStep - 1) * fb;
+                scores.randomAtDelta[b.first() + j] =
+                        ImageMetrics.psnr(b.video(), real, frames, j * fb, fb);
+            }
+        }
+    }
+
+    /**
+     * How often each latent code co-occurs with each real action, and the mutual information
+     * between the two (with a warning when the table is too sparse for the plug-in figure).
+     */
+    private static void putActionTable(Map<String, Object> json, long[][] table) {
+        json.put(
+                "latent_real_action_mutual_information_bits",
+                round(ImageMetrics.mutualInformationBits(table), 3));
+        json.put(
+                "latent_real_action_mutual_information_bits_corrected",
+                round(ImageMetrics.mutualInformationBitsCorrected(table), 3));
+        long labelled = Arrays.stream(table).flatMapToLong(Arrays::stream).sum();
+        json.put("latent_real_action_transitions", labelled);
+        long cells = (long) table.length * table[0].length;
+        if (labelled < 10 * cells) {
+            String warning =
+                    "only "
+                            + labelled
+                            + " labelled transitions for a "
+                            + table.length
+                            + "x"
+                            + table[0].length
+                            + " code-by-action table: the plug-in mutual information is biased"
+                            + " upward; read the corrected figure, and evaluate on more"
+                            + " episodes (--all-episodes, --clips) for a stable one";
+            json.put("latent_real_action_mutual_information_warning", warning);
+            System.err.println("genie4j: warning: " + warning);
+        }
+        List<List<Long>> rows = new ArrayList<>();
+        for (long[] row : table) {
+            List<Long> r = new ArrayList<>();
+            for (long x : row) {
+                r.add(x);
+            }
+            rows.add(r);
+        }
+        json.put("latent_by_real_action", rows);
     }
 
     /**

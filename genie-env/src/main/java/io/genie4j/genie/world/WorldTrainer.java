@@ -172,40 +172,8 @@ public final class WorldTrainer {
             // The action counts over the whole run when the LAM is frozen (a co-trained LAM's
             // quantiser keeps its own).
             long[] usage = new long[model.actions()];
-            if (resume && coTrained) {
-                Checkpoints.loadParameters(
-                        lam, base, Checkpoints.Source.of(runDir), WorldModel.LAM_PARAMS);
-            }
             if (resume) {
-                Checkpoints.loadParameters(
-                        dyn, base, Checkpoints.Source.of(runDir), WorldModel.DYNAMICS_PARAMS);
-                // Loaded arrays replace the initialised ones and must collect gradients again.
-                for (var p : params) {
-                    p.getValue().getArray().setRequiresGradient(true);
-                }
-                Path optimizer = runDir.resolve(OPTIMIZER);
-                if (Files.exists(optimizer)) {
-                    opt.decode(Files.readAllBytes(optimizer));
-                } else {
-                    // A model saved without its optimiser (the shipped one, copied out, say):
-                    // training goes on from its weights and step with fresh moment estimates.
-                    listener.onNotice(
-                            "no "
-                                    + OPTIMIZER
-                                    + " in "
-                                    + runDir
-                                    + ": continuing from the model's weights at step "
-                                    + start.step()
-                                    + " with a fresh optimiser");
-                }
-                long[] counts =
-                        Checkpoints.counts(
-                                resumed.path("training"), "action_usage", model.actions());
-                if (counts != null && coTrained) {
-                    lam.quantizer().setUsage(counts);
-                } else if (counts != null) {
-                    System.arraycopy(counts, 0, usage, 0, usage.length);
-                }
+                restore(runDir, resumed, lam, dyn, params, opt, usage, base, start, listener);
             }
             try (LatentActions frozen = coTrained ? null : LatentActions.load(frozenDir)) {
                 if (frozen != null) {
@@ -215,6 +183,55 @@ public final class WorldTrainer {
                         runDir, tok, lam, frozen, usage, dyn, opt, model, train, dataset, base,
                         start, minutes, listener);
             }
+        }
+    }
+
+    /**
+     * Loads a stopped run's weights, optimiser state (if saved) and action counts; {@code lam} is
+     * null when the LAM is frozen, whose counts go to {@code usage}.
+     */
+    private static void restore(
+            Path runDir,
+            ObjectNode resumed,
+            LatentActionModel lam,
+            MaskGitDynamics dyn,
+            PairList<String, Parameter> params,
+            AdamW opt,
+            long[] usage,
+            NDManager base,
+            TrainingLoop.Start start,
+            TrainListener listener)
+            throws IOException {
+        if (lam != null) {
+            Checkpoints.loadParameters(
+                    lam, base, Checkpoints.Source.of(runDir), WorldModel.LAM_PARAMS);
+        }
+        Checkpoints.loadParameters(
+                dyn, base, Checkpoints.Source.of(runDir), WorldModel.DYNAMICS_PARAMS);
+        // Loaded arrays replace the initialised ones and must collect gradients again.
+        for (var p : params) {
+            p.getValue().getArray().setRequiresGradient(true);
+        }
+        Path optimizer = runDir.resolve(OPTIMIZER);
+        if (Files.exists(optimizer)) {
+            opt.decode(Files.readAllBytes(optimizer));
+        } else {
+            // A model saved without its optimiser (the shipped one, copied out, say): training
+            // goes on from its weights and step with fresh moment estimates.
+            listener.onNotice(
+                    "no "
+                            + OPTIMIZER
+                            + " in "
+                            + runDir
+                            + ": continuing from the model's weights at step "
+                            + start.step()
+                            + " with a fresh optimiser");
+        }
+        long[] counts = Checkpoints.counts(resumed.path("training"), "action_usage", usage.length);
+        if (counts != null && lam != null) {
+            lam.quantizer().setUsage(counts);
+        } else if (counts != null) {
+            System.arraycopy(counts, 0, usage, 0, usage.length);
         }
     }
 
@@ -234,127 +251,20 @@ public final class WorldTrainer {
             double minutes,
             TrainListener listener)
             throws IOException, InterruptedException {
-        int b = train.batch();
-        int t = train.clipLength();
-        int s = model.imageSize();
-        int n = model.tokensPerFrame();
-        long framesPerStep = (long) b * t;
+        long framesPerStep = (long) train.batch() * train.clipLength();
         try (BatchLoader loader =
                 new BatchLoader(
-                        dataset.train(), b, t, train.frameStride(), train.seed(), start.step())) {
+                        dataset.train(),
+                        train.batch(),
+                        train.clipLength(),
+                        train.frameStride(),
+                        train.seed(),
+                        start.step())) {
             TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
-            ParameterStore ps = new ParameterStore(base, false);
-            // The perplexity of the codes the LAM chose in each logging window: 1 when it has
-            // collapsed onto one code, 8 when it spreads over all. (Counting the codes used since
-            // the last dead-code reset hid a collapse: each reset revives the unused codes onto
-            // recent inputs, so each catches a few.)
-            long[] windowCodes = new long[model.actions()];
-            TrainingLoop.Steps<byte[]> steps =
-                    new TrainingLoop.Steps<byte[]>() {
-                        @Override
-                        public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
-                            try (NDManager sm = base.newSubManager();
-                                    NDScope scope = new NDScope()) {
-                                NDArray video = Patches.video(sm, batch, b, t, s, s, 3);
-                                NDArray codes =
-                                        WorldModel.tokenize(
-                                                tok, ps, video, model.tokenizerWindow());
-                                NDArray targets = codes.reshape(b, t, n);
-                                NDArray mask =
-                                        sm.create(
-                                                MaskGit.trainingMask(
-                                                        new Random(train.seed() * 31L + step),
-                                                        b,
-                                                        t,
-                                                        n),
-                                                new Shape(b, t, n));
-                                NDArray maskLong = mask.toType(DataType.INT64, false);
-                                NDArray input =
-                                        targets.mul(maskLong.neg().add(1))
-                                                .add(maskLong.mul(dyn.maskId()));
-                                float[] figures;
-                                NDArray frozenActions = frozen == null ? null : frozen.infer(video);
-                                try (GradientCollector gc =
-                                        Engine.getInstance().newGradientCollector()) {
-                                    LatentActionModel.Output o =
-                                            lam == null
-                                                    ? null
-                                                    : lam.forward(ps, video, codes, true);
-                                    NDArray actions = o == null ? frozenActions : o.actions();
-                                    NDArray actionIds =
-                                            NDArrays.concat(
-                                                    new NDList(
-                                                            sm.zeros(
-                                                                    new Shape(b, 1),
-                                                                    DataType.INT64),
-                                                            actions.add(1)),
-                                                    1);
-                                    NDArray logits = dyn.logits(ps, input, actionIds, true);
-                                    NDArray[] ce = MaskGit.loss(logits, targets, mask);
-                                    NDArray loss = o == null ? ce[0] : o.loss().add(ce[0]);
-                                    for (long a : actions.toLongArray()) {
-                                        windowCodes[(int) a]++;
-                                        usage[(int) a]++;
-                                    }
-                                    gc.backward(loss);
-                                    figures =
-                                            new float[] {
-                                                loss.getFloat(),
-                                                o == null ? Float.NaN : o.reconLoss().getFloat(),
-                                                ce[0].getFloat(),
-                                                ce[1].getFloat()
-                                            };
-                                }
-                                float norm = opt.step(lr, train.weightDecay(), train.gradClip());
-                                return new TrainingLoop.Figures(
-                                        figures[0],
-                                        norm,
-                                        opt.lastNonFinite(),
-                                        figures[0],
-                                        figures[1],
-                                        figures[2],
-                                        figures[3],
-                                        norm);
-                            }
-                        }
-
-                        @Override
-                        public void afterStep(int step) {
-                            if (lam != null
-                                    && train.deadCodeEvery() > 0
-                                    && step % train.deadCodeEvery() == 0) {
-                                lam.quantizer()
-                                        .resetDeadCodes(new Random(train.seed() * 7919L + step));
-                            }
-                        }
-
-                        @Override
-                        public double[] row(
-                                int step, double elapsed, float lr, double[] m, double fps) {
-                            double perplexity = ImageMetrics.perplexity(windowCodes);
-                            Arrays.fill(windowCodes, 0);
-                            return new double[] {
-                                step,
-                                elapsed,
-                                lr,
-                                m[0],
-                                m[1],
-                                10 * Math.log10(4 / m[1]),
-                                m[2],
-                                m[3],
-                                m[4],
-                                fps,
-                                perplexity
-                            };
-                        }
-
-                        @Override
-                        public void save(int step, double seconds, long frames) throws IOException {
-                            WorldTrainer.save(
-                                    runDir, lam, frozen, usage, dyn, opt, model, train, dataset,
-                                    step, seconds, frames, log);
-                        }
-                    };
+            Run run =
+                    new Run(
+                            runDir, tok, lam, frozen, usage, dyn, opt, model, train, dataset, base,
+                            log);
             TrainingLoop.Result r =
                     TrainingLoop.run(
                             "world model",
@@ -362,7 +272,7 @@ public final class WorldTrainer {
                             loader,
                             log,
                             listener,
-                            steps,
+                            run,
                             start,
                             minutes,
                             framesPerStep);
@@ -418,5 +328,150 @@ public final class WorldTrainer {
         }
         Checkpoints.writeModelJson(dir, json);
         log.flush(3);
+    }
+
+    /**
+     * One world-model run's steps: what a step optimises and logs, and what a checkpoint writes.
+     */
+    private static final class Run implements TrainingLoop.Steps<byte[]> {
+        private final Path runDir;
+        private final VideoTokenizer tok;
+        private final LatentActionModel lam;
+        private final LatentActions frozen;
+        private final long[] usage;
+        private final MaskGitDynamics dyn;
+        private final AdamW opt;
+        private final WorldConfig model;
+        private final TrainConfig train;
+        private final VideoDataset dataset;
+        private final NDManager base;
+        private final TrainLog log;
+        private final ParameterStore ps;
+        // The perplexity of the codes the LAM chose in each logging window: 1 when it has
+        // collapsed onto one code, 8 when it spreads over all. (Counting the codes used since the
+        // last dead-code reset hid a collapse: each reset revives the unused codes onto recent
+        // inputs, so each catches a few.)
+        private final long[] windowCodes;
+
+        Run(
+                Path runDir,
+                VideoTokenizer tok,
+                LatentActionModel lam,
+                LatentActions frozen,
+                long[] usage,
+                MaskGitDynamics dyn,
+                AdamW opt,
+                WorldConfig model,
+                TrainConfig train,
+                VideoDataset dataset,
+                NDManager base,
+                TrainLog log) {
+            this.runDir = runDir;
+            this.tok = tok;
+            this.lam = lam;
+            this.frozen = frozen;
+            this.usage = usage;
+            this.dyn = dyn;
+            this.opt = opt;
+            this.model = model;
+            this.train = train;
+            this.dataset = dataset;
+            this.base = base;
+            this.log = log;
+            this.ps = new ParameterStore(base, false);
+            this.windowCodes = new long[model.actions()];
+        }
+
+        @Override
+        public TrainingLoop.Figures step(byte[] batch, float lr, int step) {
+            int b = train.batch();
+            int t = train.clipLength();
+            int s = model.imageSize();
+            int n = model.tokensPerFrame();
+            try (NDManager sm = base.newSubManager();
+                    NDScope scope = new NDScope()) {
+                NDArray video = Patches.video(sm, batch, b, t, s, s, 3);
+                NDArray codes = WorldModel.tokenize(tok, ps, video, model.tokenizerWindow());
+                NDArray targets = codes.reshape(b, t, n);
+                NDArray mask =
+                        sm.create(
+                                MaskGit.trainingMask(
+                                        new Random(train.seed() * 31L + step), b, t, n),
+                                new Shape(b, t, n));
+                NDArray maskLong = mask.toType(DataType.INT64, false);
+                NDArray input = targets.mul(maskLong.neg().add(1)).add(maskLong.mul(dyn.maskId()));
+                float[] figures;
+                NDArray frozenActions = frozen == null ? null : frozen.infer(video);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    LatentActionModel.Output o =
+                            lam == null ? null : lam.forward(ps, video, codes, true);
+                    NDArray actions = o == null ? frozenActions : o.actions();
+                    NDArray actionIds =
+                            NDArrays.concat(
+                                    new NDList(
+                                            sm.zeros(new Shape(b, 1), DataType.INT64),
+                                            actions.add(1)),
+                                    1);
+                    NDArray logits = dyn.logits(ps, input, actionIds, true);
+                    NDArray[] ce = MaskGit.loss(logits, targets, mask);
+                    NDArray loss = o == null ? ce[0] : o.loss().add(ce[0]);
+                    for (long a : actions.toLongArray()) {
+                        windowCodes[(int) a]++;
+                        usage[(int) a]++;
+                    }
+                    gc.backward(loss);
+                    figures =
+                            new float[] {
+                                loss.getFloat(),
+                                o == null ? Float.NaN : o.reconLoss().getFloat(),
+                                ce[0].getFloat(),
+                                ce[1].getFloat()
+                            };
+                }
+                float norm = opt.step(lr, train.weightDecay(), train.gradClip());
+                return new TrainingLoop.Figures(
+                        figures[0],
+                        norm,
+                        opt.lastNonFinite(),
+                        figures[0],
+                        figures[1],
+                        figures[2],
+                        figures[3],
+                        norm);
+            }
+        }
+
+        @Override
+        public void afterStep(int step) {
+            if (lam != null && train.deadCodeEvery() > 0 && step % train.deadCodeEvery() == 0) {
+                lam.quantizer().resetDeadCodes(new Random(train.seed() * 7919L + step));
+            }
+        }
+
+        @Override
+        public double[] row(int step, double elapsed, float lr, double[] m, double fps) {
+            double perplexity = ImageMetrics.perplexity(windowCodes);
+            Arrays.fill(windowCodes, 0);
+            return new double[] {
+                step,
+                elapsed,
+                lr,
+                m[0],
+                m[1],
+                10 * Math.log10(4 / m[1]),
+                m[2],
+                m[3],
+                m[4],
+                fps,
+                perplexity
+            };
+        }
+
+        @Override
+        public void save(int step, double seconds, long frames) throws IOException {
+            WorldTrainer.save(
+                    runDir, lam, frozen, usage, dyn, opt, model, train, dataset, step, seconds,
+                    frames, log);
+        }
     }
 }
