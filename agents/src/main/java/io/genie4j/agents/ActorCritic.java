@@ -15,8 +15,8 @@ import java.util.SplittableRandom;
  * PPO's actor and critic over one shared IMPALA body, as CleanRL's Procgen agent: a {@link
  * CnnPolicy} with {@code actions + 1} outputs, the first {@code actions} the policy's logits and
  * the last the value. One dense output layer over the shared hidden layer is the same function as
- * CleanRL's two heads side by side; its actor rows start 100 times smaller than the rest (CleanRL
- * initialises the actor with gain 0.01), so the first policy is near uniform.
+ * CleanRL's two heads side by side; its actor rows start small (see {@link #create}), so the first
+ * policy is near uniform.
  *
  * <p>{@link #exportActor(Path)} writes the actor alone as a plain {@link CnnPolicy} file with
  * {@code actions} outputs, which {@link PolicyAgent} plays.
@@ -30,13 +30,37 @@ final class ActorCritic implements AutoCloseable {
         this.actions = net.outputs() - 1;
     }
 
-    /** A fresh network; seed the engine first for a reproducible start. */
+    /**
+     * A fresh network; seed the engine first for a reproducible start. Initialised as CleanRL's
+     * agent is in PyTorch: every weight uniform in ±1/√fan-in (PyTorch's default for convolutions
+     * and dense layers; DJL's Xavier default is about 2.5 times wider, which over IMPALA's residual
+     * stages makes hidden features in the hundreds and first value estimates near ±20), biases 0,
+     * and the output rows scaled to norm 0.01 for the actor and 1 for the critic (the norms of
+     * CleanRL's orthogonal heads with gains 0.01 and 1).
+     */
     static ActorCritic create(PpoConfig config, int actions, int frameSize) {
         ActorCritic ac = new ActorCritic(CnnPolicy.create(config.network(actions), frameSize));
+        NDManager manager = ac.net.model().getNDManager();
+        for (Parameter p : ac.parameters().values()) {
+            NDArray a = p.getArray();
+            if (p.getType() == Parameter.Type.WEIGHT) {
+                float bound = (float) (1 / Math.sqrt(a.getShape().size() / a.getShape().get(0)));
+                try (NDArray u = manager.randomUniform(-bound, bound, a.getShape())) {
+                    a.set(new NDIndex("..."), u);
+                }
+            } else {
+                a.set(new NDIndex("..."), 0f);
+            }
+        }
         NDArray w = ac.outputLayer().get(0).getArray(); // [actions + 1, hidden]
-        NDIndex actorRows = new NDIndex("0:" + actions);
-        w.set(actorRows, w.get(actorRows).mul(0.01f));
-        ac.outputLayer().get(1).getArray().set(new NDIndex("..."), 0f);
+        for (int row = 0; row <= actions; row++) {
+            NDIndex r = new NDIndex(row);
+            try (NDArray x = w.get(r);
+                    NDArray norm = x.square().sum().sqrt();
+                    NDArray scaled = x.mul((row < actions ? 0.01f : 1f) / norm.getFloat())) {
+                w.set(r, scaled);
+            }
+        }
         return ac;
     }
 

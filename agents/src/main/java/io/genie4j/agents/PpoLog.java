@@ -23,6 +23,9 @@ final class PpoLog {
         if (System.getProperty("java.awt.headless") == null) {
             System.setProperty("java.awt.headless", "true");
         }
+        // In memory: ImageIO's file cache registers a shutdown hook per image, which fails while
+        // the JVM shuts down, when Ctrl-C's final checkpoint redraws the plot.
+        javax.imageio.ImageIO.setUseCache(false);
     }
 
     /** The CSV's columns; {@link PpoTrainer.Update#row()} fills them in this order. */

@@ -55,6 +55,7 @@ class PpoTest {
         return Envs.makeVector("Corridor-v0", n, CORRIDOR, 1);
     }
 
+    /** Success reaches 100% by about update 10 of 15 (random play: about 28%). */
     @Test
     void learnsToWalkTheCorridorFarAboveRandomPlay(@TempDir Path dir) throws Exception {
         PpoTrainer.Result r;
@@ -65,13 +66,13 @@ class PpoTest {
                             "Corridor-v0",
                             CORRIDOR,
                             dir,
-                            tiny(8 * 32 * 30),
+                            tiny(8 * 32 * 15),
                             false,
                             new PpoTrainer.Listener() {});
         }
         assertTrue(r.finished());
-        assertEquals(30, r.updates());
-        assertEquals(8 * 32 * 30, r.steps());
+        assertEquals(15, r.updates());
+        assertEquals(8 * 32 * 15, r.steps());
         EpisodeStats trained;
         EpisodeStats random;
         try (VectorEnv<?, ?> env = corridor(8);
@@ -89,7 +90,7 @@ class PpoTest {
                 trained.successRate() >= 0.9 && trained.successRate() > random.successRate() + 0.3,
                 "trained " + trained.toMap() + " vs random " + random.toMap());
         List<String> csv = Files.readAllLines(dir.resolve("train.csv"), StandardCharsets.UTF_8);
-        assertEquals(31, csv.size());
+        assertEquals(16, csv.size());
         assertTrue(csv.get(0).startsWith("update,step,seconds,steps_per_s"));
         assertTrue(Files.size(dir.resolve("return.png")) > 1000);
     }
