@@ -23,8 +23,13 @@ import picocli.CommandLine.Option;
 @Command(
         name = "eval",
         mixinStandardHelpOptions = true,
-        description = "Evaluate a trained model on held-out episodes and print JSON.",
-        subcommands = {EvalCommand.Tokenizer.class, EvalCommand.World.class, EvalCommand.Lam.class})
+        description = "Evaluate a trained model or agent and print JSON.",
+        subcommands = {
+            EvalCommand.Tokenizer.class,
+            EvalCommand.World.class,
+            EvalCommand.Lam.class,
+            AgentCommands.Eval.class
+        })
 final class EvalCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 

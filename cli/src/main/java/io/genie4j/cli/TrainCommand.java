@@ -37,12 +37,14 @@ import picocli.CommandLine.Option;
         name = "train",
         mixinStandardHelpOptions = true,
         description =
-                "Train a world-model part into a run directory (checkpoints, train.csv, loss.png).",
+                "Train a world-model part or an agent into a run directory (checkpoints,"
+                        + " train.csv and a plot).",
         subcommands = {
             TrainCommand.Tokenizer.class,
             TrainCommand.World.class,
             TrainCommand.Lam.class,
-            TrainCommand.All.class
+            TrainCommand.All.class,
+            AgentCommands.Train.class
         })
 final class TrainCommand implements Runnable {
     @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
