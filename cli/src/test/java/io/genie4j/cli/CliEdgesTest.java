@@ -418,4 +418,29 @@ class CliEdgesTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void playScriptWritesTheRecordedGifAndRefusesUnknownKeys() throws Exception {
+        Path gif = tmp.resolve("script.gif");
+        Result r =
+                run(
+                        "play",
+                        "--seed",
+                        "3",
+                        "--script",
+                        "right,right+up,none,left",
+                        "--out",
+                        gif.toString());
+        assertEquals(0, r.exit(), r.allErr());
+        assertTrue(r.out().contains("\"steps\":4"), r.out());
+        byte[] b = java.nio.file.Files.readAllBytes(gif);
+        assertEquals("GIF89a", new String(b, 0, 6, StandardCharsets.US_ASCII));
+        Result bad =
+                run("play", "--script", "right,jump", "--out", tmp.resolve("x.gif").toString());
+        assertEquals(2, bad.exit());
+        assertTrue(bad.allErr().contains("keys are left, right, up and down"), bad.allErr());
+        Result alone = run("play", "--script", "right");
+        assertEquals(2, alone.exit());
+        assertTrue(alone.allErr().contains("--script and --out go together"), alone.allErr());
+    }
 }
