@@ -300,6 +300,34 @@ class PlayBrowserTest {
                 press(d, "3");
                 assertEquals(3L, ((Number) js(d, "return genie4jPlay.state.code")).longValue());
                 screenshot(d, "play-genie-upload.png");
+
+                // A key press shows its frame within one world step: the latency is the server's
+                // step time plus little else.
+                js(d, "genie4jPlay.latencies.length = 0");
+                List<Double> steps = new ArrayList<>();
+                for (int i = 0; i < 12; i++) {
+                    press(d, String.valueOf(i % 8));
+                    steps.add(((Number) js(d, "return genie4jPlay.state.step_ms")).doubleValue());
+                }
+                @SuppressWarnings("unchecked")
+                List<Number> lat = (List<Number>) js(d, "return genie4jPlay.latencies");
+                List<Double> ms = new ArrayList<>();
+                lat.forEach(x -> ms.add(x.doubleValue()));
+                Collections.sort(ms);
+                Collections.sort(steps);
+                double p50 = ms.get(ms.size() / 2);
+                double step = steps.get(steps.size() / 2);
+                System.out.printf(
+                        Locale.ROOT,
+                        "play page (Genie-v0, headless Chromium): key press to frame p50 %.1f ms,"
+                                + " world step p50 %.1f ms, over %d presses%n",
+                        p50,
+                        step,
+                        ms.size());
+                assertTrue(ms.size() >= 10, "latencies measured: " + ms.size());
+                assertTrue(
+                        p50 < 2 * step + 100,
+                        "key to frame " + p50 + " ms against a world step of " + step + " ms");
             } finally {
                 d.quit();
             }
