@@ -258,13 +258,50 @@ public final class BcStudy {
             throw new IllegalStateException("the expert won none of the demonstration levels");
         }
         log.accept("labelling " + demos.size() + " demonstrations with the LAM");
+        Labelled l = label(labeler, demos, c);
+        log.accept("expert on the held-out levels");
+        Map<String, Object> expert = expertOnTestLevels(c);
+        Map<String, Object> vectorOptions = new LinkedHashMap<>();
+        vectorOptions.put("distribution_mode", c.mode());
+        vectorOptions.put("start_level", c.testStart());
+        vectorOptions.put("num_levels", c.testLevels());
+        vectorOptions.put("art", c.art());
+        List<Row> rows = new ArrayList<>();
+        List<Map<String, Object>> training = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        VectorEnv<Tensor, Integer> env =
+                (VectorEnv<Tensor, Integer>)
+                        Envs.makeVector(CoinRunEnv.ID, c.envs(), vectorOptions, 2);
+        try (env) {
+            for (int seed = 0; seed < c.seeds(); seed++) {
+                runSeed(env, l, c, seed, rows, training, log);
+            }
+        }
+        return report(modelName, c, l.data(), expert, training, rows, start, out);
+    }
+
+    /**
+     * The demonstrations as training sets: each kept transition's frame stack with its real action
+     * (the oracle's) and its latent action (latent BC's), the pool the mappings draw their labelled
+     * samples from, and the code-by-action table.
+     */
+    private record Labelled(
+            LabelledFrames oracle,
+            LabelledFrames latent,
+            List<byte[]> poolFrames,
+            List<int[]> poolPairs,
+            int codes,
+            Map<String, Object> data) {}
+
+    private static final int REAL_ACTIONS = 15;
+
+    private static Labelled label(LatentLabeler labeler, List<ExpertDemos.Demo> demos, Config c) {
         int codes = labeler.actions();
-        int realActions = 15;
-        LabelledFrames oracleData = new LabelledFrames(64, realActions, c.stack());
+        LabelledFrames oracleData = new LabelledFrames(64, REAL_ACTIONS, c.stack());
         LabelledFrames latentData = new LabelledFrames(64, codes, c.stack());
         List<byte[]> poolFrames = new ArrayList<>();
         List<int[]> poolPairs = new ArrayList<>();
-        long[][] table = new long[codes][realActions];
+        long[][] table = new long[codes][REAL_ACTIONS];
         int perturbed = 0;
         for (ExpertDemos.Demo d : demos) {
             int[] z = labeler.label(d.frameTensor());
@@ -289,140 +326,125 @@ public final class BcStudy {
         data.put("real_action_counts", Arrays.stream(oracleData.labelCounts()).boxed().toList());
         data.put("latent_by_real_action", toLists(table));
         data.put("mapping_ceiling_accuracy", round(majorityAccuracy(table), 4));
-        log.accept("expert on the held-out levels");
-        Map<String, Object> expert = expertOnTestLevels(c);
+        return new Labelled(oracleData, latentData, poolFrames, poolPairs, codes, data);
+    }
 
-        Map<String, Object> vectorOptions = new LinkedHashMap<>();
-        vectorOptions.put("distribution_mode", c.mode());
-        vectorOptions.put("start_level", c.testStart());
-        vectorOptions.put("num_levels", c.testLevels());
-        vectorOptions.put("art", c.art());
-        List<Row> rows = new ArrayList<>();
-        List<Map<String, Object>> training = new ArrayList<>();
-        @SuppressWarnings("unchecked")
-        VectorEnv<Tensor, Integer> env =
-                (VectorEnv<Tensor, Integer>)
-                        Envs.makeVector(CoinRunEnv.ID, c.envs(), vectorOptions, 2);
-        try (env) {
-            for (int seed = 0; seed < c.seeds(); seed++) {
-                long evalSeed = 7_000L + 1_000L * seed;
-                SupervisedTrainer.Config tc = c.trainer().withSeed(seed);
-                final int s = seed;
-                Engine.getInstance().setRandomSeed(1 + seed);
-                try (CnnPolicy oracle = newPolicy(c, realActions);
-                        CnnPolicy latent = newPolicy(c, codes)) {
-                    log.accept("seed " + seed + ": cloning the true actions (oracle)");
-                    training.add(
-                            trained(
-                                    "oracle",
-                                    seed,
-                                    SupervisedTrainer.train(
-                                            oracle, oracleData, tc, epochLog(log))));
-                    log.accept("seed " + seed + ": cloning the latent actions");
-                    training.add(
-                            trained(
-                                    "latent",
-                                    seed,
-                                    SupervisedTrainer.train(
-                                            latent, latentData, tc, epochLog(log))));
-
-                    Consumer<Row> add =
-                            r -> {
-                                rows.add(r);
-                                log.accept(
-                                        String.format(
-                                                Locale.ROOT,
-                                                "seed %d: %s%s solved %d/%d",
-                                                s,
-                                                r.agent(),
-                                                r.labels() == null ? "" : " N=" + r.labels(),
-                                                r.stats().successes(),
-                                                r.stats().count()));
-                            };
+    /**
+     * One seed: trains the oracle and the latent policy, then scores the oracle, its ε-greedy
+     * version, random and blind play, and latent BC with each mapping at each label count.
+     */
+    private static void runSeed(
+            VectorEnv<Tensor, Integer> env,
+            Labelled l,
+            Config c,
+            int seed,
+            List<Row> rows,
+            List<Map<String, Object>> training,
+            Consumer<String> log) {
+        long evalSeed = 7_000L + 1_000L * seed;
+        SupervisedTrainer.Config tc = c.trainer().withSeed(seed);
+        Engine.getInstance().setRandomSeed(1 + seed);
+        try (CnnPolicy oracle = newPolicy(c, REAL_ACTIONS);
+                CnnPolicy latent = newPolicy(c, l.codes())) {
+            log.accept("seed " + seed + ": cloning the true actions (oracle)");
+            training.add(
+                    trained(
+                            "oracle",
+                            seed,
+                            SupervisedTrainer.train(oracle, l.oracle(), tc, epochLog(log))));
+            log.accept("seed " + seed + ": cloning the latent actions");
+            training.add(
+                    trained(
+                            "latent",
+                            seed,
+                            SupervisedTrainer.train(latent, l.latent(), tc, epochLog(log))));
+            Consumer<Row> add =
+                    r -> {
+                        rows.add(r);
+                        log.accept(
+                                String.format(
+                                        Locale.ROOT,
+                                        "seed %d: %s%s solved %d/%d",
+                                        seed,
+                                        r.agent(),
+                                        r.labels() == null ? "" : " N=" + r.labels(),
+                                        r.stats().successes(),
+                                        r.stats().count()));
+                    };
+            String eps = "oracle-eps" + c.epsilon();
+            List<Agent<Tensor, Integer>> baselines =
+                    List.of(
+                            new PolicyAgent(oracle, false, 0, seed, "oracle"),
+                            new PolicyAgent(oracle, false, c.epsilon(), seed, eps),
+                            new RandomAgent<>(new Discrete(REAL_ACTIONS), seed),
+                            new FrequencyAgent<>(l.oracle().labelCounts(), seed, "blind"));
+            List<String> names = List.of("oracle", eps, "random", "blind");
+            for (int i = 0; i < baselines.size(); i++) {
+                add.accept(
+                        new Row(
+                                names.get(i),
+                                null,
+                                seed,
+                                eval(env, baselines.get(i), c, evalSeed)));
+            }
+            for (int n : c.labels()) {
+                for (ActionMapping m : mappings(l, c, latent, seed, n)) {
+                    String name = "latent-" + m.name();
                     add.accept(
                             new Row(
-                                    "oracle",
-                                    null,
+                                    name,
+                                    n,
                                     seed,
                                     eval(
                                             env,
-                                            new PolicyAgent(oracle, false, 0, seed, "oracle"),
+                                            new LatentBcAgent(latent, m, false, seed, name),
                                             c,
                                             evalSeed)));
-                    String eps = "oracle-eps" + c.epsilon();
-                    add.accept(
-                            new Row(
-                                    eps,
-                                    null,
-                                    seed,
-                                    eval(
-                                            env,
-                                            new PolicyAgent(oracle, false, c.epsilon(), seed, eps),
-                                            c,
-                                            evalSeed)));
-                    add.accept(
-                            new Row(
-                                    "random",
-                                    null,
-                                    seed,
-                                    eval(
-                                            env,
-                                            new RandomAgent<>(new Discrete(realActions), seed),
-                                            c,
-                                            evalSeed)));
-                    add.accept(
-                            new Row(
-                                    "blind",
-                                    null,
-                                    seed,
-                                    eval(
-                                            env,
-                                            new FrequencyAgent<>(
-                                                    oracleData.labelCounts(), seed, "blind"),
-                                            c,
-                                            evalSeed)));
-                    for (int n : c.labels()) {
-                        int[] pick =
-                                draw(poolPairs.size(), n, new SplittableRandom(31L * seed + n));
-                        int[] kc = new int[pick.length];
-                        int[] ka = new int[pick.length];
-                        List<byte[]> kf = new ArrayList<>(pick.length);
-                        for (int i = 0; i < pick.length; i++) {
-                            kc[i] = poolPairs.get(pick[i])[0];
-                            ka[i] = poolPairs.get(pick[i])[1];
-                            kf.add(poolFrames.get(pick[i]));
-                        }
-                        List<ActionMapping> mappings = new ArrayList<>();
-                        mappings.add(DictionaryMapping.fit(codes, realActions, kc, ka));
-                        if (c.learnedMapping()) {
-                            mappings.add(
-                                    LearnedMapping.fit(
-                                            LearnedMapping.Features.of(latent),
-                                            codes,
-                                            realActions,
-                                            kf,
-                                            kc,
-                                            ka,
-                                            1e-2,
-                                            300));
-                        }
-                        for (ActionMapping m : mappings) {
-                            String name = "latent-" + m.name();
-                            add.accept(
-                                    new Row(
-                                            name,
-                                            n,
-                                            seed,
-                                            eval(
-                                                    env,
-                                                    new LatentBcAgent(latent, m, false, seed, name),
-                                                    c,
-                                                    evalSeed)));
-                        }
-                    }
                 }
             }
         }
+    }
+
+    /** The latent-to-real mappings fitted on {@code n} labelled transitions drawn for a seed. */
+    private static List<ActionMapping> mappings(
+            Labelled l, Config c, CnnPolicy latent, int seed, int n) {
+        int[] pick = draw(l.poolPairs().size(), n, new SplittableRandom(31L * seed + n));
+        int[] kc = new int[pick.length];
+        int[] ka = new int[pick.length];
+        List<byte[]> kf = new ArrayList<>(pick.length);
+        for (int i = 0; i < pick.length; i++) {
+            kc[i] = l.poolPairs().get(pick[i])[0];
+            ka[i] = l.poolPairs().get(pick[i])[1];
+            kf.add(l.poolFrames().get(pick[i]));
+        }
+        List<ActionMapping> mappings = new ArrayList<>();
+        mappings.add(DictionaryMapping.fit(l.codes(), REAL_ACTIONS, kc, ka));
+        if (c.learnedMapping()) {
+            mappings.add(
+                    LearnedMapping.fit(
+                            LearnedMapping.Features.of(latent),
+                            l.codes(),
+                            REAL_ACTIONS,
+                            kf,
+                            kc,
+                            ka,
+                            1e-2,
+                            300));
+        }
+        return mappings;
+    }
+
+    /** Writes {@code bc-eval.json}, {@code .md} and {@code .png} and returns them. */
+    private static Result report(
+            String modelName,
+            Config c,
+            Map<String, Object> data,
+            Map<String, Object> expert,
+            List<Map<String, Object>> training,
+            List<Row> rows,
+            long start,
+            Path out)
+            throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("study", "latent-action behaviour cloning on CoinRun (Genie §3.3, Fig. 14)");
         json.put("world_model", modelName);
