@@ -255,11 +255,10 @@ public final class PpoTrainer {
             listener.onStart(step, (long) totalUpdates * batch);
 
             // --- Start episodes: a resumed run draws new reset seeds from its update count ---
-            List<Tensor> obs =
-                    env.reset(config.seed() + 1_000_003L * update, Map.of()).observations();
-            boolean[] resetting = new boolean[n];
-            double[] epReturn = new double[n];
-            int[] epLength = new int[n];
+            Playing play =
+                    new Playing(
+                            env.reset(config.seed() + 1_000_003L * update, Map.of())
+                                    .observations());
             ArrayDeque<double[]> last100 = new ArrayDeque<>();
             Rollout r = new Rollout(t, n);
             long t0 = System.nanoTime();
@@ -274,91 +273,13 @@ public final class PpoTrainer {
                                 : config.learningRate();
 
                 // --- Collect a rollout ---
-                int[] a = new int[n];
-                float[] logp = new float[n];
-                float[] v = new float[n];
-                List<double[]> finished = new ArrayList<>();
-                for (int s = 0; s < t; s++) {
-                    List<byte[]> inputs = new ArrayList<>(n);
-                    for (Tensor o : obs) {
-                        inputs.add(o.toByteArray());
-                    }
-                    ac.act(inputs, rng, a, logp, v);
-                    List<Integer> envActions = new ArrayList<>(n);
-                    for (int i = 0; i < n; i++) {
-                        envActions.add(actionStart + a[i]);
-                    }
-                    VectorStep<Tensor> st = env.step(envActions);
-                    boolean[] counted = new boolean[n];
-                    boolean[] ended = new boolean[n];
-                    for (int i = 0; i < n; i++) {
-                        counted[i] = !resetting[i];
-                        ended[i] = counted[i] && (st.terminated()[i] || st.truncated()[i]);
-                    }
-                    float[] rewards = scaledRewards(st.rewards(), counted, ended, scaler, config);
-                    for (int i = 0; i < n; i++) {
-                        int j = s * n + i;
-                        r.inputs[j] = inputs.get(i);
-                        r.actions[j] = a[i];
-                        r.logProbs[j] = logp[i];
-                        r.values[j] = v[i];
-                        r.valid[j] = counted[i];
-                        r.rewards[j] = rewards[i];
-                        r.terminated[j] = counted[i] && st.terminated()[i];
-                        r.ended[j] = ended[i];
-                        if (counted[i]) {
-                            epReturn[i] += st.rewards()[i];
-                            epLength[i]++;
-                        }
-                        if (ended[i]) {
-                            boolean success =
-                                    EpisodeRunner.defaultSuccess(
-                                            st.infos().get(i), st.terminated()[i], st.rewards()[i]);
-                            finished.add(new double[] {epReturn[i], success ? 1 : 0, epLength[i]});
-                            epReturn[i] = 0;
-                            epLength[i] = 0;
-                        }
-                        resetting[i] = ended[i];
-                    }
-                    obs = st.observations();
-                }
-                List<byte[]> lastInputs = new ArrayList<>(n);
-                for (Tensor o : obs) {
-                    lastInputs.add(o.toByteArray());
-                }
-                r.computeAdvantages(ac.values(lastInputs), config.gamma(), config.gaeLambda());
+                List<double[]> finished =
+                        play.collect(env, ac, rng, r, scaler, config, actionStart);
+                r.computeAdvantages(
+                        ac.values(inputs(play.obs)), config.gamma(), config.gaeLambda());
 
                 // --- Optimise the surrogate: epochs of shuffled minibatches ---
-                double[] sums = new double[6]; // pg, v, entropy, kl, clip fraction, grad norm
-                int count = 0;
-                int[] idx = r.validIndices();
-                int mb =
-                        Math.max(1, (idx.length + config.minibatches() - 1) / config.minibatches());
-                for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                    shuffle(idx, rng);
-                    for (int from = 0; from < idx.length; from += mb) {
-                        int[] part = Arrays.copyOfRange(idx, from, Math.min(idx.length, from + mb));
-                        double[] f = minibatch(ac, adam, r, part, config, (float) lr);
-                        if (!Double.isFinite(f[0] + f[1] + f[5])) {
-                            throw new IllegalStateException(
-                                    "PPO stopped: non-finite loss or gradient at update "
-                                            + (update + 1)
-                                            + ", epoch "
-                                            + (epoch + 1)
-                                            + " (policy loss "
-                                            + f[0]
-                                            + ", value loss "
-                                            + f[1]
-                                            + ", gradient norm "
-                                            + f[5]
-                                            + "); no update was applied. Lower learning_rate");
-                        }
-                        for (int k = 0; k < sums.length; k++) {
-                            sums[k] += f[k];
-                        }
-                        count++;
-                    }
-                }
+                double[] means = optimise(ac, adam, r, config, (float) lr, rng, update);
 
                 // --- Log, report, checkpoint ---
                 update++;
@@ -385,13 +306,13 @@ public final class PpoTrainer {
                                 mean(finished, 2),
                                 mean(last100, 0),
                                 mean(last100, 1),
-                                sums[0] / count,
-                                sums[1] / count,
-                                sums[2] / count,
-                                sums[3] / count,
-                                sums[4] / count,
+                                means[0],
+                                means[1],
+                                means[2],
+                                means[3],
+                                means[4],
                                 r.explainedVariance(),
-                                sums[5] / count);
+                                means[5]);
                 log.add(u.row());
                 log.writeCsv();
                 listener.onUpdate(u);
@@ -427,6 +348,144 @@ public final class PpoTrainer {
                     mean(last100, 1),
                     update >= totalUpdates);
         }
+    }
+
+    /** The byte frames of observations. */
+    private static List<byte[]> inputs(List<Tensor> obs) {
+        List<byte[]> out = new ArrayList<>(obs.size());
+        for (Tensor o : obs) {
+            out.add(o.toByteArray());
+        }
+        return out;
+    }
+
+    /**
+     * The episodes under way in each env: the current observations, which envs are resetting (the
+     * step after an episode's end belongs to no episode), and each episode's return and length.
+     */
+    private static final class Playing {
+        List<Tensor> obs;
+        final boolean[] resetting;
+        final double[] epReturn;
+        final int[] epLength;
+
+        Playing(List<Tensor> obs) {
+            this.obs = obs;
+            int n = obs.size();
+            resetting = new boolean[n];
+            epReturn = new double[n];
+            epLength = new int[n];
+        }
+
+        /**
+         * Plays one rollout of {@code r}'s length into {@code r}; returns the episodes that ended
+         * in it, each {return, success, length}.
+         */
+        List<double[]> collect(
+                VectorEnv<Tensor, Integer> env,
+                ActorCritic ac,
+                SplittableRandom rng,
+                Rollout r,
+                RewardScaler scaler,
+                PpoConfig config,
+                int actionStart) {
+            int n = obs.size();
+            int[] a = new int[n];
+            float[] logp = new float[n];
+            float[] v = new float[n];
+            List<double[]> finished = new ArrayList<>();
+            for (int s = 0; s < config.rolloutSteps(); s++) {
+                List<byte[]> in = inputs(obs);
+                ac.act(in, rng, a, logp, v);
+                List<Integer> envActions = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    envActions.add(actionStart + a[i]);
+                }
+                VectorStep<Tensor> st = env.step(envActions);
+                boolean[] counted = new boolean[n];
+                boolean[] ended = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    counted[i] = !resetting[i];
+                    ended[i] = counted[i] && (st.terminated()[i] || st.truncated()[i]);
+                }
+                float[] rewards = scaledRewards(st.rewards(), counted, ended, scaler, config);
+                for (int i = 0; i < n; i++) {
+                    int j = s * n + i;
+                    r.inputs[j] = in.get(i);
+                    r.actions[j] = a[i];
+                    r.logProbs[j] = logp[i];
+                    r.values[j] = v[i];
+                    r.valid[j] = counted[i];
+                    r.rewards[j] = rewards[i];
+                    r.terminated[j] = counted[i] && st.terminated()[i];
+                    r.ended[j] = ended[i];
+                    if (counted[i]) {
+                        epReturn[i] += st.rewards()[i];
+                        epLength[i]++;
+                    }
+                    if (ended[i]) {
+                        boolean success =
+                                EpisodeRunner.defaultSuccess(
+                                        st.infos().get(i), st.terminated()[i], st.rewards()[i]);
+                        finished.add(new double[] {epReturn[i], success ? 1 : 0, epLength[i]});
+                        epReturn[i] = 0;
+                        epLength[i] = 0;
+                    }
+                    resetting[i] = ended[i];
+                }
+                obs = st.observations();
+            }
+            return finished;
+        }
+    }
+
+    /**
+     * Epochs of shuffled minibatches over a rollout's valid steps; returns the means of {policy
+     * loss, value loss, entropy, approx KL, clip fraction, gradient norm}.
+     *
+     * @throws IllegalStateException on a non-finite loss or gradient (no update is applied)
+     */
+    private static double[] optimise(
+            ActorCritic ac,
+            Adam adam,
+            Rollout r,
+            PpoConfig config,
+            float lr,
+            SplittableRandom rng,
+            int update) {
+        double[] sums = new double[6];
+        int count = 0;
+        int[] idx = r.validIndices();
+        int mb = Math.max(1, (idx.length + config.minibatches() - 1) / config.minibatches());
+        for (int epoch = 0; epoch < config.epochs(); epoch++) {
+            shuffle(idx, rng);
+            for (int from = 0; from < idx.length; from += mb) {
+                int[] part = Arrays.copyOfRange(idx, from, Math.min(idx.length, from + mb));
+                double[] f = minibatch(ac, adam, r, part, config, lr);
+                if (!Double.isFinite(f[0] + f[1] + f[5])) {
+                    throw new IllegalStateException(
+                            "PPO stopped: non-finite loss or gradient at update "
+                                    + (update + 1)
+                                    + ", epoch "
+                                    + (epoch + 1)
+                                    + " (policy loss "
+                                    + f[0]
+                                    + ", value loss "
+                                    + f[1]
+                                    + ", gradient norm "
+                                    + f[5]
+                                    + "); no update was applied. Lower learning_rate");
+                }
+                for (int k = 0; k < sums.length; k++) {
+                    sums[k] += f[k];
+                }
+                count++;
+            }
+        }
+        for (int k = 0; k < sums.length; k++) {
+            sums[k] /= count;
+        }
+        return sums;
     }
 
     /**
