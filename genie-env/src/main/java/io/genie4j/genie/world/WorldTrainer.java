@@ -179,9 +179,33 @@ public final class WorldTrainer {
                 if (frozen != null) {
                     WorldModel.checkLam(frozen, model, frozenDir.toString());
                 }
-                return loop(
-                        runDir, tok, lam, frozen, usage, dyn, opt, model, train, dataset, base,
-                        start, minutes, listener);
+                try (BatchLoader loader =
+                        new BatchLoader(
+                                dataset.train(),
+                                train.batch(),
+                                train.clipLength(),
+                                train.frameStride(),
+                                train.seed(),
+                                start.step())) {
+                    TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
+                    Run run =
+                            new Run(
+                                    runDir, tok, lam, frozen, usage, dyn, opt, model, train,
+                                    dataset, base, log);
+                    TrainingLoop.Result r =
+                            TrainingLoop.run(
+                                    "world model",
+                                    train,
+                                    loader,
+                                    log,
+                                    listener,
+                                    run,
+                                    start,
+                                    minutes,
+                                    (long) train.batch() * train.clipLength());
+                    opt.close();
+                    return r;
+                }
             }
         }
     }
@@ -233,101 +257,6 @@ public final class WorldTrainer {
         } else if (counts != null) {
             System.arraycopy(counts, 0, usage, 0, usage.length);
         }
-    }
-
-    private static TrainingLoop.Result loop(
-            Path runDir,
-            VideoTokenizer tok,
-            LatentActionModel lam,
-            LatentActions frozen,
-            long[] usage,
-            MaskGitDynamics dyn,
-            AdamW opt,
-            WorldConfig model,
-            TrainConfig train,
-            VideoDataset dataset,
-            NDManager base,
-            TrainingLoop.Start start,
-            double minutes,
-            TrainListener listener)
-            throws IOException, InterruptedException {
-        long framesPerStep = (long) train.batch() * train.clipLength();
-        try (BatchLoader loader =
-                new BatchLoader(
-                        dataset.train(),
-                        train.batch(),
-                        train.clipLength(),
-                        train.frameStride(),
-                        train.seed(),
-                        start.step())) {
-            TrainLog log = new TrainLog(runDir, COLUMNS, start.step());
-            Run run =
-                    new Run(
-                            runDir, tok, lam, frozen, usage, dyn, opt, model, train, dataset, base,
-                            log);
-            TrainingLoop.Result r =
-                    TrainingLoop.run(
-                            "world model",
-                            train,
-                            loader,
-                            log,
-                            listener,
-                            run,
-                            start,
-                            minutes,
-                            framesPerStep);
-            opt.close();
-            return r;
-        }
-    }
-
-    private static void save(
-            Path dir,
-            LatentActionModel lam,
-            LatentActions frozen,
-            long[] usage,
-            MaskGitDynamics dyn,
-            AdamW opt,
-            WorldConfig model,
-            TrainConfig train,
-            VideoDataset dataset,
-            int step,
-            double seconds,
-            long frames,
-            TrainLog log)
-            throws IOException {
-        if (lam != null) {
-            Checkpoints.saveParameters(lam, dir.resolve(WorldModel.LAM_PARAMS));
-        }
-        Checkpoints.saveParameters(dyn, dir.resolve(WorldModel.DYNAMICS_PARAMS));
-        byte[] state = opt.encode();
-        AtomicFiles.write(dir.resolve(OPTIMIZER), out -> out.write(state));
-        ObjectNode json =
-                Checkpoints.newRunJson(
-                        WorldModel.KIND, model, train, step, seconds, frames, dataset);
-        ObjectNode training = (ObjectNode) json.get("training");
-        if (lam != null) {
-            training.put("lam", "co-trained");
-            training.put("lam_parameters", lam.parameterCount());
-        } else {
-            training.put("lam", "frozen LAM v2 in " + WorldModel.LAM_DIR + "/");
-            JsonNode lt = frozen.json().path("training");
-            training.put("lam_supervised", lt.path("supervised").asBoolean(false));
-            training.put("lam_labelled_share", lt.path("labelled_share").asDouble(0));
-        }
-        training.put("dynamics_parameters", dyn.parameterCount());
-        Checkpoints.putCounts(
-                training, "action_usage", lam != null ? lam.quantizer().usage() : usage);
-        var rows = log.rows();
-        if (!rows.isEmpty()) {
-            double[] last = rows.get(rows.size() - 1);
-            ObjectNode m = json.putObject("metrics");
-            m.put("train_lam_psnr", last[5]);
-            m.put("train_dynamics_ce", last[6]);
-            m.put("train_dynamics_accuracy", last[7]);
-        }
-        Checkpoints.writeModelJson(dir, json);
-        log.flush(3);
     }
 
     /**
@@ -469,9 +398,40 @@ public final class WorldTrainer {
 
         @Override
         public void save(int step, double seconds, long frames) throws IOException {
-            WorldTrainer.save(
-                    runDir, lam, frozen, usage, dyn, opt, model, train, dataset, step, seconds,
-                    frames, log);
+            if (lam != null) {
+                Checkpoints.saveParameters(lam, runDir.resolve(WorldModel.LAM_PARAMS));
+            }
+            Checkpoints.saveParameters(dyn, runDir.resolve(WorldModel.DYNAMICS_PARAMS));
+            byte[] state = opt.encode();
+            AtomicFiles.write(runDir.resolve(OPTIMIZER), out -> out.write(state));
+            ObjectNode json =
+                    Checkpoints.newRunJson(
+                            WorldModel.KIND, model, train, step, seconds, frames, dataset);
+            ObjectNode training = (ObjectNode) json.get("training");
+            if (lam != null) {
+                training.put("lam", "co-trained");
+                training.put("lam_parameters", lam.parameterCount());
+            } else {
+                training.put("lam", "frozen LAM v2 in " + WorldModel.LAM_DIR + "/");
+                JsonNode lt = frozen.json().path("training");
+                training.put("lam_supervised", lt.path("supervised").asBoolean(false));
+                training.put("lam_labelled_share", lt.path("labelled_share").asDouble(0));
+            }
+            training.put("dynamics_parameters", dyn.parameterCount());
+            Checkpoints.putCounts(
+                    training, "action_usage", lam != null ? lam.quantizer().usage() : usage);
+            var rows = log.rows();
+            if (!rows.isEmpty()) {
+                double[] last = rows.get(rows.size() - 1);
+                ObjectNode m = json.putObject("metrics");
+                if (lam != null) {
+                    m.put("train_lam_psnr", last[5]);
+                }
+                m.put("train_dynamics_ce", last[6]);
+                m.put("train_dynamics_accuracy", last[7]);
+            }
+            Checkpoints.writeModelJson(runDir, json);
+            log.flush(3);
         }
     }
 }
