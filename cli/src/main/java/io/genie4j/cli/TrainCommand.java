@@ -44,6 +44,8 @@ import picocli.CommandLine.Option;
             TrainCommand.World.class,
             TrainCommand.Lam.class,
             TrainCommand.All.class,
+            TrainActionsCommand.class,
+            TrainEventsCommand.class,
             AgentCommands.Train.class
         })
 final class TrainCommand implements Runnable {

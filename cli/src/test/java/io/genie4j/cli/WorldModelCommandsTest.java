@@ -189,6 +189,43 @@ class WorldModelCommandsTest {
         return data;
     }
 
+    /**
+     * Three 16×16 episodes recorded as CoinRun's (its 15 actions, a yellow square moved by each),
+     * so that a world trained on 16×16 video can fit a CoinRun action table.
+     */
+    private Path labelledCoinRunLikeVideo() throws Exception {
+        Path dir = tmp.resolve("labelled");
+        try (io.genie4j.env.EpisodeDataset ds =
+                io.genie4j.env.EpisodeDataset.openOrCreate(dir, "CoinRun-v0", Map.of())) {
+            for (int e = 0; e < 3; e++) {
+                try (io.genie4j.env.EpisodeWriter w =
+                        ds.newEpisode("ep" + e + ".npz", e, Map.of())) {
+                    int x = 4;
+                    w.reset(square(x));
+                    for (int t = 1; t < 30; t++) {
+                        int a = (t * 7 + e) % 15;
+                        x = Math.max(0, Math.min(12, x + (a < 3 ? -1 : a >= 6 && a < 9 ? 1 : 0)));
+                        boolean end = e == 0 && t == 29; // episode 0 ends on a reward
+                        w.step(a, square(x), end ? 10 : 0, end, false);
+                    }
+                    w.finish();
+                }
+            }
+        }
+        return dir;
+    }
+
+    private static io.genie4j.env.Tensor square(int x) {
+        byte[] f = new byte[16 * 16 * 3];
+        for (int y = 6; y < 10; y++) {
+            for (int i = x; i < x + 4; i++) {
+                f[(y * 16 + i) * 3] = (byte) 255;
+                f[(y * 16 + i) * 3 + 1] = (byte) 255;
+            }
+        }
+        return io.genie4j.env.Tensor.uint8(f, 16, 16, 3);
+    }
+
     private static final String TINY_TOKENIZER =
             "{\"model\": {\"imageSize\": 16, \"patch\": 4, \"dim\": 32, \"heads\": 2,"
                     + " \"ffMult\": 2, \"encoderLayers\": 1, \"decoderLayers\": 1, \"codes\": 32,"
@@ -359,6 +396,62 @@ class WorldModelCommandsTest {
                     f + " " + v + " outside its interval " + ci);
         }
         assertEquals(10, ((List<?>) e.get("margin_per_step")).size());
+
+        Result unlabelled =
+                run("train", "actions", "--model", world.toString(), "--data", data.toString());
+        assertEquals(2, unlabelled.exit(), unlabelled.err());
+        assertTrue(unlabelled.err().contains("genie4j record"), unlabelled.err());
+        Path labelled = labelledCoinRunLikeVideo();
+        Result table =
+                run(
+                        "train",
+                        "actions",
+                        "--model",
+                        world.toString(),
+                        "--data",
+                        labelled.toString(),
+                        "--transitions",
+                        "60");
+        assertEquals(0, table.exit(), table.err());
+        Map<?, ?> tj = json(table);
+        assertEquals(60L, tj.get("transitions"));
+        assertEquals(15, ((List<?>) tj.get("actions")).size());
+        assertTrue(Files.isRegularFile(world.resolve("action_table.json")));
+        Result events =
+                run(
+                        "train",
+                        "events",
+                        "--model",
+                        world.toString(),
+                        "--data",
+                        labelled.toString(),
+                        "--random-clips",
+                        "1");
+        assertEquals(0, events.exit(), events.err());
+        Map<?, ?> ej = json(events);
+        assertEquals(10.0, ((Number) ej.get("reward_value")).doubleValue(), 1e-9);
+        assertTrue(Files.isRegularFile(world.resolve("event_heads.json")));
+        Map<?, ?> fitted = (Map<?, ?>) ((Map<?, ?>) ej.get("fitting_set")).get("termination");
+        assertEquals(1L, fitted.get("events"), "episode 0's end: " + ej);
+        Result realEval =
+                run(
+                        "eval",
+                        "world",
+                        "--model",
+                        world.toString(),
+                        "--data",
+                        labelled.toString(),
+                        "--all-episodes",
+                        "--clips",
+                        "4",
+                        "--batch",
+                        "2");
+        assertEquals(0, realEval.exit(), realEval.err());
+        Map<?, ?> real = (Map<?, ?>) json(realEval).get("real_actions");
+        assertTrue(real != null && real.containsKey("margin_over_still_frame_ci95"), "" + real);
+        assertEquals(10, ((List<?>) real.get("psnr_per_step")).size());
+        Map<?, ?> scored = (Map<?, ?>) json(realEval).get("events");
+        assertTrue(scored != null && scored.containsKey("termination"), "" + scored);
 
         Result bench =
                 run(

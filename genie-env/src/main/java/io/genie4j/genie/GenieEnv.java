@@ -14,6 +14,8 @@ import io.genie4j.env.Space;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
 import io.genie4j.genie.data.PromptImage;
+import io.genie4j.genie.world.ActionTable;
+import io.genie4j.genie.world.EventHeads;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.WorldModel;
 import java.io.IOException;
@@ -29,9 +31,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code Genie-v0}: a generated world as an {@link Env}. Each episode starts from a prompt (the
  * first frame of a CoinRun level chosen by the reset seed, an image file, or frames given as the
  * reset option {@code prompt_frames}), and each step plays one of the model's latent actions
- * ({@code Discrete(8)} for the default model). Observations are 64×64 RGB frames; reward is 0 and
- * episodes end only by the time limit. Info: {@code step} and {@code uncertainty}, the mean entropy
- * (nats) of the distributions the frame's tokens were drawn from.
+ * ({@code Discrete(8)} for the default model), or with option {@code actions=coinrun} one of
+ * CoinRun's 15 actions, played as the latent action the model's {@link ActionTable} maps it to.
+ * Observations are 64×64 RGB frames. A model with {@link EventHeads} pays their reward and ends the
+ * episode when its termination head fires (option {@code events=false} turns both off); otherwise
+ * reward is 0 and episodes end only by the time limit. Info: {@code step} and {@code uncertainty},
+ * the mean entropy (nats) of the distributions the frame's tokens were drawn from, with real
+ * actions {@code latent_action}, the code played, and with event heads {@code reward_probability}
+ * and {@code termination_probability}.
  *
  * <p>The same model, prompt, seed and actions give the same frames.
  */
@@ -50,10 +57,13 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     private final String prompt;
     private final Tensor image;
     private final Discrete actions;
+    private final ActionTable table;
+    private final EventHeads events;
     private final Box observations;
     private final int size;
     private java.util.SplittableRandom seeds = new java.util.SplittableRandom();
     private Tensor last;
+    private int latent = -1;
 
     /** Makes the env from registry options. */
     public GenieEnv(EnvOptions options) {
@@ -63,7 +73,9 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         Object promptValue = options.get("prompt");
         this.prompt = promptValue instanceof String s ? s : "(pixels)";
         this.size = model.config().imageSize();
-        this.actions = new Discrete(model.config().actions());
+        this.table = actionTable(options, model);
+        this.actions = new Discrete(table == null ? model.config().actions() : table.size());
+        this.events = options.getBoolean("events") ? model.eventHeads() : null;
         this.observations = Box.image(size, size);
         checkPrompt(promptValue);
         this.image = promptImage(promptValue, size);
@@ -115,6 +127,33 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         }
     }
 
+    /**
+     * The table that maps the game's real actions to latent ones for option {@code
+     * actions=coinrun}, or null for {@code actions=latent}.
+     */
+    static ActionTable actionTable(EnvOptions options, WorldModel model) {
+        if (!options.getString("actions").equals(COINRUN)) {
+            return null;
+        }
+        ActionTable t = model.actionTable();
+        String where = options.getString("model").isEmpty() ? "the shipped model" : "the model";
+        if (t == null) {
+            throw new IllegalArgumentException(
+                    "actions=coinrun needs a real-action table, and "
+                            + where
+                            + " has none; fit one with genie4j train actions --model DIR --data"
+                            + " EPISODES (CoinRun episodes from genie4j record)");
+        }
+        if (!t.env().equals("CoinRun-v0")) {
+            throw new IllegalArgumentException(
+                    "actions=coinrun needs a table fitted on CoinRun-v0 episodes; "
+                            + where
+                            + "'s was fitted on "
+                            + t.env());
+        }
+        return t;
+    }
+
     /** The sampling options of registry options. */
     static GenieWorld.Options sampling(EnvOptions options) {
         return new GenieWorld.Options(
@@ -151,7 +190,20 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 (double) GenieWorld.Options.DEFAULT_TEMPERATURE,
                                 "sampling temperature (0: most likely)"),
                         EnvOption.ofInt(
-                                "context", 0, "frames the dynamics attends to (0: the model's)")),
+                                "context", 0, "frames the dynamics attends to (0: the model's)"),
+                        EnvOption.ofBoolean(
+                                "events",
+                                true,
+                                "reward and termination from the model's event heads, if it has"
+                                        + " them (false: reward 0, no termination)"),
+                        EnvOption.ofString(
+                                "actions",
+                                "latent",
+                                "'latent' (the model's latent actions) or 'coinrun' (CoinRun's 15"
+                                        + " actions, each played as the latent action the model's"
+                                        + " action table maps it to)",
+                                "latent",
+                                COINRUN)),
                 GenieEnv::new,
                 GenieVectorEnv::new);
     }
@@ -216,6 +268,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         int p = frames.rank() == 3 ? 1 : frames.dim(0);
         byte[] out = world.reset(frames.toByteArray(), p, new long[] {episodeSeed});
         last = Tensor.uint8(out, size, size, 3);
+        latent = -1;
         return new Reset<>(last, info());
     }
 
@@ -274,6 +327,9 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("step", world.steps());
         m.put("uncertainty", world.uncertainty()[0]);
+        if (latent >= 0) {
+            m.put("latent_action", latent);
+        }
         return m;
     }
 
@@ -283,8 +339,17 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         if (last == null) {
             throw new IllegalStateException("step() called before reset()");
         }
-        last = Tensor.uint8(world.step(new int[] {a}), size, size, 3);
-        return new Step<>(last, 0.0, false, false, info());
+        latent = table == null ? -1 : table.code(a);
+        last = Tensor.uint8(world.step(new int[] {table == null ? a : latent}), size, size, 3);
+        Map<String, Object> info = info();
+        double[][] p = events == null ? null : world.eventProbabilities();
+        if (p == null) {
+            return new Step<>(last, 0.0, false, false, info);
+        }
+        info.put("reward_probability", p[0][0]);
+        info.put("termination_probability", p[0][1]);
+        double reward = events.rewardFires(p[0][0]) ? events.rewardValue() : 0.0;
+        return new Step<>(last, reward, events.terminationFires(p[0][1]), false, info);
     }
 
     @Override

@@ -9,6 +9,8 @@ import io.genie4j.env.Tensor;
 import io.genie4j.env.VectorEnv;
 import io.genie4j.env.VectorReset;
 import io.genie4j.env.VectorStep;
+import io.genie4j.genie.world.ActionTable;
+import io.genie4j.genie.world.EventHeads;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.WorldModel;
 import java.util.ArrayList;
@@ -19,10 +21,10 @@ import java.util.SplittableRandom;
 
 /**
  * N {@code Genie-v0} worlds as one {@link VectorEnv} whose step is one batched forward of the world
- * model. Episodes end only by the time limit, which all worlds reach together, so they are reset
- * together (next-step autoreset: the step after the truncation resets every world and ignores its
- * actions). World i of {@code reset(seed)} starts as a single {@code Genie-v0} reset with {@code
- * seed + i} does.
+ * model. The worlds share one batch and restart together: when the time limit is reached, or a
+ * world's termination head fires (the others are then truncated), the next step resets every world
+ * and ignores its actions (next-step autoreset). World i of {@code reset(seed)} starts as a single
+ * {@code Genie-v0} reset with {@code seed + i} does.
  */
 public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
 
@@ -34,6 +36,8 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
     private final Tensor image;
     private final int size;
     private final Discrete actions;
+    private final ActionTable table;
+    private final EventHeads events;
     private final Box observations;
     private SplittableRandom seeds = new SplittableRandom();
     private boolean needsReset;
@@ -52,7 +56,9 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         this.world = new GenieWorld(model, n, GenieEnv.sampling(options));
         this.size = model.config().imageSize();
         this.image = GenieEnv.promptImage(promptValue, size);
-        this.actions = new Discrete(model.config().actions());
+        this.table = GenieEnv.actionTable(options, model);
+        this.events = options.getBoolean("events") ? model.eventHeads() : null;
+        this.actions = new Discrete(table == null ? model.config().actions() : table.size());
         this.observations = Box.image(size, size);
     }
 
@@ -141,6 +147,12 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         for (int i = 0; i < n; i++) {
             a[i] = actions.validate(acts.get(i), "action [" + i + "]");
         }
+        int[] played = a.clone();
+        if (table != null) {
+            for (int i = 0; i < n; i++) {
+                played[i] = table.code(a[i]);
+            }
+        }
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];
         boolean[] truncated = new boolean[n];
@@ -154,11 +166,40 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
             VectorReset<Tensor> r = doReset(s, Map.of());
             return new VectorStep<>(r.observations(), rewards, terminated, truncated, r.infos());
         }
-        last = split(world.step(a));
+        last = split(world.step(played));
+        List<Map<String, Object>> infos = infos();
+        boolean any = readEvents(rewards, terminated, infos);
         boolean end = limit != null && world.steps() >= limit;
-        java.util.Arrays.fill(truncated, end);
-        needsReset = end;
-        return new VectorStep<>(last, rewards, terminated, truncated, infos());
+        for (int i = 0; i < n; i++) {
+            // The worlds share one batch, so they restart together: a world still running when
+            // another terminates is truncated.
+            truncated[i] = !terminated[i] && (end || any);
+        }
+        needsReset = end || any;
+        if (table != null) {
+            for (int i = 0; i < n; i++) {
+                infos.get(i).put("latent_action", played[i]);
+            }
+        }
+        return new VectorStep<>(last, rewards, terminated, truncated, infos);
+    }
+
+    /** Fills rewards and terminations from the event heads; whether any world terminated. */
+    private boolean readEvents(
+            double[] rewards, boolean[] terminated, List<Map<String, Object>> infos) {
+        double[][] p = events == null ? null : world.eventProbabilities();
+        if (p == null) {
+            return false;
+        }
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+            rewards[i] = events.rewardFires(p[i][0]) ? events.rewardValue() : 0.0;
+            terminated[i] = events.terminationFires(p[i][1]);
+            any |= terminated[i];
+            infos.get(i).put("reward_probability", p[i][0]);
+            infos.get(i).put("termination_probability", p[i][1]);
+        }
+        return any;
     }
 
     private List<Tensor> split(byte[] frames) {

@@ -15,6 +15,7 @@ import io.genie4j.env.Tensor;
 import io.genie4j.env.VectorEnv;
 import io.genie4j.env.VectorReset;
 import io.genie4j.env.VectorStep;
+import io.genie4j.genie.world.ActionTable;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,7 +49,7 @@ class GenieEnvTest {
     @SuppressWarnings("unchecked")
     static Env<Tensor, Integer> make(Map<String, Object> extra) {
         Map<String, Object> o = new java.util.HashMap<>(extra);
-        o.put("model", run.toString());
+        o.putIfAbsent("model", run.toString());
         o.putIfAbsent("prompt", image.toString());
         return (Env<Tensor, Integer>) Envs.make(GenieEnv.ID, o);
     }
@@ -57,6 +58,130 @@ class GenieEnvTest {
     void isRegisteredAndPassesTheEnvChecker() {
         assertTrue(Envs.ids().contains(GenieEnv.ID));
         EnvChecker.check(() -> make(Map.of("max_episode_steps", 20)));
+    }
+
+    @Test
+    void coinRunActionsPlayAsTheLatentActionsOfTheModelsTable() throws Exception {
+        IllegalArgumentException none =
+                assertThrows(
+                        IllegalArgumentException.class, () -> make(Map.of("actions", "coinrun")));
+        assertTrue(none.getMessage().contains("genie4j train actions"), none.getMessage());
+        // A copy of the model with a hand-made table: CoinRun's 15 actions over its 4 codes.
+        Path withTable = tmp.resolve("world-with-table");
+        copyTree(run, withTable);
+        long[][] counts = new long[15][4];
+        for (int a = 0; a < 15; a++) {
+            counts[a][(a * 7) % 4] = 10 + a;
+        }
+        List<String> names = new java.util.ArrayList<>();
+        for (int a = 0; a < 15; a++) {
+            names.add("A" + a);
+        }
+        ActionTable table = ActionTable.fit("CoinRun-v0", names, counts);
+        table.save(withTable);
+        Map<String, Object> real = Map.of("model", withTable.toString(), "actions", "coinrun");
+        EnvChecker.check(() -> make(merge(real, Map.of("max_episode_steps", 20))));
+        try (Env<Tensor, Integer> r = make(real);
+                Env<Tensor, Integer> l = make(Map.of("model", withTable.toString()))) {
+            assertEquals(15, ((io.genie4j.env.Discrete) r.actionSpace()).n());
+            assertArrayEquals(
+                    r.reset(5L, Map.of()).observation().toByteArray(),
+                    l.reset(5L, Map.of()).observation().toByteArray());
+            for (int a : new int[] {14, 3, 7, 0}) {
+                Step<Tensor> sr = r.step(a);
+                Step<Tensor> sl = l.step(table.code(a));
+                assertEquals(table.code(a), sr.info().get("latent_action"));
+                assertArrayEquals(sl.observation().toByteArray(), sr.observation().toByteArray());
+            }
+        }
+    }
+
+    /** A copy of the tiny model with event heads that always (or never) fire, by bias alone. */
+    private static Path withHeads(String name, double rewardBias, double terminationBias)
+            throws Exception {
+        Path dir = tmp.resolve(name);
+        copyTree(run, dir);
+        var json = io.genie4j.genie.train.Checkpoints.readModelJson(dir, "world");
+        int width = 2 * json.path("config").path("dim").asInt();
+        var root = io.genie4j.genie.train.Checkpoints.JSON.createObjectNode();
+        root.put("kind", "genie4j-event-heads");
+        root.put("reward_value", 10.0);
+        var mean = root.putArray("mean");
+        var scale = root.putArray("scale");
+        var rw = root.putObject("reward");
+        var tw = root.putObject("termination");
+        rw.put("bias", rewardBias);
+        tw.put("bias", terminationBias);
+        var rws = rw.putArray("weights");
+        var tws = tw.putArray("weights");
+        for (int i = 0; i < width; i++) {
+            mean.add(0.0);
+            scale.add(1.0);
+            rws.add(0.0);
+            tws.add(0.0);
+        }
+        java.nio.file.Files.writeString(dir.resolve("event_heads.json"), root.toString());
+        return dir;
+    }
+
+    @Test
+    void eventHeadsPayRewardsAndEndEpisodesUnlessTurnedOff() throws Exception {
+        Path paying = withHeads("world-paying", 20, -20);
+        try (Env<Tensor, Integer> on = make(Map.of("model", paying.toString()));
+                Env<Tensor, Integer> off =
+                        make(Map.of("model", paying.toString(), "events", false))) {
+            on.reset(1L, Map.of());
+            off.reset(1L, Map.of());
+            Step<Tensor> a = on.step(1);
+            Step<Tensor> b = off.step(1);
+            assertEquals(10.0, a.reward());
+            assertFalse(a.terminated());
+            assertTrue((Double) a.info().get("reward_probability") > 0.99);
+            assertEquals(0.0, b.reward());
+            assertFalse(b.info().containsKey("reward_probability"));
+            assertArrayEquals(a.observation().toByteArray(), b.observation().toByteArray());
+        }
+        Path ending = withHeads("world-ending", -20, 20);
+        EnvChecker.check(() -> make(Map.of("model", ending.toString(), "max_episode_steps", 20)));
+        try (Env<Tensor, Integer> e = make(Map.of("model", ending.toString()))) {
+            e.reset(2L, Map.of());
+            Step<Tensor> s = e.step(0);
+            assertTrue(s.terminated());
+            assertEquals(0.0, s.reward());
+        }
+        Map<String, Object> o = new java.util.HashMap<>();
+        o.put("model", ending.toString());
+        o.put("prompt", image.toString());
+        @SuppressWarnings("unchecked")
+        VectorEnv<Tensor, Integer> v =
+                (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, o, 1);
+        try (v) {
+            v.reset(3L, Map.of());
+            VectorStep<Tensor> s = v.step(List.of(0, 1));
+            assertTrue(s.terminated()[0] && s.terminated()[1]);
+            assertFalse(s.truncated()[0] || s.truncated()[1]);
+            VectorStep<Tensor> next = v.step(List.of(0, 1));
+            assertEquals(0L, next.infos().get(0).get("step"), "the step after an end resets");
+        }
+    }
+
+    private static Map<String, Object> merge(Map<String, Object> a, Map<String, Object> b) {
+        Map<String, Object> m = new java.util.HashMap<>(a);
+        m.putAll(b);
+        return m;
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var files = java.nio.file.Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path t = to.resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(t);
+                } else {
+                    java.nio.file.Files.copy(f, t);
+                }
+            }
+        }
     }
 
     @Test

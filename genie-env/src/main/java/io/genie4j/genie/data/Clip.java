@@ -22,12 +22,35 @@ public record Clip(Source source, int start, int length) {
      * @param frames T
      * @param actions the action taken after each frame but the last ({@code T - 1}, -1 where
      *     unknown), or null when the episode records none
+     * @param rewards the reward of each transition ({@code T - 1}), or null when unknown
+     * @param terminated whether the episode's last transition ended it (not a time limit)
      */
-    public record Source(String name, byte[] pixels, int frames, int[] actions) {
+    public record Source(
+            String name,
+            byte[] pixels,
+            int frames,
+            int[] actions,
+            float[] rewards,
+            boolean terminated) {
 
         /** An episode without recorded actions. */
         public Source(String name, byte[] pixels, int frames) {
-            this(name, pixels, frames, null);
+            this(name, pixels, frames, null, null, false);
+        }
+
+        /** An episode with recorded actions but no rewards. */
+        public Source(String name, byte[] pixels, int frames, int[] actions) {
+            this(name, pixels, frames, actions, null, false);
+        }
+
+        /** The reward of transition {@code t} (0 where unknown). */
+        public float reward(int t) {
+            return rewards == null || t < 0 || t >= rewards.length ? 0 : rewards[t];
+        }
+
+        /** Whether transition {@code t} ended the episode. */
+        public boolean terminal(int t) {
+            return terminated && t == frames - 2;
         }
 
         /** The action taken after frame {@code t}, or -1 if unknown. */

@@ -61,8 +61,10 @@ public final class VideoDataset {
             Path file = dir.resolve(e.file());
             Tensor frames;
             int[] actions = null;
+            float[] rewards;
             try (EpisodeReader r = EpisodeReader.open(file)) {
                 frames = r.readFrames();
+                rewards = r.rewards();
                 Tensor a = r.actions();
                 if (a != null && a.rank() == 1) {
                     actions = new int[a.size()];
@@ -87,7 +89,9 @@ public final class VideoDataset {
                                 + size
                                 + ", 3]");
             }
-            Clip.Source src = new Clip.Source(e.file(), frames.toByteArray(), s[0], actions);
+            Clip.Source src =
+                    new Clip.Source(
+                            e.file(), frames.toByteArray(), s[0], actions, rewards, e.terminated());
             (isValidation(e.file(), validationFraction) ? val : train).add(src);
         }
         if (val.isEmpty() && validationFraction > 0 && train.size() > 1) {

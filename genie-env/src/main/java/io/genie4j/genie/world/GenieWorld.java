@@ -112,6 +112,8 @@ public final class GenieWorld implements AutoCloseable {
     private final Deque<long[]> actionIds = new ArrayDeque<>();
     private final Deque<long[]> decoderWindow = new ArrayDeque<>();
     private final double[] uncertainty;
+    private final EventHeads events;
+    private double[][] eventProbabilities;
     private SplittableRandom[] rngs;
     private long steps;
 
@@ -138,6 +140,7 @@ public final class GenieWorld implements AutoCloseable {
         this.dynamicsCache = new KvCache(manager, model.dynamics().layers(), context - 1);
         this.decoderCache = new KvCache(manager, model.tokenizer().decoderLayers(), window);
         this.uncertainty = new double[batch];
+        this.events = model.eventHeads();
     }
 
     /** Worlds in the batch. */
@@ -158,6 +161,15 @@ public final class GenieWorld implements AutoCloseable {
     /** Steps since the last reset. */
     public long steps() {
         return steps;
+    }
+
+    /**
+     * Per world, the event heads' probabilities of a reward and of termination on the transition to
+     * the last generated frame ({@code [B][2]}), or null when the model has no event heads or no
+     * frame has been generated since the reset.
+     */
+    public double[][] eventProbabilities() {
+        return eventProbabilities == null ? null : eventProbabilities.clone();
     }
 
     /**
@@ -199,6 +211,7 @@ public final class GenieWorld implements AutoCloseable {
             rngs[i] = new SplittableRandom(seeds[i]);
         }
         Arrays.fill(uncertainty, 0);
+        eventProbabilities = null;
         steps = 0;
         tokens.clear();
         actionIds.clear();
@@ -277,6 +290,10 @@ public final class GenieWorld implements AutoCloseable {
         int n = config.tokensPerFrame();
         try (NDManager sm = manager.newSubManager()) {
             long[] ids = sampleFrame(sm, act);
+            NDArray state = null;
+            if (events != null && (!cached || tokens.size() + 1 > context - 1)) {
+                state = features(sm, ids, sm.create(act));
+            }
             tokens.add(ids);
             actionIds.add(act);
             if (tokens.size() > context - 1) {
@@ -295,13 +312,20 @@ public final class GenieWorld implements AutoCloseable {
                                     dynamicsCache);
                 }
             } else if (cached) {
-                model.dynamics()
-                        .stepFeatures(
-                                ps,
-                                sm.create(ids, new Shape(batch, n)),
-                                sm.create(act),
-                                dynamicsCache,
-                                true);
+                NDArray committed =
+                        model.dynamics()
+                                .stepFeatures(
+                                        ps,
+                                        sm.create(ids, new Shape(batch, n)),
+                                        sm.create(act),
+                                        dynamicsCache,
+                                        true);
+                if (events != null) {
+                    state = committed;
+                }
+            }
+            if (state != null) {
+                readEvents(state);
             }
             boolean restart = decoderWindow.size() >= window;
             if (restart) {
@@ -313,6 +337,18 @@ public final class GenieWorld implements AutoCloseable {
             NDArray pixels = decodeWindow(sm, restart);
             steps++;
             return VideoTokenizer.toUint8(pixels).toByteArray();
+        }
+    }
+
+    /** The event heads' probabilities for the new frames' features {@code [B, N, D]}. */
+    private void readEvents(NDArray features) {
+        int n = config.tokensPerFrame();
+        float[][] states =
+                EventHeads.pool(
+                        features.toFloatArray(), batch, n, (int) features.getShape().get(2));
+        eventProbabilities = new double[batch][];
+        for (int b = 0; b < batch; b++) {
+            eventProbabilities[b] = events.probabilities(states[b]);
         }
     }
 

@@ -17,7 +17,8 @@ import java.nio.file.Path;
  * A complete, trained world model: the frozen tokenizer, the latent action model and the dynamics,
  * loaded from a model directory ({@code model.json} of kind "world", {@code dynamics.params}, the
  * tokenizer in {@code tokenizer/}, and either the co-trained LAM in {@code lam.params} or the
- * frozen LAM v2 in {@code lam/}) or from the model shipped in this jar.
+ * frozen LAM v2 in {@code lam/}, and optionally the real-action table {@value ActionTable#FILE}) or
+ * from the model shipped in this jar.
  */
 public final class WorldModel implements AutoCloseable {
 
@@ -49,6 +50,8 @@ public final class WorldModel implements AutoCloseable {
     private final LatentActionModel lam;
     private final LatentActions latentActions;
     private final MaskGitDynamics dynamics;
+    private final ActionTable actionTable;
+    private final EventHeads eventHeads;
 
     private WorldModel(
             NDManager manager,
@@ -57,7 +60,9 @@ public final class WorldModel implements AutoCloseable {
             VideoTokenizer tokenizer,
             LatentActionModel lam,
             LatentActions latentActions,
-            MaskGitDynamics dynamics) {
+            MaskGitDynamics dynamics,
+            ActionTable actionTable,
+            EventHeads eventHeads) {
         this.manager = manager;
         this.json = json;
         this.config = config;
@@ -65,6 +70,8 @@ public final class WorldModel implements AutoCloseable {
         this.lam = lam;
         this.latentActions = latentActions;
         this.dynamics = dynamics;
+        this.actionTable = actionTable;
+        this.eventHeads = eventHeads;
     }
 
     /** Loads the model in {@code dir}, or the shipped model when {@code dir} is null. */
@@ -96,7 +103,27 @@ public final class WorldModel implements AutoCloseable {
             MaskGitDynamics dyn = new MaskGitDynamics(config);
             dyn.initialize(manager);
             Checkpoints.loadParameters(dyn, manager, source, DYNAMICS_PARAMS);
-            return new WorldModel(manager, json, config, tok, lam, frozen, dyn);
+            ActionTable table = ActionTable.load(source);
+            if (table != null && table.codes() != config.actions()) {
+                throw new IllegalArgumentException(
+                        source.where(ActionTable.FILE)
+                                + " maps to "
+                                + table.codes()
+                                + " codes; the model has "
+                                + config.actions()
+                                + " (fit it again with genie4j train actions)");
+            }
+            EventHeads events = EventHeads.load(source);
+            if (events != null && events.width() != 2 * config.dim()) {
+                throw new IllegalArgumentException(
+                        source.where(EventHeads.FILE)
+                                + " reads states of "
+                                + events.width()
+                                + " numbers; this model's are "
+                                + 2 * config.dim()
+                                + " (fit them again with genie4j train events)");
+            }
+            return new WorldModel(manager, json, config, tok, lam, frozen, dyn, table, events);
         } catch (IOException | RuntimeException e) {
             if (frozen != null) {
                 frozen.close();
@@ -173,6 +200,22 @@ public final class WorldModel implements AutoCloseable {
         return latentActions != null
                 ? (ps, video, codes) -> latentActions.infer(video)
                 : lam::infer;
+    }
+
+    /**
+     * The model's real-action table ({@value ActionTable#FILE}, written by {@code genie4j train
+     * actions}), or null if it has none.
+     */
+    public ActionTable actionTable() {
+        return actionTable;
+    }
+
+    /**
+     * The model's reward and termination heads ({@value EventHeads#FILE}, written by {@code genie4j
+     * train events}), or null if it has none.
+     */
+    public EventHeads eventHeads() {
+        return eventHeads;
     }
 
     /** The dynamics model. */
