@@ -2,6 +2,8 @@ package io.genie4j.genie.play;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.genie4j.genie.train.Checkpoints;
+import io.genie4j.genie.world.ActionTable;
 import io.genie4j.genie.world.WorldModel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,10 @@ import java.util.Map;
  * eval.latent_by_real_action}: how often each code was inferred on transitions made with each real
  * action). A model without the table is unlabelled: its codes have numbers only.
  *
+ * <p>A model with a real-action table ({@code action_table.json}, from {@code genie4j train
+ * actions}) is labelled from that table instead, and each real action plays as the code the table
+ * maps it to, so the play page's keys and {@code Genie-v0}'s {@code actions=coinrun} agree.
+ *
  * <p>Real actions with the same name (CoinRun's six ignored keys all play as {@code NOOP}) are
  * counted as one.
  */
@@ -29,19 +35,52 @@ public final class ActionLegend {
     private final long[][] table; // [code][name index], or null when unlabelled
     private final int[] nameOfAction; // real action -> name index
     private final Double bits;
+    private final ActionTable fitted; // the model's real-action table, or null
 
     private ActionLegend(
-            int codes, List<String> names, long[][] table, int[] nameOfAction, Double bits) {
+            int codes,
+            List<String> names,
+            long[][] table,
+            int[] nameOfAction,
+            Double bits,
+            ActionTable fitted) {
         this.codes = codes;
         this.names = names;
         this.table = table;
         this.nameOfAction = nameOfAction;
         this.bits = bits;
+        this.fitted = fitted;
     }
 
     /** A legend with no table: {@code codes} latent actions and nothing known about them. */
     public static ActionLegend unlabelled(int codes) {
-        return new ActionLegend(codes, List.of(), null, new int[0], null);
+        return new ActionLegend(codes, List.of(), null, new int[0], null, null);
+    }
+
+    /**
+     * The legend of a model's real-action table ({@code genie4j train actions}): its counts label
+     * the codes, and each real action plays as the code the table maps it to, as in {@code
+     * Genie-v0} with {@code actions=coinrun}.
+     */
+    public static ActionLegend of(ActionTable t) {
+        List<String> names = new ArrayList<>();
+        int[] nameOf = new int[t.size()];
+        for (int a = 0; a < nameOf.length; a++) {
+            int i = names.indexOf(t.names().get(a));
+            if (i < 0) {
+                i = names.size();
+                names.add(t.names().get(a));
+            }
+            nameOf[a] = i;
+        }
+        long[][] table = new long[t.codes()][names.size()];
+        for (int a = 0; a < nameOf.length; a++) {
+            for (int c = 0; c < t.codes(); c++) {
+                table[c][nameOf[a]] += t.counts()[a][c];
+            }
+        }
+        double mi = Math.round(t.mutualInformationBits() * 1000) / 1000.0;
+        return new ActionLegend(t.codes(), List.copyOf(names), table, nameOf, mi, t);
     }
 
     /**
@@ -81,15 +120,29 @@ public final class ActionLegend {
         }
         JsonNode mi = modelJson.path("eval").path("latent_real_action_mutual_information_bits");
         return new ActionLegend(
-                codes, List.copyOf(names), table, nameOf, mi.isNumber() ? mi.asDouble() : null);
+                codes,
+                List.copyOf(names),
+                table,
+                nameOf,
+                mi.isNumber() ? mi.asDouble() : null,
+                null);
     }
 
     /**
-     * The legend of the model in {@code dir} (the shipped model if null).
+     * The legend of the model in {@code dir} (the shipped model if null): from its real-action
+     * table if it has one for these actions, else from {@code model.json}'s evaluation table.
      *
      * @throws IOException if its {@code model.json} cannot be read
      */
     public static ActionLegend read(Path dir, List<String> actionNames) throws IOException {
+        ActionTable fitted =
+                ActionTable.load(
+                        dir == null
+                                ? Checkpoints.Source.resource(WorldModel.DEFAULT_RESOURCE)
+                                : Checkpoints.Source.of(dir));
+        if (fitted != null && fitted.names().equals(actionNames)) {
+            return of(fitted);
+        }
         ObjectMapper mapper = new ObjectMapper();
         JsonNode json;
         if (dir == null) {
@@ -190,6 +243,9 @@ public final class ActionLegend {
     public int codeFor(int action) {
         if (table == null || action < 0 || action >= nameOfAction.length) {
             return -1;
+        }
+        if (fitted != null) {
+            return fitted.code(action);
         }
         int j = nameOfAction[action];
         int best = -1;

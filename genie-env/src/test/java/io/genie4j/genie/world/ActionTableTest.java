@@ -51,6 +51,17 @@ class ActionTableTest {
     }
 
     @Test
+    void thePlayPagesLegendPlaysEachActionAsTheTableDoes() {
+        ActionTable t = ActionTable.fit("Game-v0", NAMES, COUNTS);
+        io.genie4j.genie.play.ActionLegend legend = io.genie4j.genie.play.ActionLegend.of(t);
+        assertEquals(3, legend.codes());
+        for (int a = 0; a < NAMES.size(); a++) {
+            assertEquals(t.code(a), legend.codeFor(a));
+        }
+        assertTrue(legend.label(2).startsWith("RIGHT"), legend.label(2));
+    }
+
+    @Test
     void aNameWithoutTransitionsIsRefusedByName() {
         long[][] counts = {{1, 0}, {0, 0}};
         IllegalArgumentException e =
