@@ -139,7 +139,23 @@ class RemoteEnv(_EnvBase):
     def unwrapped(self) -> "RemoteEnv":
         return self
 
+    if _gym is None:  # pragma: no cover - gymnasium's Env provides these
+        _np_random: Optional[np.random.Generator] = None
+
+        @property
+        def np_random(self) -> np.random.Generator:
+            """The env's own generator, as Gymnasium's: seeded by `reset(seed=...)`."""
+            if self._np_random is None:
+                self._np_random = np.random.default_rng()
+            return self._np_random
+
     def reset(self, *, seed: Optional[int] = None, options: Optional[dict] = None) -> Tuple[Any, dict]:
+        # Seed np_random as Gymnasium's Env.reset does (its checker requires it); the server's env
+        # is seeded by the same seed.
+        if _gym is not None:
+            super().reset(seed=seed)
+        elif seed is not None:
+            self._np_random = np.random.default_rng(seed)
         r = self._s.reset(seed, options)
         return _first(r["observations"]), r["infos"][0]
 
@@ -213,11 +229,27 @@ class RemoteVectorEnv(_VectorBase):
         self.render_mode = "rgb_array"
         self.spec_json = self._s.spec
 
+    if _gym is None:  # pragma: no cover - gymnasium's VectorEnv provides these
+        _np_random: Optional[np.random.Generator] = None
+
+        @property
+        def np_random(self) -> np.random.Generator:
+            """The vector env's own generator, as Gymnasium's: seeded by `reset(seed=int)`."""
+            if self._np_random is None:
+                self._np_random = np.random.default_rng()
+            return self._np_random
+
     @property
     def unwrapped(self) -> "RemoteVectorEnv":
         return self
 
     def reset(self, *, seed: Any = None, options: Optional[dict] = None) -> Tuple[Any, dict]:
+        # As Gymnasium's VectorEnv.reset: an int seed also seeds the vector env's np_random.
+        if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+            if _gym is not None:
+                super().reset(seed=int(seed))
+            else:
+                self._np_random = np.random.default_rng(int(seed))
         r = self._s.reset(seed, options)
         return r["observations"], _vector_infos(r["infos"])
 

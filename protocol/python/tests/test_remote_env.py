@@ -199,3 +199,47 @@ def test_image_bytes_are_bounded_before_decoding(address):
         genie4j.make("Genie-v0", address=address, prompt=header)
     with pytest.raises(genie4j.InvalidArgument, match="not a PNG, JPEG, GIF or BMP image"):
         genie4j.make("Genie-v0", address=address, prompt=b"hello, world")
+
+
+def test_reset_seeds_np_random_as_gymnasiums_checker_expects(address):
+    """Mirrors gymnasium.utils.env_checker's seed and reset checks, which CI cannot import."""
+    import copy
+    for env_id in ["Corridor-v0", "CoinRun-v0"]:
+        with genie4j.make(env_id, address=address) as env:
+            obs_1, info = env.reset(seed=123)
+            assert env.observation_space.contains(obs_1) and isinstance(info, dict)
+            assert env.unwrapped._np_random is not None, "reset(seed=...) seeds np_random"
+            rng_123 = copy.deepcopy(env.unwrapped._np_random)
+            obs_2, _ = env.reset(seed=123)
+            assert np.array_equal(obs_1, obs_2)
+            assert env.unwrapped._np_random.bit_generator.state == rng_123.bit_generator.state
+            env.reset(seed=None)
+            assert env.unwrapped._np_random.bit_generator.state == rng_123.bit_generator.state, \
+                "reset() without a seed keeps the generator"
+            env.reset(seed=456)
+            assert env.unwrapped._np_random.bit_generator.state != rng_123.bit_generator.state
+            obs_3, _ = env.reset(options={})
+            assert env.observation_space.contains(obs_3)
+            # Step determinism from the same seed and sampled action.
+            results = []
+            for _ in range(2):
+                env.reset(seed=123)
+                env.action_space.seed(123)
+                action = env.action_space.sample()
+                results.append(env.step(action))
+            (o1, r1, t1, u1, _), (o2, r2, t2, u2, _) = results
+            assert np.array_equal(o1, o2) and (r1, t1, u1) == (r2, t2, u2)
+    with genie4j.make("Corridor-v0", address=address, num_envs=2) as envs:
+        envs.reset(seed=7)
+        state = copy.deepcopy(envs.np_random.bit_generator.state)
+        envs.reset(seed=7)
+        assert envs.np_random.bit_generator.state == state
+
+
+def test_gymnasiums_own_checker_passes_where_gymnasium_is_installed(address):
+    gymnasium = pytest.importorskip("gymnasium")
+    from gymnasium.utils.env_checker import check_env
+    for env_id in ["Corridor-v0", "CoinRun-v0", "Noop-v0"]:
+        with genie4j.make(env_id, address=address) as env:
+            assert isinstance(env, gymnasium.Env)
+            check_env(env)
