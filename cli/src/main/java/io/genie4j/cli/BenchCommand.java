@@ -175,8 +175,7 @@ final class BenchCommand implements Runnable {
             Checks.atLeast("--memory-frames", memoryFrames, 0);
             try (io.genie4j.genie.world.WorldModel m =
                     io.genie4j.genie.world.WorldModel.load(model)) {
-                byte[] prompt =
-                        PlayCommands.promptFrame(this.prompt, 1_000_000, m.config().imageSize());
+                byte[] prompt = PlayCommands.promptFrame(this.prompt, 1_000_000, m);
                 var options = sampling.options();
                 System.out.println(
                         Json.write(

@@ -11,6 +11,7 @@ import io.genie4j.genie.GenieEnv;
 import io.genie4j.genie.play.ActionLegend;
 import io.genie4j.genie.play.PlaySession;
 import io.genie4j.genie.play.PlaySessions;
+import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,7 +150,9 @@ final class PlayCommand implements Callable<Integer> {
                     "--model " + model + " is not a world model directory (no model.json)");
         }
         boolean world = !game || sideBySide || model != null;
-        Map<String, Object> gameOptions = new LinkedHashMap<>();
+        // The world's prompts, and the real game beside it, look as its training video did.
+        Map<String, Object> modelEnv = world ? modelEnvOptions(model) : Map.of();
+        Map<String, Object> gameOptions = new LinkedHashMap<>(modelEnv);
         Map<String, Object> worldOptions = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : extra.entrySet()) {
             if (game && declares(CoinRunEnv.ID, e.getKey())) {
@@ -172,7 +175,8 @@ final class PlayCommand implements Callable<Integer> {
             worldOptions.put("model", model == null ? "" : model.toString());
         }
         ActionLegend legend = world ? ActionLegend.read(model, CoinRunEnv.ACTION_NAMES) : null;
-        PromptSource prompts = world && !game ? PromptSource.find("coinrun").orElse(null) : null;
+        PromptSource coinrun = world && !game ? PromptSource.find("coinrun").orElse(null) : null;
+        PromptSource prompts = coinrun == null ? null : withOptions(coinrun, modelEnv);
         PlaySession.Limits limits = PlaySession.Limits.defaults();
         return () ->
                 new PlaySession(
@@ -183,6 +187,39 @@ final class PlayCommand implements Callable<Integer> {
                                 legend,
                                 prompts,
                                 limits));
+    }
+
+    /** The env options the model's {@code model.json} records (the shipped model if null). */
+    static Map<String, Object> modelEnvOptions(Path model) throws java.io.IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        if (model != null) {
+            return WorldModel.envOptions(mapper.readTree(model.resolve("model.json").toFile()));
+        }
+        try (java.io.InputStream in =
+                WorldModel.class.getResourceAsStream(WorldModel.DEFAULT_RESOURCE + "model.json")) {
+            return in == null ? Map.of() : WorldModel.envOptions(mapper.readTree(in));
+        }
+    }
+
+    /** A prompt source that always draws with {@code options}. */
+    private static PromptSource withOptions(PromptSource source, Map<String, Object> options) {
+        return new PromptSource() {
+            @Override
+            public String name() {
+                return source.name();
+            }
+
+            @Override
+            public String description() {
+                return source.description();
+            }
+
+            @Override
+            public Tensor frame(long seed, int size) {
+                return source.frame(seed, size, options);
+            }
+        };
     }
 
     /** Checks the options and starts the server. */

@@ -24,8 +24,8 @@ final class PlayCommands {
     private PlayCommands() {}
 
     /** The first frame of CoinRun level {@code seed} (hard mode), at the model's size. */
-    static byte[] coinrunFrame(long seed, int size) {
-        try (Env<?, ?> env = Envs.make("CoinRun-v0", Map.of())) {
+    static byte[] coinrunFrame(long seed, int size, Map<String, Object> envOptions) {
+        try (Env<?, ?> env = Envs.make("CoinRun-v0", envOptions)) {
             Tensor t = (Tensor) env.reset(seed, Map.of()).observation();
             if (t.dim(0) != size) {
                 throw new IllegalArgumentException(
@@ -35,9 +35,15 @@ final class PlayCommands {
         }
     }
 
-    /** The image file if given, else the first frame of CoinRun level {@code level}. */
-    static byte[] promptFrame(Path image, long level, int size) throws java.io.IOException {
-        return image == null ? coinrunFrame(level, size) : imageFrame(image, size);
+    /**
+     * The image file if given, else the first frame of CoinRun level {@code level} as the model's
+     * training video showed CoinRun (its env options, such as {@code art}).
+     */
+    static byte[] promptFrame(Path image, long level, WorldModel model) throws java.io.IOException {
+        int size = model.config().imageSize();
+        return image == null
+                ? coinrunFrame(level, size, model.envOptions())
+                : imageFrame(image, size);
     }
 
     /**
@@ -117,7 +123,7 @@ final class PlayCommands {
             options();
             Checks.videoFile("--out", out);
             try (WorldModel m = WorldModel.load(model)) {
-                byte[] prompt = promptFrame(this.prompt, level, m.config().imageSize());
+                byte[] prompt = promptFrame(this.prompt, level, m);
                 ActionLegend legend = ActionLegend.read(model, CoinRunEnv.ACTION_NAMES);
                 List<String> captions = new java.util.ArrayList<>();
                 for (int c = 0; c < m.config().actions(); c++) {
@@ -169,9 +175,7 @@ final class PlayCommands {
             options();
             Checks.videoFile("--out", out);
             try (WorldModel m = WorldModel.load(model)) {
-                int size = m.config().imageSize();
-                byte[] frame =
-                        prompt == null ? coinrunFrame(level, size) : imageFrame(prompt, size);
+                byte[] frame = promptFrame(prompt, level, m);
                 Map<String, Object> r = Playback.rollout(m, frame, actions, seed, options(), out);
                 System.out.println(Json.write(r));
             }

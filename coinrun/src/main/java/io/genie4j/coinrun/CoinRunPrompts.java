@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * Prompts for generated worlds from CoinRun: seed {@code s} gives the first frame of level {@code
- * s} (easy mode), as {@code CoinRun-v0} shows it after {@code reset(s)}.
+ * s}, as {@code CoinRun-v0} (made with the world model's env options, else its defaults) shows it
+ * after {@code reset(s)}.
  */
 public final class CoinRunPrompts implements PromptSource {
 
@@ -30,11 +31,17 @@ public final class CoinRunPrompts implements PromptSource {
 
     @Override
     public Tensor frame(long seed, int size) {
+        return frame(seed, size, Map.of());
+    }
+
+    /** As {@code CoinRun-v0} made with {@code options} (such as {@code art}) shows it. */
+    @Override
+    public Tensor frame(long seed, int size, Map<String, Object> options) {
         if (size != 64) {
             throw new IllegalArgumentException(
                     "CoinRun frames are 64x64; this world model reads " + size + "x" + size);
         }
-        try (Env<?, ?> env = Envs.make(CoinRunEnv.ID, Map.of())) {
+        try (Env<?, ?> env = Envs.make(CoinRunEnv.ID, options)) {
             return (Tensor) env.reset((long) (int) seed, Map.of()).observation();
         }
     }

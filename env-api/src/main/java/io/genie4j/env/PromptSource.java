@@ -28,6 +28,22 @@ public interface PromptSource {
      */
     Tensor frame(long seed, int size);
 
+    /**
+     * The prompt frame for {@code seed} drawn with env options (a world model trained on frames
+     * rendered with, say, CoinRun's {@code art=v2} asks for its prompts in the same art). A source
+     * that takes no options refuses any.
+     *
+     * @throws IllegalArgumentException if this source cannot draw frames of that size or with those
+     *     options
+     */
+    default Tensor frame(long seed, int size, java.util.Map<String, Object> options) {
+        if (!options.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "prompt source " + name() + " takes no options, got " + options.keySet());
+        }
+        return frame(seed, size);
+    }
+
     /** The source called {@code name} on the class path, if any. */
     static Optional<PromptSource> find(String name) {
         return all().stream().filter(s -> s.name().equals(name)).findFirst();

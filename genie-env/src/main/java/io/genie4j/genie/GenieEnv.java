@@ -300,14 +300,19 @@ public final class GenieEnv implements Env<Tensor, Integer> {
     }
 
     private Tensor promptFrame(long episodeSeed) {
-        return promptFrame(image, prompt, episodeSeed, size);
+        return promptFrame(image, prompt, episodeSeed, size, world.model().envOptions());
     }
 
     /**
      * The prompt frame: {@code image} (the prompt image file's frame) if not null, else the frame
      * that prompt source {@code prompt} (such as {@code coinrun}) gives for the episode seed.
      */
-    static Tensor promptFrame(Tensor image, String prompt, long episodeSeed, int size) {
+    static Tensor promptFrame(
+            Tensor image,
+            String prompt,
+            long episodeSeed,
+            int size,
+            Map<String, Object> envOptions) {
         if (image != null) {
             return image;
         }
@@ -320,7 +325,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                                 + "' needs the module that provides it on the"
                                                 + " class path (for 'coinrun', the coinrun"
                                                 + " module); give an image file instead"))
-                .frame(episodeSeed, size);
+                .frame(episodeSeed, size, envOptions);
     }
 
     private Map<String, Object> info() {

@@ -123,7 +123,12 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
             byte[] f =
                     given != null
                             ? given.toByteArray()
-                            : GenieEnv.promptFrame(image, prompt, worldSeeds[i], size)
+                            : GenieEnv.promptFrame(
+                                            image,
+                                            prompt,
+                                            worldSeeds[i],
+                                            size,
+                                            world.model().envOptions())
                                     .toByteArray();
             System.arraycopy(f, 0, frames, i * p * frameBytes, p * frameBytes);
         }

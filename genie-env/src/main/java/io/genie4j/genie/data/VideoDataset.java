@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.zip.CRC32;
 
@@ -24,13 +25,27 @@ public final class VideoDataset {
     private final int size;
     private final List<Clip.Source> train;
     private final List<Clip.Source> validation;
+    private final Map<String, Object> envOptions;
 
     private VideoDataset(
-            Path dir, int size, List<Clip.Source> train, List<Clip.Source> validation) {
+            Path dir,
+            int size,
+            List<Clip.Source> train,
+            List<Clip.Source> validation,
+            Map<String, Object> envOptions) {
         this.dir = dir;
         this.size = size;
         this.train = train;
         this.validation = validation;
+        this.envOptions = envOptions;
+    }
+
+    /**
+     * The options the episodes' env was made with, as the manifest records them (such as CoinRun's
+     * {@code art}); empty if it records none.
+     */
+    public Map<String, Object> envOptions() {
+        return envOptions;
     }
 
     /**
@@ -45,8 +60,12 @@ public final class VideoDataset {
                     "validation fraction must be in [0, 1), got " + validationFraction);
         }
         List<Episode.Summary> episodes;
+        Map<String, Object> envOptions = new java.util.TreeMap<>();
         try (EpisodeDataset ds = EpisodeDataset.open(dir)) {
             episodes = new ArrayList<>(ds.episodes());
+            if (ds.metadata().get("options") instanceof Map<?, ?> m) {
+                m.forEach((k, v) -> envOptions.put(String.valueOf(k), v));
+            }
         }
         if (episodes.isEmpty()) {
             throw new IllegalArgumentException("no episodes in " + dir);
@@ -100,7 +119,8 @@ public final class VideoDataset {
         if (train.isEmpty()) {
             train.add(val.remove(val.size() - 1));
         }
-        return new VideoDataset(dir, size, List.copyOf(train), List.copyOf(val));
+        return new VideoDataset(
+                dir, size, List.copyOf(train), List.copyOf(val), Map.copyOf(envOptions));
     }
 
     static boolean isValidation(String file, double fraction) {

@@ -253,6 +253,9 @@ public final class Checkpoints {
         d.put("train_frames", io.genie4j.genie.data.VideoDataset.frames(dataset.train()));
         d.put("validation_episodes", dataset.validation().size());
         d.put("validation_frames", io.genie4j.genie.data.VideoDataset.frames(dataset.validation()));
+        if (!dataset.envOptions().isEmpty()) {
+            d.set("env_options", JSON.valueToTree(new java.util.TreeMap<>(dataset.envOptions())));
+        }
         return json;
     }
 

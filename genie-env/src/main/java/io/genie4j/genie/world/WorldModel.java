@@ -165,6 +165,38 @@ public final class WorldModel implements AutoCloseable {
         return config.validate();
     }
 
+    /**
+     * The options of the env whose video the model was trained on ({@code model.json}'s {@code
+     * data.env_options}, such as CoinRun's {@code art}): prompts drawn from that env should use
+     * them. Empty if the model records none.
+     */
+    public java.util.Map<String, Object> envOptions() {
+        return envOptions(json);
+    }
+
+    /** The env options a {@code model.json} records (see {@link #envOptions()}). */
+    public static java.util.Map<String, Object> envOptions(
+            com.fasterxml.jackson.databind.JsonNode json) {
+        java.util.Map<String, Object> out = new java.util.TreeMap<>();
+        json.path("data")
+                .path("env_options")
+                .fields()
+                .forEachRemaining(
+                        e -> {
+                            var v = e.getValue();
+                            out.put(
+                                    e.getKey(),
+                                    v.isBoolean()
+                                            ? (Object) v.asBoolean()
+                                            : v.isIntegralNumber()
+                                                    ? (Object) v.asLong()
+                                                    : v.isNumber()
+                                                            ? (Object) v.asDouble()
+                                                            : v.asText());
+                        });
+        return out;
+    }
+
     /** The model's description ({@code model.json}). */
     public ObjectNode json() {
         return json;

@@ -41,6 +41,37 @@ class VideoDatasetTest {
     }
 
     @Test
+    void theEnvOptionsOfTheManifestTravelIntoARunsModelJson() throws Exception {
+        try (EpisodeDataset ds =
+                EpisodeDataset.openOrCreate(
+                        tmp, "t", Map.of("options", Map.of("art", "v2", "level", 3)))) {
+            try (EpisodeWriter w = ds.newEpisode("ep0.npz", 0, Map.of())) {
+                w.reset(Tensor.uint8(new byte[4 * 4 * 3], 4, 4, 3));
+                w.step(0, Tensor.uint8(new byte[4 * 4 * 3], 4, 4, 3), 10, true, false);
+                w.finish();
+            }
+        }
+        VideoDataset d = VideoDataset.load(tmp, 4, 0, 0);
+        assertEquals("v2", d.envOptions().get("art"));
+        assertEquals(3, ((Number) d.envOptions().get("level")).intValue());
+        Clip.Source e = d.train().get(0);
+        assertEquals(10f, e.reward(0));
+        assertTrue(e.terminal(0));
+        var json =
+                io.genie4j.genie.train.Checkpoints.newRunJson(
+                        "world",
+                        Map.of(),
+                        io.genie4j.genie.train.TrainConfig.worldDefaults(),
+                        0,
+                        0,
+                        0,
+                        d);
+        assertEquals(
+                Map.of("art", "v2", "level", 3L),
+                io.genie4j.genie.world.WorldModel.envOptions(json));
+    }
+
+    @Test
     void splitIsByEpisodeAndClipsAreConsecutiveFramesOfOneEpisode() throws Exception {
         write(20, 8);
         VideoDataset ds = VideoDataset.load(tmp, 4, 0.3, 0);
