@@ -195,7 +195,7 @@ final class AgentCommands {
             mixinStandardHelpOptions = true,
             description = {
                 "Score a trained policy (a train agent run) in an env and print JSON.",
-                "Success rate with a Wilson 95% interval, mean return with a Student-t 95%"
+                "Success rate with a Wilson 95%% interval, mean return with a Student-t 95%%"
                         + " interval, mean length and env steps per second. --levels A..B plays"
                         + " levels drawn from that range (CoinRun's start_level and num_levels)."
             })

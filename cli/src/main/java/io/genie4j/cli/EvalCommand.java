@@ -88,7 +88,7 @@ final class EvalCommand implements Runnable {
                         + " LAM infers from the real video, and of the baseline that holds the last"
                         + " real frame's tokens still; ΔtPSNR at t=4 (inferred minus random latent"
                         + " actions); latent action use; for CoinRun data, a table of latent codes"
-                        + " against the real actions taken. Every figure has a 95% bootstrap"
+                        + " against the real actions taken. Every figure has a 95%% bootstrap"
                         + " interval over episodes; the margin over the still frame is given per"
                         + " step."
             })
@@ -152,13 +152,13 @@ final class EvalCommand implements Runnable {
             description = {
                 "How much a latent action model's actions say about the real ones, as JSON.",
                 "On each action-labelled dataset (say, held-out random play, then expert"
-                        + " demonstrations): the mutual information between its 8 discrete"
-                        + " actions and the real action, 15-way and over the 6 classes {left,"
-                        + " none, right} x {jump, no jump}, plug-in and Miller-Madow corrected"
-                        + " with a bootstrap 95% interval over episodes; a linear probe of the real"
-                        + " action from the continuous latent (fitted on even, scored on odd"
-                        + " episodes) beside the majority class; with --ceiling, the same figures"
-                        + " for the inverse model trained with real labels, and the probe ratio."
+                    + " demonstrations): the mutual information between its 8 discrete actions and"
+                    + " the real action, 15-way and over the 6 classes {left, none, right} x {jump,"
+                    + " no jump}, plug-in and Miller-Madow corrected with a bootstrap 95%% interval"
+                    + " over episodes; a linear probe of the real action from the continuous latent"
+                    + " (fitted on even, scored on odd episodes) beside the majority class; with"
+                    + " --ceiling, the same figures for the inverse model trained with real labels,"
+                    + " and the probe ratio."
             })
     static final class Lam implements Callable<Integer> {
         @Option(names = "--model", required = true, description = "LAM run directory.")

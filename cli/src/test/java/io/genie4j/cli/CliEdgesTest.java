@@ -73,6 +73,33 @@ class CliEdgesTest {
         }
     }
 
+    @Test
+    void everyCommandsHelpPrintsCleanly() {
+        List<List<String>> paths = new java.util.ArrayList<>();
+        collect(Genie4jCommand.newCommandLine(), new java.util.ArrayList<>(), paths);
+        assertTrue(paths.size() > 20, "found the commands: " + paths);
+        for (List<String> path : paths) {
+            List<String> args = new java.util.ArrayList<>(path);
+            args.add("--help");
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.exit(), path + ": " + r.allErr());
+            assertFalse(r.allErr().contains("WARN"), path + " help warns: " + r.allErr());
+            assertTrue(r.out().startsWith("Usage: genie4j"), path + ": " + r.out());
+        }
+    }
+
+    private static void collect(CommandLine cl, List<String> path, List<List<String>> out) {
+        for (var e : cl.getSubcommands().entrySet()) {
+            if (e.getKey().equals("help")) {
+                continue;
+            }
+            List<String> p = new java.util.ArrayList<>(path);
+            p.add(e.getKey());
+            out.add(p);
+            collect(e.getValue(), p, out);
+        }
+    }
+
     /** Asserts a usage error: exit 2, one message containing each of {@code parts}, no trace. */
     private static void assertRefused(Result r, String... parts) {
         assertEquals(2, r.exit(), r.allErr());
