@@ -209,28 +209,7 @@ public final class SupervisedTrainer {
      */
     public static Result train(
             CnnPolicy policy, LabelledFrames data, Config config, Listener listener) {
-        if (data.frameSize() != policy.frameSize()) {
-            throw new IllegalArgumentException(
-                    "frames are "
-                            + data.frameSize()
-                            + " px; the policy reads "
-                            + policy.frameSize()
-                            + " px");
-        }
-        if (data.stack() != policy.stack()) {
-            throw new IllegalArgumentException(
-                    "data entries stack "
-                            + data.stack()
-                            + " frames; the policy reads "
-                            + policy.stack());
-        }
-        if (data.classes() != policy.outputs()) {
-            throw new IllegalArgumentException(
-                    "data has "
-                            + data.classes()
-                            + " classes; the policy outputs "
-                            + policy.outputs());
-        }
+        checkMatches(policy, data);
         LabelledFrames.Split split = data.split(config.validationFraction(), config.seed());
         if (split.train().length == 0) {
             throw new IllegalArgumentException("no frames to train on (" + data.count() + ")");
@@ -254,41 +233,9 @@ public final class SupervisedTrainer {
             for (int epoch = 1; epoch <= config.maxEpochs(); epoch++) {
                 long t0 = System.nanoTime();
                 shuffle(order, rng);
-                double lossSum = 0;
-                long correct = 0;
-                for (int from = 0; from < order.length; from += config.batch()) {
-                    int to = Math.min(order.length, from + config.batch());
-                    try (NDManager m = trainer.getManager().newSubManager()) {
-                        List<byte[]> frames = new ArrayList<>(to - from);
-                        int[] y = new int[to - from];
-                        for (int i = from; i < to; i++) {
-                            frames.add(augmented(data.frame(order[i]), data, config, rng));
-                            y[i - from] = data.label(order[i]);
-                        }
-                        NDArray x = policy.input(m, frames);
-                        NDArray labels = m.create(y).toType(DataType.INT64, false);
-                        int batchIndex = from / config.batch() + 1;
-                        try (GradientCollector gc = trainer.newGradientCollector()) {
-                            NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
-                            NDArray loss =
-                                    trainer.getLoss()
-                                            .evaluate(new NDList(labels), new NDList(logits));
-                            float value = loss.getFloat();
-                            if (!Float.isFinite(value)) {
-                                throw nonFinite(
-                                        "loss " + value, epoch, batchIndex, order, from, to);
-                            }
-                            gc.backward(loss);
-                            lossSum += value * (to - from);
-                            correct += countCorrect(logits, y);
-                        }
-                        String bad = nonFiniteGradient(policy);
-                        if (bad != null) {
-                            throw nonFinite(bad, epoch, batchIndex, order, from, to);
-                        }
-                        trainer.step();
-                    }
-                }
+                double[] sums = epoch(trainer, policy, data, config, order, rng, epoch);
+                double lossSum = sums[0];
+                double correct = sums[1];
                 double trainLoss = lossSum / order.length;
                 double trainAcc = (double) correct / order.length;
                 double[] val =
@@ -327,6 +274,80 @@ public final class SupervisedTrainer {
                 split.train().length,
                 split.validation().length,
                 (System.nanoTime() - start) / 1e9);
+    }
+
+    /** Whether the data fits the policy: frame size, frame stack and class count. */
+    private static void checkMatches(CnnPolicy policy, LabelledFrames data) {
+        if (data.frameSize() != policy.frameSize()) {
+            throw new IllegalArgumentException(
+                    "frames are "
+                            + data.frameSize()
+                            + " px; the policy reads "
+                            + policy.frameSize()
+                            + " px");
+        }
+        if (data.stack() != policy.stack()) {
+            throw new IllegalArgumentException(
+                    "data entries stack "
+                            + data.stack()
+                            + " frames; the policy reads "
+                            + policy.stack());
+        }
+        if (data.classes() != policy.outputs()) {
+            throw new IllegalArgumentException(
+                    "data has "
+                            + data.classes()
+                            + " classes; the policy outputs "
+                            + policy.outputs());
+        }
+    }
+
+    /**
+     * One pass over {@code order} in minibatches: the summed loss and the number of correct
+     * predictions; throws naming the epoch and batch on a non-finite loss or gradient.
+     */
+    private static double[] epoch(
+            Trainer trainer,
+            CnnPolicy policy,
+            LabelledFrames data,
+            Config config,
+            int[] order,
+            SplittableRandom rng,
+            int epoch) {
+        double lossSum = 0;
+        long correct = 0;
+        for (int from = 0; from < order.length; from += config.batch()) {
+            int to = Math.min(order.length, from + config.batch());
+            try (NDManager m = trainer.getManager().newSubManager()) {
+                List<byte[]> frames = new ArrayList<>(to - from);
+                int[] y = new int[to - from];
+                for (int i = from; i < to; i++) {
+                    frames.add(augmented(data.frame(order[i]), data, config, rng));
+                    y[i - from] = data.label(order[i]);
+                }
+                NDArray x = policy.input(m, frames);
+                NDArray labels = m.create(y).toType(DataType.INT64, false);
+                int batchIndex = from / config.batch() + 1;
+                try (GradientCollector gc = trainer.newGradientCollector()) {
+                    NDArray logits = trainer.forward(new NDList(x)).singletonOrThrow();
+                    NDArray loss =
+                            trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
+                    float value = loss.getFloat();
+                    if (!Float.isFinite(value)) {
+                        throw nonFinite("loss " + value, epoch, batchIndex, order, from, to);
+                    }
+                    gc.backward(loss);
+                    lossSum += value * (to - from);
+                    correct += countCorrect(logits, y);
+                }
+                String bad = nonFiniteGradient(policy);
+                if (bad != null) {
+                    throw nonFinite(bad, epoch, batchIndex, order, from, to);
+                }
+                trainer.step();
+            }
+        }
+        return new double[] {lossSum, correct};
     }
 
     /**

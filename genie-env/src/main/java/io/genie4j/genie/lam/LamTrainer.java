@@ -65,6 +65,48 @@ public final class LamTrainer {
      * config's step count. With {@code resume}, {@code data}, {@code model} and {@code train} are
      * read from the run directory.
      */
+    /**
+     * The training batches from step {@code step} on. With a small labelled share, a quarter more
+     * transitions in each batch come from it, so every step sees some labels (about 1 in 20
+     * transitions of a 5% share would otherwise).
+     */
+    private static Transitions batches(
+            LamConfig config, TrainConfig train, Transitions.Sources sources, int step) {
+        int b = train.batch();
+        boolean switchOn =
+                config.objective() == LamConfig.Objective.RECONSTRUCT && config.labelledShare() > 0;
+        return new Transitions(
+                sources.episodes(),
+                sources.labelSource(),
+                config.objective() == LamConfig.Objective.LABELS ? 1.0 : config.labelledShare(),
+                b,
+                switchOn ? Math.max(1, b / 4) : 0,
+                train.seed(),
+                step);
+    }
+
+    /**
+     * Without a trained quantiser, the fixed sample k-means fits the actions on at every
+     * checkpoint; null with one.
+     */
+    private static Transitions.Batch kmeansSample(
+            LamConfig config, TrainConfig train, Transitions.Sources sources) {
+        boolean quantised =
+                config.bottleneck() == LamConfig.Bottleneck.VQ
+                        && config.objective() == LamConfig.Objective.RECONSTRUCT;
+        if (quantised) {
+            return null;
+        }
+        return new Transitions(
+                        sources.episodes(),
+                        sources.labelSource(),
+                        0,
+                        KMEANS_SAMPLE,
+                        train.seed() + 17,
+                        0)
+                .next();
+    }
+
     public static TrainingLoop.Result train(
             List<Path> data,
             Path runDir,
@@ -104,42 +146,11 @@ public final class LamTrainer {
         Transitions.Sources sources = Transitions.Sources.of(datasets);
         Files.createDirectories(runDir);
         Engine.getInstance().setRandomSeed((int) train.seed());
-        int b = train.batch();
-        LamConfig config = model;
         TrainConfig trainConfig = train;
         List<Path> dirs = List.copyOf(data);
-        // With a small labelled share, a quarter more transitions in each batch come from it, so
-        // every step sees some labels (about 1 in 20 transitions of a 5% share would otherwise).
-        boolean switchOn =
-                config.objective() == LamConfig.Objective.RECONSTRUCT && config.labelledShare() > 0;
-        Transitions batches =
-                new Transitions(
-                        sources.episodes(),
-                        sources.labelSource(),
-                        config.objective() == LamConfig.Objective.LABELS
-                                ? 1.0
-                                : config.labelledShare(),
-                        b,
-                        switchOn ? Math.max(1, b / 4) : 0,
-                        train.seed(),
-                        start.step());
+        Transitions batches = batches(model, train, sources, start.step());
         int rows = batches.batchSize();
-        boolean quantised =
-                config.bottleneck() == LamConfig.Bottleneck.VQ
-                        && config.objective() == LamConfig.Objective.RECONSTRUCT;
-        // Without a trained quantiser, the fixed sample k-means fits the actions on at every
-        // checkpoint.
-        Transitions.Batch kmeansSample =
-                quantised
-                        ? null
-                        : new Transitions(
-                                        sources.episodes(),
-                                        sources.labelSource(),
-                                        0,
-                                        KMEANS_SAMPLE,
-                                        train.seed() + 17,
-                                        0)
-                                .next();
+        Transitions.Batch kmeansSample = kmeansSample(model, train, sources);
         try (NDManager base = NDManager.newBaseManager()) {
             ConvLatentActionModel lam = new ConvLatentActionModel(model);
             lam.initialize(base);
