@@ -80,6 +80,42 @@ public final class PpoTrainer {
             double clipFraction,
             double explainedVariance,
             double gradNorm) {
+        /**
+         * An update's figures: episodes that ended in it ({@code finished}) and the last hundred
+         * (rows of return, success, length), the optimiser's means (policy loss, value loss,
+         * entropy, approximate KL, clip fraction, gradient norm).
+         */
+        static Update of(
+                int update,
+                long step,
+                double seconds,
+                double stepsPerSecond,
+                double learningRate,
+                List<double[]> finished,
+                Iterable<double[]> last100,
+                double[] means,
+                double explainedVariance) {
+            return new Update(
+                    update,
+                    step,
+                    seconds,
+                    stepsPerSecond,
+                    learningRate,
+                    finished.size(),
+                    mean(finished, 0),
+                    mean(finished, 1),
+                    mean(finished, 2),
+                    mean(last100, 0),
+                    mean(last100, 1),
+                    means[0],
+                    means[1],
+                    means[2],
+                    means[3],
+                    means[4],
+                    explainedVariance,
+                    means[5]);
+        }
+
         double[] row() {
             return new double[] {
                 update,
@@ -294,35 +330,23 @@ public final class PpoTrainer {
                 }
                 double now = (System.nanoTime() - t0) / 1e9;
                 Update u =
-                        new Update(
+                        Update.of(
                                 update,
                                 step,
                                 secondsBefore + now,
                                 batch / ((System.nanoTime() - u0) / 1e9),
                                 lr,
-                                finished.size(),
-                                mean(finished, 0),
-                                mean(finished, 1),
-                                mean(finished, 2),
-                                mean(last100, 0),
-                                mean(last100, 1),
-                                means[0],
-                                means[1],
-                                means[2],
-                                means[3],
-                                means[4],
-                                r.explainedVariance(),
-                                means[5]);
+                                finished,
+                                last100,
+                                means,
+                                r.explainedVariance());
                 log.add(u.row());
                 log.writeCsv();
                 listener.onUpdate(u);
                 stopped = listener.stopRequested();
                 if (update % config.checkpointEvery() == 0 || update == totalUpdates || stopped) {
-                    ac.save(out.resolve(PpoRun.NETWORK));
-                    ac.exportActor(out.resolve(PpoRun.POLICY));
-                    io.genie4j.env.AtomicFiles.write(
-                            out.resolve(PpoRun.OPTIMIZER), o -> o.write(adam.encode()));
-                    new PpoRun(
+                    PpoRun run =
+                            new PpoRun(
                                     envId,
                                     envOptions,
                                     n,
@@ -331,9 +355,8 @@ public final class PpoTrainer {
                                     step,
                                     secondsBefore + now,
                                     episodes,
-                                    scaler.state())
-                            .write(out);
-                    log.writePlot();
+                                    scaler.state());
+                    checkpoint(out, ac, adam, run, log);
                 }
             }
             double session = (System.nanoTime() - t0) / 1e9;
@@ -636,6 +659,17 @@ public final class PpoTrainer {
             }
         }
         return run;
+    }
+
+    /** Writes the network, the exported policy, the optimiser, the run's state and the plot. */
+    private static void checkpoint(Path out, ActorCritic ac, Adam adam, PpoRun run, PpoLog log)
+            throws IOException {
+        ac.save(out.resolve(PpoRun.NETWORK));
+        ac.exportActor(out.resolve(PpoRun.POLICY));
+        io.genie4j.env.AtomicFiles.write(
+                out.resolve(PpoRun.OPTIMIZER), o -> o.write(adam.encode()));
+        run.write(out);
+        log.writePlot();
     }
 
     private static double mean(Iterable<double[]> rows, int column) {
