@@ -432,6 +432,17 @@ public final class WorldTrainer {
             }
             Checkpoints.writeModelJson(runDir, json);
             log.flush(3);
+            // A real-action table and event heads were fitted to the old weights: they go, and
+            // are fitted again on a finished run (genie4j train actions, train events).
+            for (String stale : new String[] {ActionTable.FILE, EventHeads.FILE}) {
+                if (java.nio.file.Files.deleteIfExists(runDir.resolve(stale))) {
+                    System.err.println(
+                            "genie4j: "
+                                    + runDir.resolve(stale)
+                                    + " was fitted to earlier weights and is removed; fit it"
+                                    + " again when training ends");
+                }
+            }
         }
     }
 }

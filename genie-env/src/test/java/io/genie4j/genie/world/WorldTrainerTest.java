@@ -1,6 +1,7 @@
 package io.genie4j.genie.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +98,9 @@ class WorldTrainerTest {
         Path run = TinyWorld.world(tmp, 10);
         Files.delete(run.resolve(WorldTrainer.OPTIMIZER));
         Checkpoints.extendRun(run, WorldModel.KIND, 14);
+        // Fitted to the step-10 weights: training on must not leave them beside newer ones.
+        ActionTable.fit("Game-v0", List.of("A"), new long[][] {{1, 0, 0, 0}}).save(run);
+        Files.writeString(run.resolve(EventHeads.FILE), "{}");
         List<String> notices = new java.util.ArrayList<>();
         TrainingLoop.Result r =
                 WorldTrainer.train(
@@ -120,6 +124,8 @@ class WorldTrainerTest {
         assertEquals(1, notices.size(), notices.toString());
         assertTrue(notices.get(0).contains("at step 10 with a fresh optimiser"), notices.get(0));
         assertTrue(Files.exists(run.resolve(WorldTrainer.OPTIMIZER)), "saved with the run");
+        assertFalse(Files.exists(run.resolve(ActionTable.FILE)), "stale table removed");
+        assertFalse(Files.exists(run.resolve(EventHeads.FILE)), "stale heads removed");
         try (WorldModel m = WorldModel.load(run)) {
             assertEquals(14, m.json().path("training").path("step").asInt());
         }
