@@ -1,12 +1,12 @@
 package io.genie4j.protocol;
 
+import io.genie4j.env.BoundedImage;
 import io.genie4j.env.DType;
 import io.genie4j.env.EnvOption;
 import io.genie4j.env.EnvRegistration;
 import io.genie4j.env.Envs;
 import io.genie4j.env.Tensor;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -16,15 +16,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * The env options of a {@code make} request as the server lets them through (PROTOCOL.md §4.2): an
@@ -202,18 +197,10 @@ final class WireOptions {
         if (!Files.isRegularFile(file)) {
             return; // a directory or the like: the env says what it expected
         }
-        try (InputStream in = Files.newInputStream(file);
-                ImageInputStream stream = new MemoryCacheImageInputStream(in)) {
-            ImageReader reader = readerOf(stream);
-            if (reader == null) {
-                return; // not an image: the env names the file and what it expected
-            }
-            try {
-                reader.setInput(stream, true, true);
-                checkSide(option, reader.getWidth(0), reader.getHeight(0));
-            } finally {
-                reader.dispose();
-            }
+        try (InputStream in = Files.newInputStream(file)) {
+            BoundedImage.checkHeader(in, MAX_IMAGE_SIDE);
+        } catch (BoundedImage.TooLarge e) {
+            throw tooLarge(option, e);
         } catch (IOException e) {
             throw new ProtocolException(
                     ErrorCode.INVALID_ARGUMENT,
@@ -258,58 +245,51 @@ final class WireOptions {
                             + MAX_IMAGE_BYTES
                             + " bytes; send a smaller file");
         }
-        try (ImageInputStream stream =
-                new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = readerOf(stream);
-            if (reader == null) {
-                throw new ProtocolException(
-                        ErrorCode.INVALID_ARGUMENT,
-                        "option '"
-                                + option
-                                + "': the "
-                                + bytes.length
-                                + " bytes sent are not a PNG, JPEG, GIF or BMP image"
-                                + (bytes.length > 0 ? " (they begin " + hex(bytes) + ")" : ""));
-            }
-            try {
-                reader.setInput(stream, true, true);
-                // The header alone: no pixel is decoded before the size is known to be bounded.
-                checkSide(option, reader.getWidth(0), reader.getHeight(0));
-                return rgb(reader.read(0));
-            } finally {
-                reader.dispose();
-            }
+        try {
+            // The header alone is read before the size is known to be bounded.
+            return rgb(BoundedImage.decode(bytes, MAX_IMAGE_SIDE));
+        } catch (BoundedImage.NotAnImage e) {
+            throw new ProtocolException(
+                    ErrorCode.INVALID_ARGUMENT,
+                    "option '"
+                            + option
+                            + "': the "
+                            + bytes.length
+                            + " bytes sent are not a PNG, JPEG, GIF or BMP image"
+                            + (bytes.length > 0 ? " (they begin " + hex(bytes) + ")" : ""));
+        } catch (BoundedImage.TooLarge e) {
+            throw tooLarge(option, e);
         } catch (IOException | RuntimeException e) {
-            if (e instanceof ProtocolException p) {
-                throw p;
-            }
             throw new ProtocolException(
                     ErrorCode.INVALID_ARGUMENT,
                     "option '" + option + "': the image sent cannot be decoded: " + e.getMessage());
         }
     }
 
-    private static ImageReader readerOf(ImageInputStream stream) {
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
-        return readers.hasNext() ? readers.next() : null;
+    private static ProtocolException tooLarge(String option, BoundedImage.TooLarge e) {
+        return sideError(option, e.width(), e.height());
     }
 
     private static void checkSide(String option, int width, int height) {
         if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || width < 1 || height < 1) {
-            throw new ProtocolException(
-                    ErrorCode.RESOURCE_EXHAUSTED,
-                    "option '"
-                            + option
-                            + "': the image is "
-                            + width
-                            + "×"
-                            + height
-                            + "; the server takes images from 1×1 up to "
-                            + MAX_IMAGE_SIDE
-                            + "×"
-                            + MAX_IMAGE_SIDE
-                            + ". Shrink it first");
+            throw sideError(option, width, height);
         }
+    }
+
+    private static ProtocolException sideError(String option, int width, int height) {
+        return new ProtocolException(
+                ErrorCode.RESOURCE_EXHAUSTED,
+                "option '"
+                        + option
+                        + "': the image is "
+                        + width
+                        + "×"
+                        + height
+                        + "; the server takes images from 1×1 up to "
+                        + MAX_IMAGE_SIDE
+                        + "×"
+                        + MAX_IMAGE_SIDE
+                        + ". Shrink it first");
     }
 
     private static Tensor rgb(BufferedImage img) {

@@ -1,5 +1,6 @@
 package io.genie4j.genie.data;
 
+import io.genie4j.env.BoundedImage;
 import io.genie4j.env.Tensor;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -74,40 +75,28 @@ public record PromptImage(Tensor frame, String adjustment) {
      * @throws IllegalArgumentException if the bytes are not such an image or it is too large
      */
     public static PromptImage decode(byte[] bytes, int size, int maxSide) {
-        try (javax.imageio.stream.ImageInputStream in =
-                ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            java.util.Iterator<javax.imageio.ImageReader> readers = ImageIO.getImageReaders(in);
-            if (in == null || !readers.hasNext()) {
-                throw new IllegalArgumentException(
-                        "the uploaded file is not a PNG, JPEG, GIF or BMP image");
-            }
-            javax.imageio.ImageReader reader = readers.next();
-            try {
-                reader.setInput(in, true, true);
-                int w = reader.getWidth(0);
-                int h = reader.getHeight(0);
-                if (w < 1 || h < 1 || w > maxSide || h > maxSide) {
-                    throw new IllegalArgumentException(
-                            "the uploaded image is "
-                                    + w
-                                    + "×"
-                                    + h
-                                    + "; images up to "
-                                    + maxSide
-                                    + "×"
-                                    + maxSide
-                                    + " are accepted");
-                }
-                BufferedImage img = reader.read(0);
-                return new PromptImage(
-                        VideoImport.toFrame(img, size), adjustment("uploaded", img, size));
-            } finally {
-                reader.dispose();
-            }
+        BufferedImage img;
+        try {
+            img = BoundedImage.decode(bytes, maxSide);
+        } catch (BoundedImage.NotAnImage e) {
+            throw new IllegalArgumentException(
+                    "the uploaded file is not a PNG, JPEG, GIF or BMP image");
+        } catch (BoundedImage.TooLarge e) {
+            throw new IllegalArgumentException(
+                    "the uploaded image is "
+                            + e.width()
+                            + "×"
+                            + e.height()
+                            + "; images up to "
+                            + maxSide
+                            + "×"
+                            + maxSide
+                            + " are accepted");
         } catch (IOException e) {
             throw new IllegalArgumentException(
                     "the uploaded image could not be decoded: " + e.getMessage(), e);
         }
+        return new PromptImage(VideoImport.toFrame(img, size), adjustment("uploaded", img, size));
     }
 
     /**
