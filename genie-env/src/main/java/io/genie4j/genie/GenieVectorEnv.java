@@ -21,10 +21,12 @@ import java.util.SplittableRandom;
 
 /**
  * N {@code Genie-v0} worlds as one {@link VectorEnv} whose step is one batched forward of the world
- * model. The worlds share one batch and restart together: when the time limit is reached, or a
- * world's termination head fires (the others are then truncated), the next step resets every world
- * and ignores its actions (next-step autoreset). World i of {@code reset(seed)} starts as a single
- * {@code Genie-v0} reset with {@code seed + i} does.
+ * model. Next-step autoreset, world by world: the step after a world's episode ends (its
+ * termination head fired, or it reached the time limit) starts that world again from a new prompt
+ * and ignores its action, while the others go on ({@link GenieWorld#restart}: the restarted world's
+ * past is its prompt held still); when every world ended together, all are reset as by {@code
+ * reset}. World i of {@code reset(seed)} starts as a single {@code Genie-v0} reset with {@code seed
+ * + i} does.
  */
 public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
 
@@ -40,7 +42,8 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
     private final EventHeads events;
     private final Box observations;
     private SplittableRandom seeds = new SplittableRandom();
-    private boolean needsReset;
+    private boolean[] needsReset;
+    private long[] worldSteps;
     private boolean started;
     private List<Tensor> last;
 
@@ -134,7 +137,8 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         }
         byte[] out = world.reset(frames, p, worldSeeds);
         started = true;
-        needsReset = false;
+        needsReset = new boolean[n];
+        worldSteps = new long[n];
         last = split(out);
         return new VectorReset<>(last, infos());
     }
@@ -161,9 +165,12 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         double[] rewards = new double[n];
         boolean[] terminated = new boolean[n];
         boolean[] truncated = new boolean[n];
-        if (needsReset) {
-            // Next-step autoreset: every world starts a new episode; this step's actions are
-            // ignored.
+        int ended = 0;
+        for (boolean b : needsReset) {
+            ended += b ? 1 : 0;
+        }
+        if (ended == n) {
+            // Next-step autoreset of every world: this step's actions are ignored.
             long[] s = new long[n];
             for (int i = 0; i < n; i++) {
                 s[i] = seeds.nextLong();
@@ -172,39 +179,79 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
             return new VectorStep<>(r.observations(), rewards, terminated, truncated, r.infos());
         }
         last = split(world.step(played));
-        List<Map<String, Object>> infos = infos();
-        boolean any = readEvents(rewards, terminated, infos);
-        boolean end = limit != null && world.steps() >= limit;
         for (int i = 0; i < n; i++) {
-            // The worlds share one batch, so they restart together: a world still running when
-            // another terminates is truncated.
-            truncated[i] = !terminated[i] && (end || any);
+            worldSteps[i]++;
         }
-        needsReset = end || any;
-        if (table != null) {
-            for (int i = 0; i < n; i++) {
+        List<Map<String, Object>> infos = infos();
+        readEvents(rewards, terminated, infos);
+        if (ended > 0) {
+            restartEnded(ended, rewards, terminated, infos);
+        }
+        for (int i = 0; i < n; i++) {
+            boolean restarted = needsReset[i];
+            truncated[i] = !restarted && !terminated[i] && limit != null && worldSteps[i] >= limit;
+            if (table != null && !restarted) {
                 infos.get(i).put("latent_action", played[i]);
             }
+        }
+        for (int i = 0; i < n; i++) {
+            needsReset[i] = terminated[i] || truncated[i];
         }
         return new VectorStep<>(last, rewards, terminated, truncated, infos);
     }
 
-    /** Fills rewards and terminations from the event heads; whether any world terminated. */
-    private boolean readEvents(
+    /**
+     * Next-step autoreset of the worlds whose episodes ended last step, while the others go on:
+     * they were stepped with the rest (their actions ignored) and now start again from a new
+     * prompt, with reward 0, not done, and a reset's info.
+     */
+    private void restartEnded(
+            int ended, double[] rewards, boolean[] terminated, List<Map<String, Object>> infos) {
+        int[] which = new int[ended];
+        long[] s = new long[ended];
+        int fb = size * size * 3;
+        byte[] frames = new byte[ended * fb];
+        int j = 0;
+        for (int i = 0; i < n; i++) {
+            if (needsReset[i]) {
+                which[j] = i;
+                s[j] = seeds.nextLong();
+                byte[] f =
+                        GenieEnv.promptFrame(image, prompt, s[j], size, world.model().envOptions())
+                                .toByteArray();
+                System.arraycopy(f, 0, frames, j * fb, fb);
+                j++;
+            }
+        }
+        byte[] out = world.restart(which, frames, s);
+        for (j = 0; j < ended; j++) {
+            int i = which[j];
+            byte[] f = new byte[fb];
+            System.arraycopy(out, j * fb, f, 0, fb);
+            last.set(i, Tensor.uint8(f, size, size, 3));
+            rewards[i] = 0;
+            terminated[i] = false;
+            worldSteps[i] = 0;
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("step", 0L);
+            m.put("uncertainty", 0.0);
+            infos.set(i, m);
+        }
+    }
+
+    /** Fills rewards and terminations from the event heads. */
+    private void readEvents(
             double[] rewards, boolean[] terminated, List<Map<String, Object>> infos) {
         double[][] p = events == null ? null : world.eventProbabilities();
         if (p == null) {
-            return false;
+            return;
         }
-        boolean any = false;
         for (int i = 0; i < n; i++) {
             rewards[i] = events.rewardFires(p[i][0]) ? events.rewardValue() : 0.0;
             terminated[i] = events.terminationFires(p[i][1]);
-            any |= terminated[i];
             infos.get(i).put("reward_probability", p[i][0]);
             infos.get(i).put("termination_probability", p[i][1]);
         }
-        return any;
     }
 
     private List<Tensor> split(byte[] frames) {
@@ -223,7 +270,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         List<Map<String, Object>> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("step", world.steps());
+            m.put("step", worldSteps[i]);
             m.put("uncertainty", u[i]);
             out.add(m);
         }

@@ -352,6 +352,70 @@ public final class GenieWorld implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts worlds {@code which} again from one prompt frame each ({@code frames} uint8 {@code [k,
+     * S, S, 3]}, world {@code which[j]} from the j-th, seeded with {@code seeds[j]}) while the
+     * others go on. The worlds share one window of past frames, so a restarted world's past is its
+     * prompt frame held still for the window's length, with no actions: it starts as from a frame
+     * that has not moved. Returns the restarted worlds' frames as the tokenizer reconstructs them,
+     * uint8 {@code [k, S, S, 3]}.
+     */
+    public byte[] restart(int[] which, byte[] frames, long[] seeds) {
+        if (rngs == null) {
+            throw new IllegalStateException("call reset before restart");
+        }
+        int s = config.imageSize();
+        int fb = s * s * 3;
+        int k = which.length;
+        if (seeds.length != k || frames.length != (long) k * fb) {
+            throw new IllegalArgumentException(
+                    "restart needs one " + s + "×" + s + " RGB frame and one seed per world");
+        }
+        for (int w : which) {
+            if (w < 0 || w >= batch) {
+                throw new IllegalArgumentException("world " + w + " is outside 0.." + (batch - 1));
+            }
+        }
+        int n = config.tokensPerFrame();
+        try (NDManager sm = manager.newSubManager()) {
+            NDArray video = Patches.video(sm, frames, k, 1, s, s, 3);
+            long[] ids = WorldModel.tokenize(model.tokenizer(), ps, video, window).toLongArray();
+            for (int j = 0; j < k; j++) {
+                int w = which[j];
+                for (long[] frame : tokens) {
+                    System.arraycopy(ids, j * n, frame, w * n, n);
+                }
+                for (long[] act : actionIds) {
+                    act[w] = 0;
+                }
+                for (long[] frame : decoderWindow) {
+                    System.arraycopy(ids, j * n, frame, w * n, n);
+                }
+                rngs[w] = new SplittableRandom(seeds[j]);
+                uncertainty[w] = 0;
+                if (eventProbabilities != null) {
+                    eventProbabilities[w] = new double[] {0, 0};
+                }
+            }
+            if (cached) {
+                int l = tokens.size();
+                dynamicsCache.clear();
+                model.dynamics()
+                        .fillCache(
+                                ps,
+                                sm.create(stack(tokens, n), new Shape(batch, l, n)),
+                                sm.create(stack(actionIds, 1), new Shape(batch, l)),
+                                dynamicsCache);
+            }
+            byte[] all = VideoTokenizer.toUint8(decodeWindow(sm, true)).toByteArray();
+            byte[] out = new byte[k * fb];
+            for (int j = 0; j < k; j++) {
+                System.arraycopy(all, which[j] * fb, out, j * fb, fb);
+            }
+            return out;
+        }
+    }
+
     /** Frames the next frame's dynamics pass attends to (besides itself). */
     public int pastFrames() {
         return tokens.size();

@@ -35,6 +35,46 @@ class GenieWorldTest {
         run = TinyWorld.world(tmp, 30);
     }
 
+    /** Plays two worlds, restarting world 1 from a new frame after 3 steps (past a window). */
+    private static byte[][] playWithRestart(WorldModel m, boolean cache) {
+        GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
+        try (GenieWorld w = new GenieWorld(m, 2, greedy.withCache(cache))) {
+            byte[][] out = new byte[9][];
+            w.reset(prompt(), 2, new long[] {1, 2});
+            for (int i = 0; i < 3; i++) {
+                w.step(new int[] {1, 2});
+            }
+            out[0] = w.restart(new int[] {1}, TinyVideo.frame(16, 3, 0), new long[] {9});
+            assertEquals(768, out[0].length);
+            for (int i = 1; i < out.length; i++) {
+                out[i] = w.step(new int[] {i % 4, (i * 3) % 4});
+                assertEquals(2 * 768, out[i].length);
+            }
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> w.restart(new int[] {2}, TinyVideo.frame(16, 3, 0), new long[] {9}));
+            return out;
+        }
+    }
+
+    @Test
+    void oneWorldRestartsWhileTheOtherGoesOnTheSameWithAndWithoutTheCache() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            byte[][] cached = playWithRestart(m, true);
+            byte[][] again = playWithRestart(m, true);
+            byte[][] naive = playWithRestart(m, false);
+            for (int i = 0; i < cached.length; i++) {
+                assertArrayEquals(cached[i], again[i], "same seeds, same frames at " + i);
+            }
+            for (int i = 0; i < cached.length; i++) {
+                for (int j = 0; j < cached[i].length; j++) {
+                    int d = Math.abs((cached[i][j] & 0xFF) - (naive[i][j] & 0xFF));
+                    assertTrue(d <= 1, "frame " + i + " pixel " + j + " differs by " + d);
+                }
+            }
+        }
+    }
+
     /** Two worlds prompted with two frames each. */
     static byte[] prompt() {
         byte[] p = new byte[2 * 2 * 768];
