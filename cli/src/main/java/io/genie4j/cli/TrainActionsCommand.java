@@ -58,6 +58,21 @@ final class TrainActionsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Checks.atLeast("--transitions", transitions, 1);
+        worldModelDir(model);
+        String env = envOf(data);
+        List<String> names = actionNames(env);
+        try (WorldModel m = WorldModel.load(model)) {
+            List<Clip.Source> episodes = episodes(data, m);
+            long[][] counts = ActionTable.count(m, episodes, names.size(), transitions, 16);
+            ActionTable table = ActionTable.fit(env, names, counts);
+            table.save(model);
+            System.out.println(table.toJson().toString());
+        }
+        return 0;
+    }
+
+    /** Refuses a --model that is not a world model directory. */
+    static void worldModelDir(Path model) {
         if (!Files.isRegularFile(model.resolve("model.json"))) {
             throw new IllegalArgumentException(
                     "--model "
@@ -65,19 +80,15 @@ final class TrainActionsCommand implements Callable<Integer> {
                             + " is not a world model directory (no model.json); train one with"
                             + " genie4j train world");
         }
-        String env = envOf(data);
-        List<String> names = actionNames(env);
-        try (WorldModel m = WorldModel.load(model)) {
-            List<Clip.Source> episodes = new ArrayList<>();
-            for (Path d : data) {
-                episodes.addAll(VideoDataset.load(d, m.config().imageSize(), 0, 0).train());
-            }
-            long[][] counts = ActionTable.count(m, episodes, names.size(), transitions, 16);
-            ActionTable table = ActionTable.fit(env, names, counts);
-            table.save(model);
-            System.out.println(table.toJson().toString());
+    }
+
+    /** Every episode of {@code data}, read at the model's frame size (no validation split). */
+    static List<Clip.Source> episodes(List<Path> data, WorldModel m) throws IOException {
+        List<Clip.Source> episodes = new ArrayList<>();
+        for (Path d : data) {
+            episodes.addAll(VideoDataset.load(d, m.config().imageSize(), 0, 0).train());
         }
-        return 0;
+        return episodes;
     }
 
     /** The env every dataset's manifest names; refuses a mix or a dataset without one. */

@@ -3,13 +3,11 @@ package io.genie4j.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.env.Json;
 import io.genie4j.genie.data.Clip;
-import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.train.Checkpoints;
 import io.genie4j.genie.world.EventHeads;
 import io.genie4j.genie.world.EventSamples;
 import io.genie4j.genie.world.WorldModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,19 +63,10 @@ final class TrainEventsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Checks.atLeast("--random-clips", randomClips, 0);
-        if (!Files.isRegularFile(model.resolve("model.json"))) {
-            throw new IllegalArgumentException(
-                    "--model "
-                            + model
-                            + " is not a world model directory (no model.json); train one with"
-                            + " genie4j train world");
-        }
+        TrainActionsCommand.worldModelDir(model);
         long start = System.nanoTime();
         try (WorldModel m = WorldModel.load(model)) {
-            List<Clip.Source> episodes = new ArrayList<>();
-            for (Path d : data) {
-                episodes.addAll(VideoDataset.load(d, m.config().imageSize(), 0, 0).train());
-            }
+            List<Clip.Source> episodes = TrainActionsCommand.episodes(data, m);
             if (episodes.stream().allMatch(e -> e.rewards() == null)) {
                 throw new IllegalArgumentException(
                         "the episodes record no rewards; fit the heads on episodes recorded with"

@@ -9,6 +9,24 @@ package io.genie4j.genie.data;
  */
 public record Clip(Source source, int start, int length) {
 
+    /**
+     * The frames of clips {@code from} to {@code from + n - 1} of {@code clips} (all of one
+     * length), back to back: uint8 {@code [n, length, H, W, 3]}.
+     */
+    public static byte[] frames(java.util.List<Clip> clips, int from, int n) {
+        int length = clips.get(from).length();
+        int bytes = length * clips.get(from).source().frameBytes();
+        byte[] out = new byte[n * bytes];
+        for (int j = 0; j < n; j++) {
+            Clip c = clips.get(from + j);
+            if (c.length() != length) {
+                throw new IllegalArgumentException("clips of different lengths in one batch");
+            }
+            c.copyTo(out, j * bytes);
+        }
+        return out;
+    }
+
     /** Copies the clip's frames into {@code out} at {@code offset}. */
     public void copyTo(byte[] out, int offset) {
         source.copyClip(start, length, 1, out, offset);

@@ -64,15 +64,7 @@ public final class ActionLegend {
      */
     public static ActionLegend of(ActionTable t) {
         List<String> names = new ArrayList<>();
-        int[] nameOf = new int[t.size()];
-        for (int a = 0; a < nameOf.length; a++) {
-            int i = names.indexOf(t.names().get(a));
-            if (i < 0) {
-                i = names.size();
-                names.add(t.names().get(a));
-            }
-            nameOf[a] = i;
-        }
+        int[] nameOf = pool(t.names(), names);
         long[][] table = new long[t.codes()][names.size()];
         for (int a = 0; a < nameOf.length; a++) {
             for (int c = 0; c < t.codes(); c++) {
@@ -99,15 +91,7 @@ public final class ActionLegend {
             return unlabelled(codes);
         }
         List<String> names = new ArrayList<>();
-        int[] nameOf = new int[actionNames.size()];
-        for (int a = 0; a < nameOf.length; a++) {
-            int i = names.indexOf(actionNames.get(a));
-            if (i < 0) {
-                i = names.size();
-                names.add(actionNames.get(a));
-            }
-            nameOf[a] = i;
-        }
+        int[] nameOf = pool(actionNames, names);
         long[][] table = new long[codes][names.size()];
         for (int c = 0; c < codes; c++) {
             JsonNode row = rows.get(c);
@@ -126,6 +110,23 @@ public final class ActionLegend {
                 nameOf,
                 mi.isNumber() ? mi.asDouble() : null,
                 null);
+    }
+
+    /**
+     * Pools real actions by name: adds each distinct name of {@code actionNames} to {@code names},
+     * in order of first appearance, and returns each action's index there.
+     */
+    private static int[] pool(List<String> actionNames, List<String> names) {
+        int[] nameOf = new int[actionNames.size()];
+        for (int a = 0; a < nameOf.length; a++) {
+            int i = names.indexOf(actionNames.get(a));
+            if (i < 0) {
+                i = names.size();
+                names.add(actionNames.get(a));
+            }
+            nameOf[a] = i;
+        }
+        return nameOf;
     }
 
     /**

@@ -129,16 +129,12 @@ public record ActionTable(String env, List<String> names, long[][] counts, int[]
             throw new IllegalArgumentException("no episode has " + length + " frames");
         }
         long[][] counts = new long[realActions][c.actions()];
-        int fb = c.imageSize() * c.imageSize() * 3;
         long counted = 0;
         try (NDManager base = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(base, false);
             for (int i = 0; i < clips.size() && counted < transitions; i += batch) {
                 int n = Math.min(batch, clips.size() - i);
-                byte[] video = new byte[n * length * fb];
-                for (int j = 0; j < n; j++) {
-                    clips.get(i + j).copyTo(video, j * length * fb);
-                }
+                byte[] video = Clip.frames(clips, i, n);
                 long[] codes;
                 try (NDManager sm = base.newSubManager()) {
                     NDArray v =

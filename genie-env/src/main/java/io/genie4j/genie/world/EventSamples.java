@@ -73,16 +73,11 @@ public record EventSamples(
         float[] values = new float[m];
         boolean[] terminals = new boolean[m];
         double[] weights = new double[m];
-        int side = c.imageSize();
-        int fb = side * side * 3;
         try (NDManager base = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(base, false);
             for (int i = 0; i < clips.size(); i += batch) {
                 int n = Math.min(batch, clips.size() - i);
-                byte[] video = new byte[n * length * fb];
-                for (int j = 0; j < n; j++) {
-                    clips.get(i + j).copyTo(video, j * length * fb);
-                }
+                byte[] video = Clip.frames(clips, i, n);
                 float[][] pooled;
                 try (NDManager sm = base.newSubManager()) {
                     pooled = states(model, ps, sm, video, n, length);

@@ -76,15 +76,11 @@ public final class WorldEval {
         }
         Scores scores = new Scores(model, clips, context, horizon);
         SplittableRandom random = new SplittableRandom(seed);
-        int fb = scores.frameBytes();
         try (NDManager base = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(base, false);
             for (int i = 0; i < clips.size(); i += batch) {
                 int n = Math.min(batch, clips.size() - i);
-                byte[] video = new byte[n * length * fb];
-                for (int j = 0; j < n; j++) {
-                    clips.get(i + j).copyTo(video, j * length * fb);
-                }
+                byte[] video = Clip.frames(clips, i, n);
                 Batch b = new Batch(i, n, video);
                 long[] inferred = scoreLam(model, ps, base, b, scores, random);
                 scores.countActions(clips, b, inferred);
