@@ -3,7 +3,9 @@ package io.genie4j.cli;
 import io.genie4j.coinrun.CoinRunBenchmark;
 import io.genie4j.env.Json;
 import io.genie4j.protocol.ProtocolBenchmark;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -159,6 +161,16 @@ final class BenchCommand implements Runnable {
                                 + " ${DEFAULT-VALUE}; 0 to skip).")
         long memoryFrames;
 
+        @Option(
+                names = "--env-batch",
+                defaultValue = "64",
+                description =
+                        "Also measure the Genie-v0 vector env of this many worlds, with random"
+                                + " actions (CoinRun's through the model's action table, and its"
+                                + " reward and termination heads, when it has them), as an agent"
+                                + " trains in it (default: ${DEFAULT-VALUE}; 0 to skip).")
+        int envBatch;
+
         @Mixin SamplingOptions sampling;
 
         @Option(
@@ -171,16 +183,24 @@ final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Checks.eachAtLeast("--batches", batches, 1);
+            Checks.atLeast("--env-batch", envBatch, 0);
             Checks.positive("--seconds", seconds);
             Checks.atLeast("--memory-frames", memoryFrames, 0);
             try (io.genie4j.genie.world.WorldModel m =
                     io.genie4j.genie.world.WorldModel.load(model)) {
                 byte[] prompt = PlayCommands.promptFrame(this.prompt, 1_000_000, m);
                 var options = sampling.options();
-                System.out.println(
-                        Json.write(
+                Map<String, Object> out =
+                        new LinkedHashMap<>(
                                 io.genie4j.genie.world.WorldBenchmark.run(
-                                        m, prompt, batches, seconds, memoryFrames, options)));
+                                        m, prompt, batches, seconds, memoryFrames, options));
+                if (envBatch > 0) {
+                    out.put(
+                            "vector_env",
+                            io.genie4j.genie.world.WorldBenchmark.env(
+                                    model, m, envBatch, seconds, options));
+                }
+                System.out.println(Json.write(out));
             }
             return 0;
         }

@@ -22,10 +22,18 @@ final class SamplingOptions {
                             + " ${DEFAULT-VALUE}).")
     float temperature;
 
+    @Option(
+            names = "--slide",
+            description =
+                    "A full window of past frames slides by one frame per step, keeping their"
+                            + " cached keys and values (faster, not exact); by default it"
+                            + " restarts from its last half, recomputed.")
+    boolean slide;
+
     /** The options, checked, with the model's full context and the cache on. */
     GenieWorld.Options options() {
         Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
         Checks.atLeast("--temperature", temperature, 0);
-        return new GenieWorld.Options(maskgitSteps, temperature, 0, true);
+        return new GenieWorld.Options(maskgitSteps, temperature, 0, true, slide);
     }
 }

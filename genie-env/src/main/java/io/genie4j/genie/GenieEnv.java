@@ -160,7 +160,8 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                 options.getInt("maskgit_steps"),
                 (float) options.getDouble("temperature"),
                 options.getInt("context"),
-                true);
+                true,
+                options.getBoolean("slide"));
     }
 
     static EnvRegistration registration() {
@@ -193,6 +194,12 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 "sampling temperature (0: most likely)"),
                         EnvOption.ofInt(
                                 "context", 0, "frames the dynamics attends to (0: the model's)"),
+                        EnvOption.ofBoolean(
+                                "slide",
+                                false,
+                                "a full window of past frames slides by one frame per step,"
+                                        + " keeping their cached keys and values (faster, not"
+                                        + " exact); false: it restarts from its last half"),
                         EnvOption.ofBoolean(
                                 "events",
                                 true,

@@ -155,6 +155,58 @@ public final class KvCache implements AutoCloseable {
         return manager.zeros(want, like.getDataType());
     }
 
+    /**
+     * Overwrites rows {@code to..to+count-1} of every layer with rows {@code from..from+count-1} of
+     * {@code source}: a refill of a few rows, computed apart from the others, joins them. {@code
+     * source} must hold as many frames at the same positions, in time order from its first slot (as
+     * a fill leaves it); this cache may have wrapped, and each frame goes to the slot that holds
+     * its position here.
+     *
+     * @throws IllegalStateException if the two caches' frames, windows or layers differ
+     */
+    public void copyRows(KvCache source, long from, long to, long count) {
+        if (source.keys.length != keys.length
+                || source.window != window
+                || source.length != length
+                || source.next != next
+                || source.head != length % window) {
+            throw new IllegalStateException(
+                    "cannot copy rows between caches of different frames: "
+                            + source.length
+                            + " frames up to position "
+                            + source.next
+                            + " into "
+                            + length
+                            + " up to position "
+                            + next);
+        }
+        if (length == 0) {
+            return;
+        }
+        // The oldest frame's slot here; the source's frames run from its slot 0 in time order.
+        int oldest = Math.floorMod(head - length, window);
+        int firstRun = Math.min(length, window - oldest);
+        for (int i = 0; i < keys.length; i++) {
+            copy(source.keys[i], keys[i], from, to, count, oldest, firstRun);
+            copy(source.values[i], values[i], from, to, count, oldest, firstRun);
+        }
+    }
+
+    /** Source slots 0..length-1 into slots oldest.. (wrapping) of rows of {@code into}. */
+    private void copy(
+            NDArray source, NDArray into, long from, long to, long count, int oldest, int run) {
+        String src = from + ":" + (from + count) + ", :, ";
+        String dst = to + ":" + (to + count) + ", :, ";
+        try (NDArray a = source.get(new NDIndex(src + "0:{}", run))) {
+            into.set(new NDIndex(dst + "{}:{}", oldest, oldest + run), a);
+        }
+        if (run < length) {
+            try (NDArray b = source.get(new NDIndex(src + "{}:{}", run, length))) {
+                into.set(new NDIndex(dst + "0:{}", length - run), b);
+            }
+        }
+    }
+
     /** Forgets every frame (keeping the buffers for reuse); the next frame is at position 0. */
     public void clear() {
         length = 0;

@@ -118,11 +118,29 @@ public final class StTransformer extends Module {
      * of fresh memory, which costs more to fault in than the arithmetic.
      */
     public void fillCache(ParameterStore ps, NDArray x, KvCache cache) {
-        fillCache(ps, x, cache, CHUNK_TOKENS);
+        fillCache(ps, x, cache, 0, CHUNK_TOKENS);
     }
 
-    /** As above, about {@code chunkTokens} tokens at a time. */
-    void fillCache(ParameterStore ps, NDArray x, KvCache cache, long chunkTokens) {
+    /**
+     * As above with the frames at positions {@code first..first+T-1} (rotary temporal positions
+     * only: learned ones start at 0), so that they can join a cache that has stepped past T frames
+     * ({@link KvCache#copyRows}).
+     */
+    public void fillCache(ParameterStore ps, NDArray x, KvCache cache, long first) {
+        if (first != 0 && !rope) {
+            throw new IllegalArgumentException(
+                    "frames can start at position " + first + " only with rotary positions");
+        }
+        fillCache(ps, x, cache, first, CHUNK_TOKENS);
+    }
+
+    /** As {@link #fillCache(ParameterStore, NDArray, KvCache)}, {@code chunkTokens} at a time. */
+    void fillCacheChunked(ParameterStore ps, NDArray x, KvCache cache, long chunkTokens) {
+        fillCache(ps, x, cache, 0, chunkTokens);
+    }
+
+    private void fillCache(
+            ParameterStore ps, NDArray x, KvCache cache, long first, long chunkTokens) {
         Shape s = x.getShape();
         long b = s.get(0);
         long t = s.get(1);
@@ -139,7 +157,7 @@ public final class StTransformer extends Module {
                     NDManager bm = cm.newSubManager();
                     h.attach(bm);
                     NDArray[] kv = new NDArray[2];
-                    NDArray y = blocks[i].apply(ps, h, 0, kv, false);
+                    NDArray y = blocks[i].apply(ps, h, first, kv, false);
                     cache.fillRows(i, b * n, b0 * n, kv[0], kv[1]);
                     y.attach(cm);
                     bm.close();
@@ -147,7 +165,7 @@ public final class StTransformer extends Module {
                 }
             }
         }
-        cache.filled(0, (int) t);
+        cache.filled(first, (int) t);
     }
 
     /**

@@ -90,7 +90,13 @@ public final class MaskGitDynamics extends Module {
      * by action ids {@code [B, T]} (frames at positions 0..T-1), ready for {@link #stepFeatures}.
      */
     public void fillCache(ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache) {
-        transformer.fillCache(ps, embed(ps, tokenIds, actionIds, false), cache);
+        fillCache(ps, tokenIds, actionIds, cache, 0);
+    }
+
+    /** As above, the frames at positions {@code first..first+T-1}. */
+    public void fillCache(
+            ParameterStore ps, NDArray tokenIds, NDArray actionIds, KvCache cache, long first) {
+        transformer.fillCache(ps, embed(ps, tokenIds, actionIds, false), cache, first);
     }
 
     /**

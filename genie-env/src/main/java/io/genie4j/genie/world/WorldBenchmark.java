@@ -1,12 +1,20 @@
 package io.genie4j.genie.world;
 
+import io.genie4j.env.Discrete;
+import io.genie4j.env.Envs;
+import io.genie4j.env.Tensor;
+import io.genie4j.env.VectorEnv;
+import io.genie4j.env.VectorStep;
 import io.genie4j.genie.train.Flops;
 import io.genie4j.genie.train.TrainBenchmark;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * Measures how fast a world model plays: frames per second at several batch sizes with the
@@ -33,6 +41,7 @@ public final class WorldBenchmark {
         WorldConfig c = model.config();
         out.put("context_frames", c.context());
         out.put("maskgit_steps", options.maskgitSteps());
+        out.put("slide", options.slide());
         out.put("threads", Runtime.getRuntime().availableProcessors());
         double peak = TrainBenchmark.matmulPeakGflops(Math.max(1, seconds / 3));
         Map<String, Object> cached = new LinkedHashMap<>();
@@ -75,6 +84,63 @@ public final class WorldBenchmark {
             out.put("rss_mb_before", before >> 20);
             out.put("rss_mb_after_10_percent", mid >> 20);
             out.put("rss_mb_after", rssBytes() >> 20);
+        }
+        return out;
+    }
+
+    /**
+     * Steps/s of the {@code Genie-v0} vector env of {@code batch} worlds of the model in {@code
+     * dir} (null: the shipped one), played with uniformly random actions for about {@code seconds}
+     * as an agent trains in it: CoinRun's actions through the model's real-action table and its
+     * reward and termination heads when it has them, so the restarts of worlds whose episodes end
+     * are paid as in training.
+     */
+    public static Map<String, Object> env(
+            Path dir, WorldModel model, int batch, double seconds, GenieWorld.Options o) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("model", dir == null ? "" : dir.toString());
+        options.put("maskgit_steps", o.maskgitSteps());
+        options.put("temperature", (double) o.temperature());
+        options.put("slide", o.slide());
+        boolean realActions = model.actionTable() != null;
+        if (realActions) {
+            options.put("actions", "coinrun");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("env", "Genie-v0");
+        out.put("num_envs", batch);
+        out.put("actions", realActions ? "coinrun" : "latent");
+        out.put("events", model.eventHeads() != null);
+        try (VectorEnv<?, ?> env = Envs.makeVector("Genie-v0", batch, options, 1)) {
+            @SuppressWarnings("unchecked")
+            VectorEnv<Tensor, Integer> e = (VectorEnv<Tensor, Integer>) env;
+            SplittableRandom rng = new SplittableRandom(0);
+            int n = ((Discrete) e.singleActionSpace()).n();
+            e.reset(0L, Map.of());
+            List<Integer> acts = new ArrayList<>();
+            for (int i = 0; i < batch; i++) {
+                acts.add(0);
+            }
+            e.step(acts);
+            long steps = 0;
+            long ended = 0;
+            long t0 = System.nanoTime();
+            long deadline = t0 + (long) (seconds * 1e9);
+            // At least one full cycle of the context, so window restarts are counted.
+            for (int k = 0; System.nanoTime() < deadline || k < model.config().context(); k++) {
+                for (int i = 0; i < batch; i++) {
+                    acts.set(i, rng.nextInt(n));
+                }
+                VectorStep<Tensor> r = e.step(acts);
+                for (int i = 0; i < batch; i++) {
+                    ended += r.terminated()[i] || r.truncated()[i] ? 1 : 0;
+                }
+                steps += batch;
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            out.put("steps", steps);
+            out.put("episodes_ended", ended);
+            out.put("steps_per_s", round(steps / s, 1));
         }
         return out;
     }

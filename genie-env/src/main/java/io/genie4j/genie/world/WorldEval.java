@@ -234,6 +234,7 @@ public final class WorldEval {
             json.put("context_frames", context);
             json.put("generated_frames", horizon);
             json.put("maskgit_steps", options.maskgitSteps());
+            json.put("slide", options.slide());
             json.put("temperature", options.temperature());
             json.put(
                     "intervals",

@@ -3,6 +3,7 @@ package io.genie4j.genie.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -95,12 +96,64 @@ class StTransformerTest {
                     KvCache chunked = new KvCache(m, st.layers(), 8)) {
                 st.prefill(ps, prompt, whole);
                 // 16 tokens per chunk: one world of 4 frames × 4 tokens at a time.
-                st.fillCache(ps, prompt, chunked, 16);
+                st.fillCacheChunked(ps, prompt, chunked, 16);
                 assertEquals(4, chunked.length());
                 assertEquals(4, chunked.nextPosition());
                 float[] a = st.step(ps, next, whole, false).toFloatArray();
                 float[] b = st.step(ps, next, chunked, false).toFloatArray();
                 assertArrayEquals(a, b, 1e-5f);
+            }
+        }
+    }
+
+    @Test
+    void rowsRefilledAtLaterPositionsJoinAWrappedCacheInTheirFramesSlots() {
+        Engine.getInstance().setRandomSeed(8);
+        try (NDManager m = NDManager.newBaseManager()) {
+            StTransformer st = cachedStack(m, true);
+            ParameterStore ps = new ParameterStore(m, false);
+            // World 0 moves; world 1 holds one frame still, so a refill of its last 3 frames
+            // alone gives the keys and values the stepped cache holds (every layer's state of a
+            // frame held still is the same whatever came before it).
+            NDArray moving = m.randomNormal(new Shape(1, 7, 4, 16));
+            NDArray still = m.randomNormal(new Shape(1, 1, 4, 16)).repeat(1, 5);
+            // Then it moves on: its new frames weigh the still ones by their positions.
+            NDArray x = moving.concat(still.concat(m.randomNormal(new Shape(1, 2, 4, 16)), 1), 0);
+            try (KvCache plain = new KvCache(m, st.layers(), 3);
+                    KvCache copied = new KvCache(m, st.layers(), 3);
+                    KvCache part = new KvCache(m, st.layers(), 3)) {
+                for (int f = 0; f < 5; f++) {
+                    NDArray frame = x.get(new NDIndex(":, {}:{}", f, f + 1));
+                    st.step(ps, frame, plain, true);
+                    st.step(ps, frame, copied, true);
+                }
+                // Both wrapped: slots hold frames 3, 4, 2. The refill holds 2, 3, 4 in order.
+                st.fillCache(ps, still.get(new NDIndex(":, 2:5")), part, 2);
+                assertEquals(5, part.nextPosition());
+                copied.copyRows(part, 0, 4, 4);
+                // Each frame's keys (rotated by its position) and values in its own slot.
+                for (int i = 0; i < st.layers(); i++) {
+                    assertArrayEquals(
+                            plain.keys(i, m).toFloatArray(),
+                            copied.keys(i, m).toFloatArray(),
+                            1e-4f,
+                            "keys of layer " + i);
+                    assertArrayEquals(
+                            plain.values(i, m).toFloatArray(),
+                            copied.values(i, m).toFloatArray(),
+                            1e-4f,
+                            "values of layer " + i);
+                }
+                // Two more frames: the second drops frame 3, which only the right slot gives.
+                for (int f = 5; f < 7; f++) {
+                    NDArray frame = x.get(new NDIndex(":, {}:{}", f, f + 1));
+                    float[] a = st.step(ps, frame, plain, true).toFloatArray();
+                    float[] b = st.step(ps, frame, copied, true).toFloatArray();
+                    assertArrayEquals(a, b, 1e-4f, "frame " + f);
+                }
+                KvCache fresh = new KvCache(m, st.layers(), 3);
+                assertThrows(IllegalStateException.class, () -> copied.copyRows(fresh, 0, 0, 4));
+                fresh.close();
             }
         }
     }

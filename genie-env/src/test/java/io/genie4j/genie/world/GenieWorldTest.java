@@ -75,6 +75,54 @@ class GenieWorldTest {
         }
     }
 
+    /**
+     * In a sliding window, world 1 restarted after {@code before} steps, then both stepped 6 times:
+     * world 1's frames after the restart, and all of world 0's from the start.
+     */
+    private static byte[][] slideWithRestart(WorldModel m, int before, boolean restart) {
+        GenieWorld.Options o = GenieWorld.Options.defaults().withTemperature(0).withSlide(true);
+        try (GenieWorld w = new GenieWorld(m, 2, o)) {
+            w.reset(prompt(), 2, new long[] {1, 2});
+            byte[][] out = new byte[2][];
+            java.io.ByteArrayOutputStream one = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream zero = new java.io.ByteArrayOutputStream();
+            for (int i = 0; i < before; i++) {
+                zero.write(w.step(new int[] {i % 4, 1}), 0, 768);
+            }
+            if (restart) {
+                one.write(
+                        w.restart(new int[] {1}, TinyVideo.frame(16, 3, 0), new long[] {9}),
+                        0,
+                        768);
+            }
+            for (int i = 0; i < 6; i++) {
+                byte[] f = w.step(new int[] {(before + i) % 4, (i * 3) % 4});
+                zero.write(f, 0, 768);
+                one.write(f, 768, 768);
+            }
+            out[0] = zero.toByteArray();
+            out[1] = one.toByteArray();
+            return out;
+        }
+    }
+
+    @Test
+    void aSlidingWindowRestartsOneWorldAsAtAnyOtherStepAndLeavesTheOtherAlone() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            // Past the 4-frame window by 6 and 4 steps (the decoder's restarts have period 2).
+            byte[][] late = slideWithRestart(m, 10, true);
+            byte[][] early = slideWithRestart(m, 8, true);
+            byte[][] none = slideWithRestart(m, 10, false);
+            int worst = 0;
+            for (int j = 0; j < late[1].length; j++) {
+                worst = Math.max(worst, Math.abs((late[1][j] & 0xFF) - (early[1][j] & 0xFF)));
+            }
+            assertTrue(worst <= 1, "the restarted world's frames differ by " + worst);
+            assertArrayEquals(none[0], late[0], "world 0 is not touched by world 1's restart");
+            assertArrayEquals(late[1], slideWithRestart(m, 10, true)[1], "same seeds, same frames");
+        }
+    }
+
     /** Two worlds prompted with two frames each. */
     static byte[] prompt() {
         byte[] p = new byte[2 * 2 * 768];
