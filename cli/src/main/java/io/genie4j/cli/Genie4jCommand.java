@@ -39,6 +39,7 @@ import picocli.CommandLine.Command;
             PlayCommands.Rollout.class,
             PlayCommand.class,
             BcEvalCommand.class,
+            WorldRlCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class Genie4jCommand implements Runnable {

@@ -1,0 +1,83 @@
+package io.genie4j.coinrun.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.genie4j.coinrun.CoinRunEnv;
+import io.genie4j.genie.TinyWorld;
+import io.genie4j.genie.world.ActionTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WorldRlStudyTest {
+
+    /** A tiny 64×64 world with a real-action table: action a plays latent code a % 4. */
+    private static Path world(Path tmp) throws Exception {
+        Path run = TinyWorld.world(tmp, 2, 64);
+        int n = CoinRunEnv.ACTION_NAMES.size();
+        long[][] counts = new long[n][4];
+        for (int a = 0; a < n; a++) {
+            counts[a][a % 4] = 5;
+        }
+        ActionTable.fit(CoinRunEnv.ID, CoinRunEnv.ACTION_NAMES, counts).save(run);
+        return run;
+    }
+
+    @Test
+    void quickStudyTrainsInTheWorldAndInTheGameAndScoresBothOnHeldOutLevels(@TempDir Path tmp)
+            throws Exception {
+        Path out = tmp.resolve("study");
+        List<String> log = new ArrayList<>();
+        WorldRlStudy.Result r =
+                WorldRlStudy.run(world(tmp), WorldRlStudy.Config.quick(), out, log::add);
+        for (String f : List.of("world-rl.json", "world-rl.md", "world-rl.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        for (String arm : List.of("world", "real")) {
+            assertTrue(Files.isRegularFile(out.resolve(arm).resolve("policy.bin")), arm);
+        }
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> evals = (List<Map<String, Object>>) r.json().get("evaluations");
+        List<String> rows =
+                evals.stream().map(e -> e.get("agent") + "@" + e.get("trained_steps")).toList();
+        assertEquals(
+                List.of("world@16", "world@32", "real@16", "real@32", "random@0", "blind@0"), rows);
+        for (Map<String, Object> e : evals) {
+            assertEquals(4, e.get("episodes"), e.toString());
+        }
+        assertTrue(r.markdown().contains("PPO trained in the world model"), r.markdown());
+        assertEquals(4, log.size(), log.toString());
+        // A second study into the same directory would mix runs: refused.
+        IllegalArgumentException again =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                WorldRlStudy.run(
+                                        world(tmp.resolve("b")),
+                                        WorldRlStudy.Config.quick(),
+                                        out,
+                                        log::add));
+        assertTrue(again.getMessage().contains("already holds"), again.getMessage());
+    }
+
+    @Test
+    void aWorldWithoutAnActionTableIsRefusedWithTheFix(@TempDir Path tmp) throws Exception {
+        Path run = TinyWorld.world(tmp, 2, 64);
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                WorldRlStudy.run(
+                                        run,
+                                        WorldRlStudy.Config.quick(),
+                                        tmp.resolve("o"),
+                                        s -> {}));
+        assertTrue(e.getMessage().contains("train actions"), e.getMessage());
+    }
+}
