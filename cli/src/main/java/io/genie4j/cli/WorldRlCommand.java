@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
                     + " table, rewards and endings from its event heads) against the same PPO"
                     + " trained in real CoinRun for as many steps, both scored on the same"
                     + " held-out real levels at several points of training, beside uniform"
-                    + " random and blind play, with 95% intervals. Writes world-rl.json,"
+                    + " random and blind play, with 95%% intervals. Writes world-rl.json,"
                     + " world-rl.md and world-rl.png to --out, the PPO runs in --out/world and"
                     + " --out/real."
         })
