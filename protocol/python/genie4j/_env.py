@@ -48,11 +48,13 @@ class _Session:
 
     def __init__(self, env_id: str, address: str, num_envs: int, timeout: float,
                  curve: Optional[Dict[str, str]], options: Dict[str, Any],
-                 shared_memory: Optional[bool] = None) -> None:
+                 shared_memory: Optional[bool] = None, columnar: bool = False) -> None:
         self.conn = Connection(address, timeout, curve)
         self.shm: Optional[mmap.mmap] = None
         self.shm_path: Optional[str] = None
         request = {"op": "make", "env_id": env_id, "num_envs": int(num_envs), "options": _wire_options(options)}
+        if columnar:
+            request["infos"] = "columnar"  # protocol 1.1; a 1.0 server ignores it and sends a list
         if is_local(address) if shared_memory is None else shared_memory:
             request["shared_memory"] = True
         try:
@@ -75,7 +77,12 @@ class _Session:
         self.action_json = r["action_space"]
         self.spec: Dict[str, Any] = r["spec"]
         self.metadata: Dict[str, Any] = dict(r.get("metadata", {}))
+        self.columnar = r.get("infos") == "columnar"
         self.closed = False
+
+    def infos(self, reply: Dict[str, Any]) -> Dict[str, Any]:
+        """A reply's infos in Gymnasium's vector form, from columns or from a list of dicts."""
+        return _columnar_infos(reply["infos"]) if self.columnar else _vector_infos(reply["infos"])
 
     def request(self, op: str, **fields: Any) -> Dict[str, Any]:
         if self.closed:
@@ -184,28 +191,46 @@ def _first(obs: Any) -> Any:
     return obs[0]
 
 
-def _vector_infos(infos: List[dict]) -> Dict[str, Any]:
-    """Gymnasium's vector info form: a dict of arrays, each with a boolean `_key` mask.
+def _column(values: List[Any], mask: np.ndarray) -> np.ndarray:
+    """One info key's values as an array whose dtype fits every value present (bool, int64, float64,
+    else object), zero where absent, so no value is cut: a string array sized to its first value
+    would truncate longer ones."""
+    present = [v for v, m in zip(values, mask) if m]
+    if all(isinstance(v, (bool, np.bool_)) for v in present):
+        dtype: Any = bool
+    elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in present):
+        dtype = np.int64
+    elif all(isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)) for v in present):
+        dtype = np.float64
+    else:
+        dtype = object
+    arr = np.zeros(len(values), dtype=dtype)
+    for i, (v, m) in enumerate(zip(values, mask)):
+        if m:
+            arr[i] = v
+    return arr
 
-    Each array's dtype fits every value present for its key (bool, int64, float64, else object), so
-    no value is cut: a string array sized to its first value would truncate longer ones."""
+
+def _vector_infos(infos: List[dict]) -> Dict[str, Any]:
+    """Gymnasium's vector info form, from one dict per env: a dict of arrays, each with a boolean
+    `_key` mask."""
     out: Dict[str, Any] = {}
     for k in dict.fromkeys(k for info in infos for k in info):
         mask = np.array([k in info for info in infos], dtype=bool)
-        present = [info[k] for info in infos if k in info]
-        if all(isinstance(v, (bool, np.bool_)) for v in present):
-            dtype: Any = bool
-        elif all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in present):
-            dtype = np.int64
-        elif all(isinstance(v, (int, float, np.number)) and not isinstance(v, (bool, np.bool_)) for v in present):
-            dtype = np.float64
-        else:
-            dtype = object
-        arr = np.zeros(len(infos), dtype=dtype)
-        for i, info in enumerate(infos):
-            if k in info:
-                arr[i] = info[k]
-        out[k] = arr
+        out[k] = _column([info.get(k) for info in infos], mask)
+        out["_" + k] = mask
+    return out
+
+
+def _columnar_infos(columns: Dict[str, Any]) -> Dict[str, Any]:
+    """Gymnasium's vector info form, from the server's columns (PROTOCOL.md 4, protocol 1.1): typed
+    columns arrive as arrays already; JSON-list columns get the dtype that fits their values."""
+    out: Dict[str, Any] = {}
+    for k, v in columns.items():
+        if k.startswith("_") and k[1:] in columns:
+            continue
+        mask = np.asarray(columns["_" + k], dtype=bool)
+        out[k] = v if isinstance(v, np.ndarray) else _column(list(v), mask)
         out["_" + k] = mask
     return out
 
@@ -217,7 +242,7 @@ class RemoteVectorEnv(_VectorBase):
     def __init__(self, env_id: str, num_envs: int, address: str = "tcp://127.0.0.1:5555", timeout: float = 30.0,
                  curve: Optional[Dict[str, str]] = None, shared_memory: Optional[bool] = None,
                  **options: Any) -> None:
-        self._s = _Session(env_id, address, num_envs, timeout, curve, options, shared_memory)
+        self._s = _Session(env_id, address, num_envs, timeout, curve, options, shared_memory, columnar=True)
         self.num_envs = self._s.num_envs
         self.single_observation_space = _spaces.from_json(self._s.observation_json)
         self.single_action_space = _spaces.from_json(self._s.action_json)
@@ -251,7 +276,7 @@ class RemoteVectorEnv(_VectorBase):
             else:
                 self._np_random = np.random.default_rng(int(seed))
         r = self._s.reset(seed, options)
-        return r["observations"], _vector_infos(r["infos"])
+        return r["observations"], self._s.infos(r)
 
     def step(self, actions: Any) -> Tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict]:
         batch = _batch_actions(self._s.action_json, actions, self.num_envs)
@@ -260,7 +285,7 @@ class RemoteVectorEnv(_VectorBase):
             _check(self.single_action_space, a, f"action [{i}]")
         r = self._s.request("step", actions=batch)
         return (r["observations"], np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
-                np.asarray(r["truncated"], dtype=bool), _vector_infos(r["infos"]))
+                np.asarray(r["truncated"], dtype=bool), self._s.infos(r))
 
     def render(self) -> np.ndarray:
         return self._s.request("render")["frames"]

@@ -243,3 +243,24 @@ def test_gymnasiums_own_checker_passes_where_gymnasium_is_installed(address):
         with genie4j.make(env_id, address=address) as env:
             assert isinstance(env, gymnasium.Env)
             check_env(env)
+
+
+def test_columnar_infos_equal_the_per_env_infos_in_gymnasiums_vector_form(address):
+    from genie4j._env import _Session, _vector_infos, _columnar_infos
+    a = _Session("CoinRun-v0", address, 4, 30.0, None, {}, False, columnar=True)
+    b = _Session("CoinRun-v0", address, 4, 30.0, None, {}, False)
+    try:
+        assert a.columnar and not b.columnar
+        ra, rb = a.reset(7, None), b.reset(7, None)
+        assert isinstance(ra["infos"], dict) and isinstance(rb["infos"], list)
+        for _ in range(30):
+            ca, cb = _columnar_infos(ra["infos"]), _vector_infos(rb["infos"])
+            assert ca.keys() == cb.keys() and len(ca) > 0
+            for k in ca:
+                assert ca[k].dtype == cb[k].dtype, k
+                np.testing.assert_array_equal(ca[k], cb[k], err_msg=k)
+            acts = np.arange(4, dtype=np.int64) % 15
+            ra, rb = a.request("step", actions=acts), b.request("step", actions=acts)
+    finally:
+        a.close()
+        b.close()

@@ -35,6 +35,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
     private final Space<A> actionSpace;
     private final EnvSpec spec;
     private final SharedMemory shm;
+    private final boolean columnar;
     private boolean closed;
 
     @SuppressWarnings("unchecked")
@@ -48,6 +49,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
                 (Space<O>) Spaces.fromJson((Map<String, ?>) made.get("observation_space"));
         this.actionSpace = (Space<A>) Spaces.fromJson((Map<String, ?>) made.get("action_space"));
         this.spec = EnvSpec.fromJson((Map<String, ?>) made.get("spec"));
+        this.columnar = ColumnarInfos.NAME.equals(made.get("infos"));
     }
 
     /**
@@ -87,6 +89,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         req.put("env_id", envId);
         req.put("num_envs", numEnvs);
         req.put("options", options);
+        req.put("infos", ColumnarInfos.NAME);
         if (sharedMemory) {
             req.put("shared_memory", true);
         }
@@ -228,6 +231,9 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
     @SuppressWarnings("unchecked")
     private List<Map<String, Object>> infos(Map<String, Object> r) {
         Object infos = r.get("infos");
+        if (columnar) {
+            return ColumnarInfos.decode(infos, numEnvs);
+        }
         if (infos instanceof List<?> l && l.size() == numEnvs) {
             return (List<Map<String, Object>>) l;
         }

@@ -244,6 +244,10 @@ final class RequestHandler {
         if (!(wantShm instanceof Boolean)) {
             throw invalid("\"shared_memory\" must be a boolean, got " + wantShm);
         }
+        Object infoForm = h.getOrDefault("infos", "list");
+        if (!"list".equals(infoForm) && !ColumnarInfos.NAME.equals(infoForm)) {
+            throw invalid("\"infos\" must be \"list\" or \"columnar\", got " + infoForm);
+        }
         @SuppressWarnings("unchecked")
         VectorEnv<Object, Object> env =
                 (VectorEnv<Object, Object>) Envs.makeVector(envId, numEnvs, options, threads);
@@ -258,7 +262,7 @@ final class RequestHandler {
                 System.err.println("session " + sid + " goes without shared memory: " + e);
             }
         }
-        Session s = new Session(sid, client, peer, env, shm);
+        Session s = new Session(sid, client, peer, env, shm, ColumnarInfos.NAME.equals(infoForm));
         sessions.put(s.id, s);
         Map<String, Object> m = ok(id);
         m.put("session", s.id);
@@ -266,6 +270,7 @@ final class RequestHandler {
         if (shm != null) {
             m.put("shared_memory", Map.of("path", shm.path().toString(), "bytes", shm.capacity()));
         }
+        m.put("infos", s.columnar ? ColumnarInfos.NAME : "list");
         m.put("observation_space", env.singleObservationSpace().toJson());
         m.put("action_space", env.singleActionSpace().toJson());
         m.put("spec", env.spec().toJson());
@@ -301,7 +306,7 @@ final class RequestHandler {
         }
         Map<String, Object> m = ok(id);
         m.put("observations", observations(s, r.observations()));
-        m.put("infos", r.infos());
+        m.put("infos", infos(s, r.infos()));
         return m;
     }
 
@@ -315,8 +320,12 @@ final class RequestHandler {
         m.put("rewards", Tensor.float64(r.rewards(), n));
         m.put("terminated", Tensor.bool(r.terminated(), n));
         m.put("truncated", Tensor.bool(r.truncated(), n));
-        m.put("infos", r.infos());
+        m.put("infos", infos(s, r.infos()));
         return m;
+    }
+
+    private static Object infos(Session s, List<Map<String, Object>> infos) {
+        return s.columnar ? ColumnarInfos.encode(infos) : infos;
     }
 
     private static Object observations(Session s, List<Object> obs) {

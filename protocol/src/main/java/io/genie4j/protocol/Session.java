@@ -15,14 +15,24 @@ final class Session {
     /** Where replies put observations, or {@code null} when they travel in buffer frames. */
     final SharedMemory shm;
 
+    /** Whether replies carry infos as columns ({@link ColumnarInfos}) rather than a list. */
+    final boolean columnar;
+
     volatile long lastUsedNanos;
 
-    Session(String id, String owner, String peer, VectorEnv<Object, Object> env, SharedMemory shm) {
+    Session(
+            String id,
+            String owner,
+            String peer,
+            VectorEnv<Object, Object> env,
+            SharedMemory shm,
+            boolean columnar) {
         this.id = id;
         this.owner = owner;
         this.peer = peer;
         this.env = env;
         this.shm = shm;
+        this.columnar = columnar;
         this.lastUsedNanos = System.nanoTime();
     }
 }

@@ -65,6 +65,33 @@ class MalformedRequestTest {
     }
 
     @Test
+    void aSessionAsksForColumnarInfosAndGetsOneColumnAndMaskPerKey() {
+        assertError(
+                "INVALID_ARGUMENT",
+                send("{\"op\":\"make\",\"id\":3,\"env_id\":\"Corridor-v0\",\"infos\":\"rows\"}"));
+        Map<String, Object> made =
+                send(
+                        "{\"op\":\"make\",\"id\":3,\"env_id\":\"Corridor-v0\",\"num_envs\":3,"
+                                + "\"infos\":\"columnar\"}");
+        assertEquals("columnar", made.get("infos"));
+        String sid = (String) made.get("session");
+        Map<String, Object> r =
+                send("{\"op\":\"reset\",\"id\":4,\"session\":\"" + sid + "\",\"seed\":1}");
+        assertTrue(r.get("infos") instanceof Map<?, ?>, r.toString());
+        Map<?, ?> infos = (Map<?, ?>) r.get("infos");
+        assertFalse(infos.isEmpty(), r.toString());
+        for (Object k : infos.keySet()) {
+            if (!String.valueOf(k).startsWith("_")) {
+                io.genie4j.env.Tensor mask = (io.genie4j.env.Tensor) infos.get("_" + k);
+                assertEquals(io.genie4j.env.DType.BOOL, mask.dtype(), k.toString());
+                assertEquals(3, mask.size(), k.toString());
+            }
+        }
+        assertEquals(
+                "list", send("{\"op\":\"make\",\"id\":5,\"env_id\":\"Corridor-v0\"}").get("infos"));
+    }
+
+    @Test
     void badJsonIsInvalid() {
         assertError("INVALID_ARGUMENT", send("{\"op\": \"step\", "));
         assertError("INVALID_ARGUMENT", send("[1, 2]"));
