@@ -11,23 +11,23 @@ Needs only pyzmq and numpy; with gymnasium installed the envs and spaces are gym
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, Optional, Sequence, Union
 
 from ._client import (Connection, FailedPrecondition, InvalidArgument, NotFound, PermissionDenied,
                       RemoteError, ResourceExhausted, TimeoutError, Unavailable)
-from ._env import RemoteEnv, RemoteVectorEnv
+from ._env import FleetVectorEnv, RemoteEnv, RemoteVectorEnv
 from ._spaces import from_json as space_from_json, to_json as space_to_json
 
-__all__ = ["make", "load_curve", "RemoteEnv", "RemoteVectorEnv", "Connection", "RemoteError",
+__all__ = ["make", "load_curve", "RemoteEnv", "RemoteVectorEnv", "FleetVectorEnv", "Connection", "RemoteError",
            "InvalidArgument", "NotFound", "FailedPrecondition", "PermissionDenied", "ResourceExhausted",
            "Unavailable", "TimeoutError", "space_from_json",
            "space_to_json"]
 __version__ = "0.1.0"
 
 
-def make(env_id: str, address: str = "tcp://127.0.0.1:5555", num_envs: int = 1, timeout: float = 30.0,
-         curve: Optional[Dict[str, str]] = None, shared_memory: Optional[bool] = None,
-         **options: Any) -> Union[RemoteEnv, RemoteVectorEnv]:
+def make(env_id: str, address: Union[str, Sequence[str]] = "tcp://127.0.0.1:5555", num_envs: int = 1,
+         timeout: float = 30.0, curve: Any = None, shared_memory: Optional[bool] = None,
+         **options: Any) -> Union[RemoteEnv, RemoteVectorEnv, FleetVectorEnv]:
     """Makes `num_envs` copies of a registered env on the server at `address`.
 
     Returns a `RemoteEnv` (Gymnasium's Env API) for one env and a `RemoteVectorEnv` (Gymnasium's
@@ -42,7 +42,14 @@ def make(env_id: str, address: str = "tcp://127.0.0.1:5555", num_envs: int = 1, 
 
     `shared_memory` (default: when `address` is on this machine) asks the server to hand over
     observations through shared memory instead of the socket, up to about twice as fast for batches
-    of images; if the server declines or its file cannot be opened, they come through the socket."""
+    of images; if the server declines or its file cannot be opened, they come through the socket.
+
+    A list of addresses makes one `FleetVectorEnv` of `num_envs` envs spread over those servers (as
+    even a share on each as can be), stepped together and returned in order; `curve` may then be a
+    list with one setting per server. Vector envs have Gymnasium's `step_async`/`step_wait`."""
+    if not isinstance(address, str):
+        return FleetVectorEnv(env_id, num_envs, list(address), timeout=timeout, curve=curve,
+                              shared_memory=shared_memory, **options)
     if num_envs == 1:
         return RemoteEnv(env_id, address=address, timeout=timeout, curve=curve, shared_memory=shared_memory,
                          **options)

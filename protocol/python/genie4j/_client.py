@@ -94,7 +94,8 @@ class Connection:
                                    f"is the server running{hint}")
             self._socket = self._open()
             try:
-                self._call({"op": "ping"}, min(wait, left))
+                ping = {"op": "ping"}
+                self.receive(self.send(ping), ping, None, min(wait, left))
                 return
             except TimeoutError:
                 self._socket.close(linger=0)
@@ -107,11 +108,21 @@ class Connection:
         Raises RemoteError (or a subclass) on an error reply and TimeoutError when no reply comes."""
         if self.closed:
             raise RuntimeError(f"connection to {self.address} is closed")
-        return self._call(request, self.timeout, shm)
+        return self.receive(self.send(request), request, shm)
 
-    def _call(self, request: Dict[str, Any], wait: float, shm: Optional[Any] = None) -> Dict[str, Any]:
+    def send(self, request: Dict[str, Any]) -> int:
+        """Sends a request without waiting; `receive` collects its reply. Keep at most one request in
+        flight on a connection: replies to others are skipped as stale."""
+        if self.closed:
+            raise RuntimeError(f"connection to {self.address} is closed")
         rid = next(self._ids)
         self._socket.send_multipart(_wire.encode(dict(request, id=rid)), copy=False)
+        return rid
+
+    def receive(self, rid: int, request: Dict[str, Any], shm: Optional[Any] = None,
+                wait: Optional[float] = None) -> Dict[str, Any]:
+        """The reply to the request `send` sent as `rid` (`request` names it in errors), as `call`."""
+        wait = self.timeout if wait is None else wait
         deadline = time.monotonic() + wait
         while True:
             left = deadline - time.monotonic()

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import mmap
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
 from . import _spaces
-from ._client import Connection
+from ._client import Connection, RemoteError, TimeoutError
 
 try:  # pragma: no cover - depends on the environment
     import gymnasium as _gym
@@ -78,6 +78,7 @@ class _Session:
         self.spec: Dict[str, Any] = r["spec"]
         self.metadata: Dict[str, Any] = dict(r.get("metadata", {}))
         self.columnar = r.get("infos") == "columnar"
+        self.in_flight: Optional[Tuple[int, Dict[str, Any]]] = None
         self.closed = False
 
     def infos(self, reply: Dict[str, Any]) -> Dict[str, Any]:
@@ -85,9 +86,22 @@ class _Session:
         return _columnar_infos(reply["infos"]) if self.columnar else _vector_infos(reply["infos"])
 
     def request(self, op: str, **fields: Any) -> Dict[str, Any]:
+        self.send(op, **fields)
+        return self.wait()
+
+    def send(self, op: str, **fields: Any) -> None:
         if self.closed:
             raise RuntimeError("the environment is closed")
-        return self.conn.call(dict(fields, op=op, session=self.id), self.shm)
+        if self.in_flight is not None:
+            raise RuntimeError(f"a step is in flight: collect it with step_wait() before {op!r}")
+        request = dict(fields, op=op, session=self.id)
+        self.in_flight = (self.conn.send(request), request)
+
+    def wait(self) -> Dict[str, Any]:
+        if self.in_flight is None:
+            raise RuntimeError("no step in flight: call step_async() first")
+        (rid, request), self.in_flight = self.in_flight, None
+        return self.conn.receive(rid, request, self.shm)
 
     def reset(self, seed: Any, options: Optional[dict]) -> Dict[str, Any]:
         fields: Dict[str, Any] = {"options": options or {}}
@@ -101,6 +115,8 @@ class _Session:
         if self.closed:
             return
         try:
+            if self.in_flight is not None:
+                self.wait()
             self.request("close")
         except Exception:
             pass  # the server may be gone or have reaped the session: nothing left to release
@@ -279,11 +295,22 @@ class RemoteVectorEnv(_VectorBase):
         return r["observations"], self._s.infos(r)
 
     def step(self, actions: Any) -> Tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict]:
+        self.step_async(actions)
+        return self.step_wait()
+
+    def step_async(self, actions: Any) -> None:
+        """Sends the actions and returns at once, so your own work overlaps the server's stepping
+        (Gymnasium's `step_async`, EnvPool's `send`); `step_wait` collects the result. One step may
+        be in flight: other calls before `step_wait` are refused."""
         batch = _batch_actions(self._s.action_json, actions, self.num_envs)
         for i in range(self.num_envs):
             a = batch[i].item() if batch[i].ndim == 0 else batch[i]
             _check(self.single_action_space, a, f"action [{i}]")
-        r = self._s.request("step", actions=batch)
+        self._s.send("step", actions=batch)
+
+    def step_wait(self) -> Tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict]:
+        """The result of the step `step_async` sent."""
+        r = self._s.wait()
         return (r["observations"], np.asarray(r["rewards"], dtype=np.float64), np.asarray(r["terminated"], dtype=bool),
                 np.asarray(r["truncated"], dtype=bool), self._s.infos(r))
 
@@ -298,6 +325,135 @@ class RemoteVectorEnv(_VectorBase):
 
     def __exit__(self, *exc: Any) -> None:
         self.close()
+
+
+class FleetVectorEnv(_VectorBase):
+    """One vector env spread over several servers: env i of the whole lives on the server whose
+    share holds index i, servers in the order given, so results come back ordered as one batch. A
+    step sends every server its actions before waiting for any, so they step at the same time. An
+    error names the server it came from. `curve` is one setting for all servers or a list, one per
+    server (each with its own CURVE identity)."""
+
+    def __init__(self, env_id: str, num_envs: int, addresses: Sequence[str], timeout: float = 30.0,
+                 curve: Any = None, shared_memory: Optional[bool] = None, **options: Any) -> None:
+        k = len(addresses)
+        if k == 0 or num_envs < k:
+            raise ValueError(f"a fleet of {k} servers needs at least one env on each, got num_envs={num_envs}")
+        curves = list(curve) if isinstance(curve, (list, tuple)) else [curve] * k
+        if len(curves) != k:
+            raise ValueError(f"{len(curves)} CURVE settings for {k} servers")
+        self.parts: List[RemoteVectorEnv] = []
+        try:
+            for j, a in enumerate(addresses):
+                n = num_envs // k + (1 if j < num_envs % k else 0)
+                self.parts.append(_on(a, lambda: RemoteVectorEnv(env_id, n, address=a, timeout=timeout, curve=curves[j],
+                                                                 shared_memory=shared_memory, **options)))
+        except BaseException:
+            for p in self.parts:
+                p.close()
+            raise
+        first = self.parts[0]
+        for a, p in zip(addresses, self.parts):
+            if p._s.observation_json != first._s.observation_json or p._s.action_json != first._s.action_json:
+                self.close()
+                raise ValueError(f"the fleet's servers serve different envs: {a} differs from {addresses[0]}")
+        self.addresses = list(addresses)
+        self.num_envs = int(num_envs)
+        self._offsets = np.cumsum([0] + [p.num_envs for p in self.parts])
+        self.single_observation_space = first.single_observation_space
+        self.single_action_space = first.single_action_space
+        self.observation_space = _batched(first._s.observation_json, self.num_envs)
+        self.action_space = _batched(first._s.action_json, self.num_envs)
+        self.metadata = dict(first.metadata)
+        self.render_mode = "rgb_array"
+        self.spec_json = first.spec_json
+
+    @property
+    def unwrapped(self) -> "FleetVectorEnv":
+        return self
+
+    def reset(self, *, seed: Any = None, options: Optional[dict] = None) -> Tuple[Any, dict]:
+        results = []
+        for j, (a, p) in enumerate(zip(self.addresses, self.parts)):
+            lo, hi = int(self._offsets[j]), int(self._offsets[j + 1])
+            if isinstance(seed, (list, tuple, np.ndarray)):
+                s: Any = list(seed)[lo:hi]
+            else:
+                s = None if seed is None else int(seed) + lo
+            results.append(_on(a, lambda: p.reset(seed=s, options=options)))
+        return _concat([r[0] for r in results]), _concat_infos([r[1] for r in results], self.parts)
+
+    def step(self, actions: Any) -> Tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict]:
+        self.step_async(actions)
+        return self.step_wait()
+
+    def step_async(self, actions: Any) -> None:
+        """Sends every server its share of the actions (all checked first) and returns at once."""
+        batch = _batch_actions(self.parts[0]._s.action_json, actions, self.num_envs)
+        for i in range(self.num_envs):
+            a = batch[i].item() if batch[i].ndim == 0 else batch[i]
+            _check(self.single_action_space, a, f"action [{i}]")
+        for j, (a, p) in enumerate(zip(self.addresses, self.parts)):
+            part = batch[int(self._offsets[j]):int(self._offsets[j + 1])]
+            _on(a, lambda: p.step_async(part))
+
+    def step_wait(self) -> Tuple[Any, np.ndarray, np.ndarray, np.ndarray, dict]:
+        """Every server's result, in env order; every reply is collected before an error is raised."""
+        results, failure = [], None
+        for a, p in zip(self.addresses, self.parts):
+            try:
+                results.append(_on(a, p.step_wait))
+            except Exception as e:  # collect the others' replies first, so none stays in flight
+                failure = failure or e
+        if failure is not None:
+            raise failure
+        return (_concat([r[0] for r in results]), np.concatenate([r[1] for r in results]),
+                np.concatenate([r[2] for r in results]), np.concatenate([r[3] for r in results]),
+                _concat_infos([r[4] for r in results], self.parts))
+
+    def render(self) -> np.ndarray:
+        return np.concatenate([_on(a, p.render) for a, p in zip(self.addresses, self.parts)])
+
+    def close(self, **kwargs: Any) -> None:
+        for p in self.parts:
+            p.close()
+
+    def __enter__(self) -> "FleetVectorEnv":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def _on(address: str, call: Any) -> Any:
+    """`call()`, with the server's address in front of any error's message (same error class)."""
+    try:
+        return call()
+    except RemoteError as e:
+        raise type(e)(e.code, f"server {address}: {e.message}") from e
+    except (TimeoutError, ValueError, RuntimeError) as e:
+        raise type(e)(f"server {address}: {e}") from e
+
+
+def _concat(parts: List[Any]) -> Any:
+    if isinstance(parts[0], dict):
+        return {k: _concat([p[k] for p in parts]) for k in parts[0]}
+    return np.concatenate(parts)
+
+
+def _concat_infos(infos: List[Dict[str, Any]], parts: List[Any]) -> Dict[str, Any]:
+    """Vector infos of consecutive shares as one: a key some share lacks is zero and masked there."""
+    keys = dict.fromkeys(k for info in infos for k in info if not (k.startswith("_") and k[1:] in info))
+    out: Dict[str, Any] = {}
+    for k in keys:
+        like = next(info[k] for info in infos if k in info)
+        cols, masks = [], []
+        for info, p in zip(infos, parts):
+            cols.append(info[k] if k in info else np.zeros((p.num_envs,) + like.shape[1:], dtype=like.dtype))
+            masks.append(info["_" + k] if k in info else np.zeros(p.num_envs, dtype=bool))
+        out[k] = np.concatenate(cols)
+        out["_" + k] = np.concatenate(masks)
+    return out
 
 
 def _batched(space_json: dict, n: int) -> Any:

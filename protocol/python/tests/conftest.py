@@ -26,6 +26,16 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def address():
+    yield from _serve()
+
+
+@pytest.fixture(scope="session")
+def address2():
+    """A second server, for fleets."""
+    yield from _serve()
+
+
+def _serve():
     jar = Path(os.environ.get("GENIE4J_JAR", ROOT / "cli" / "target" / "genie4j.jar"))
     if not jar.exists():
         subprocess.run([str(ROOT / "bin" / "genie4j"), "--version"], check=True, stdout=subprocess.DEVNULL)

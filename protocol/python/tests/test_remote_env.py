@@ -264,3 +264,44 @@ def test_columnar_infos_equal_the_per_env_infos_in_gymnasiums_vector_form(addres
     finally:
         a.close()
         b.close()
+
+
+def test_a_fleet_of_two_servers_steps_as_one_batch_in_order(address, address2):
+    with genie4j.make("Corridor-v0", address=[address, address2], num_envs=5, length=4) as fleet, \
+            genie4j.make("Corridor-v0", address=address, num_envs=5, length=4) as one:
+        assert isinstance(fleet, genie4j.FleetVectorEnv)
+        assert [p.num_envs for p in fleet.parts] == [3, 2]
+        assert fleet.action_space == one.action_space
+        fo, fi = fleet.reset(seed=11)
+        oo, oi = one.reset(seed=11)
+        np.testing.assert_array_equal(fo, oo)
+        for t in range(12):
+            acts = np.array([(t + i) % 2 for i in range(5)])
+            f, o = fleet.step(acts), one.step(acts)
+            for a, b in zip(f[:4], o[:4]):
+                np.testing.assert_array_equal(a, b)
+            assert f[4].keys() == o[4].keys()
+            for k in f[4]:
+                np.testing.assert_array_equal(f[4][k], o[4][k], err_msg=k)
+
+
+def test_step_async_overlaps_and_refuses_other_calls_until_collected(address):
+    with genie4j.make("Corridor-v0", address=address, num_envs=2) as envs:
+        envs.reset(seed=3)
+        envs.step_async(np.array([1, 1]))
+        with pytest.raises(RuntimeError, match="in flight"):
+            envs.reset(seed=3)
+        obs, rewards, terminated, truncated, infos = envs.step_wait()
+        assert obs.shape[0] == 2 and rewards.shape == (2,)
+        with pytest.raises(RuntimeError, match="no step in flight"):
+            envs.step_wait()
+
+
+def test_a_fleet_error_names_the_server(address, address2):
+    with genie4j.make("Corridor-v0", address=[address, address2], num_envs=2) as fleet:
+        with pytest.raises(genie4j.FailedPrecondition, match=f"server {address}"):
+            fleet.step(np.array([0, 1]))
+        fleet.reset(seed=1)
+        fleet.step(np.array([0, 1]))  # every reply was collected: the fleet goes on
+    with pytest.raises(genie4j.InvalidArgument, match=f"server {address}"):
+        genie4j.make("Corridor-v0", address=[address, address2], num_envs=2, length=-1)

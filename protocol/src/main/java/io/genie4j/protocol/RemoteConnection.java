@@ -74,7 +74,8 @@ public final class RemoteConnection implements AutoCloseable {
             }
             socket = open(Math.min(wait, left));
             try {
-                callOnce(Map.of("op", "ping"), Math.min(wait, left), null);
+                Map<String, Object> ping = Map.of("op", "ping");
+                receive(send(ping), ping, null, Math.min(wait, left));
                 socket.setReceiveTimeOut((int) Math.min(Integer.MAX_VALUE, timeoutMs));
                 return;
             } catch (RemoteTimeoutException e) {
@@ -136,11 +137,18 @@ public final class RemoteConnection implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("connection to " + address + " is closed");
         }
-        return callOnce(request, timeoutMs, shm);
+        return receive(send(request), request, shm);
     }
 
-    private Map<String, Object> callOnce(
-            Map<String, Object> request, long waitMs, SharedMemory shm) {
+    /**
+     * Sends a request without waiting for its reply, which {@link #receive} collects; the id the
+     * request was sent with. The caller keeps at most one request in flight on the connection
+     * (replies to others would be skipped as stale).
+     */
+    long send(Map<String, Object> request) {
+        if (closed) {
+            throw new IllegalStateException("connection to " + address + " is closed");
+        }
         long id = nextId++;
         Map<String, Object> h = new LinkedHashMap<>(request);
         h.put("id", id);
@@ -151,6 +159,19 @@ public final class RemoteConnection implements AutoCloseable {
                         "could not send to " + address + " within " + timeoutMs + " ms");
             }
         }
+        return id;
+    }
+
+    /**
+     * Waits for the reply to the request sent as {@code id} ({@code request} names it in errors),
+     * as {@link #call(Map)} does.
+     */
+    Map<String, Object> receive(long id, Map<String, Object> request, SharedMemory shm) {
+        return receive(id, request, shm, timeoutMs);
+    }
+
+    private Map<String, Object> receive(
+            long id, Map<String, Object> request, SharedMemory shm, long waitMs) {
         long deadline = System.nanoTime() + waitMs * 1_000_000L;
         while (true) {
             List<byte[]> reply = WireMessage.receive(socket, 0);

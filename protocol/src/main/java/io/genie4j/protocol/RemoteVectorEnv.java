@@ -37,6 +37,8 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
     private final SharedMemory shm;
     private final boolean columnar;
     private boolean closed;
+    private Map<String, Object> inFlight;
+    private long inFlightId;
 
     @SuppressWarnings("unchecked")
     private RemoteVectorEnv(
@@ -158,6 +160,10 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         if (closed) {
             throw new IllegalStateException("the remote env is closed");
         }
+        if (inFlight != null) {
+            throw new IllegalStateException(
+                    "a step is in flight: collect it with stepWait before '" + op + "'");
+        }
         Map<String, Object> req = new LinkedHashMap<>();
         req.put("op", op);
         req.put("session", session);
@@ -194,8 +200,19 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public VectorStep<O> step(List<A> actions) {
+        stepAsync(actions);
+        return stepWait();
+    }
+
+    /**
+     * Sends a step's actions and returns at once, so the caller's own work overlaps the server's
+     * stepping (EnvPool's {@code send}, Gymnasium's {@code step_async}); {@link #stepWait} collects
+     * the result. One step may be in flight: any other call before {@link #stepWait} is refused.
+     *
+     * @throws IllegalArgumentException if an action is outside the action space (nothing is sent)
+     */
+    public void stepAsync(List<A> actions) {
         if (actions.size() != numEnvs) {
             throw new IllegalArgumentException(
                     "step got " + actions.size() + " actions for " + numEnvs + " envs");
@@ -205,7 +222,23 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         }
         Map<String, Object> req = request("step");
         req.put("actions", Batches.batch(actionSpace, actions));
-        Map<String, Object> r = connection.call(req, shm);
+        inFlight = req;
+        inFlightId = connection.send(req);
+    }
+
+    /**
+     * The result of the step {@link #stepAsync} sent.
+     *
+     * @throws IllegalStateException if no step is in flight
+     */
+    @SuppressWarnings("unchecked")
+    public VectorStep<O> stepWait() {
+        if (inFlight == null) {
+            throw new IllegalStateException("no step in flight: call stepAsync first");
+        }
+        Map<String, Object> sent = inFlight;
+        inFlight = null;
+        Map<String, Object> r = connection.receive(inFlightId, sent, shm);
         List<O> obs =
                 (List<O>)
                         Batches.unbatch(
