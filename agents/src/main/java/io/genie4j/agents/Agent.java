@@ -5,8 +5,9 @@ import java.util.List;
 
 /**
  * Something that chooses actions from observations: a policy plus whatever per-episode state it
- * keeps. Agents act on a batch (one observation per env of a {@link io.genie4j.env.VectorEnv}), so
- * a neural policy runs one forward for all envs; {@link #act(Object)} is the single-env shortcut.
+ * keeps. Agents act on a batch (one observation per env of a {@link
+ * io.genie4j.env.vector.VectorEnv}), so a neural policy runs one forward for all envs; {@link
+ * #act(Object)} is the single-env shortcut.
  *
  * <p>{@link #reset(int)} tells the agent that env slot {@code i} starts a new episode; stateless
  * agents ignore it. An agent is not thread-safe.

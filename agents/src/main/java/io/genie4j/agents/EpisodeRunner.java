@@ -1,8 +1,8 @@
 package io.genie4j.agents;
 
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorReset;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorReset;
+import io.genie4j.env.vector.VectorStep;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

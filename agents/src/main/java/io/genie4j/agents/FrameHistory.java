@@ -15,8 +15,8 @@ import java.util.List;
  *       recent frames are kept here, and a slot's first frame after {@link #reset(int)} stands in
  *       for the frames before it;
  *   <li>already stacked {@code [k, S, S, 3]} observations from an env wrapped in {@link
- *       io.genie4j.env.FrameStack}, whose default padding follows the same rule: these pass
- *       through.
+ *       io.genie4j.env.wrappers.FrameStack}, whose default padding follows the same rule: these
+ *       pass through.
  * </ul>
  *
  * {@link #of} builds the same inputs from a recorded episode, so a policy is trained on exactly the

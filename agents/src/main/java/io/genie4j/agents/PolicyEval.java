@@ -1,9 +1,9 @@
 package io.genie4j.agents;
 
-import io.genie4j.env.Box;
-import io.genie4j.env.Discrete;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.VectorEnv;
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.vector.VectorEnv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.genie4j.agents;
 
-import io.genie4j.env.Space;
+import io.genie4j.env.spaces.Space;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

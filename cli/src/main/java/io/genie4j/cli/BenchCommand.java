@@ -198,7 +198,7 @@ final class BenchCommand implements Runnable {
                     out.put(
                             "vector_env",
                             io.genie4j.genie.world.WorldBenchmark.env(
-                                    model, m, envBatch, seconds, options));
+                                    model, m, prompt, envBatch, seconds, options));
                 }
                 System.out.println(Json.write(out));
             }

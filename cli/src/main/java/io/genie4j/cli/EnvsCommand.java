@@ -1,10 +1,10 @@
 package io.genie4j.cli;
 
 import io.genie4j.env.Env;
-import io.genie4j.env.EnvOption;
-import io.genie4j.env.EnvRegistration;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
+import io.genie4j.env.registry.EnvOption;
+import io.genie4j.env.registry.EnvRegistration;
+import io.genie4j.env.registry.Envs;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -2,11 +2,11 @@ package io.genie4j.cli;
 
 import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.env.Env;
-import io.genie4j.env.EnvOption;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
-import io.genie4j.env.PromptSource;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.EnvOption;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.registry.PromptSource;
 import io.genie4j.genie.GenieEnv;
 import io.genie4j.genie.play.ActionLegend;
 import io.genie4j.genie.play.PlaySession;

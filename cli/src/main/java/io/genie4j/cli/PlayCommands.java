@@ -2,9 +2,9 @@ package io.genie4j.cli;
 
 import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
 import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.play.ActionLegend;
 import io.genie4j.genie.world.GenieWorld;

@@ -156,7 +156,7 @@ final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "env-server-shutdown"));
         System.err.println(
                 "genie4j: serving "
-                        + String.join(", ", io.genie4j.env.Envs.ids())
+                        + String.join(", ", io.genie4j.env.registry.Envs.ids())
                         + " on "
                         + server.endpoint()
                         + (curveSecret != null ? " (CURVE)" : "")

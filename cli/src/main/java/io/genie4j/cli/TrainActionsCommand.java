@@ -2,9 +2,9 @@ package io.genie4j.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.genie4j.coinrun.CoinRunEnv;
-import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.spaces.Discrete;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.train.Checkpoints;

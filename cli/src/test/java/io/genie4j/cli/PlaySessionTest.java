@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Json;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
 import io.genie4j.genie.play.ActionLegend;
 import io.genie4j.genie.play.PlaySession;
 import io.genie4j.genie.play.PlaySession.Out;
@@ -212,7 +212,7 @@ class PlaySessionTest {
                         () ->
                                 new PlaySession(
                                         new PlaySession.Setup(
-                                                new io.genie4j.env.Wrapper<>(coinrun()) {
+                                                new io.genie4j.env.wrappers.Wrapper<>(coinrun()) {
                                                     @Override
                                                     public void close() {
                                                         closedEnvs.incrementAndGet();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.env.EnvChecker;
-import io.genie4j.env.Envs;
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorStep;
 import io.genie4j.protocol.EnvServer;
 import io.genie4j.protocol.RemoteEnv;
 import io.genie4j.protocol.RemoteVectorEnv;

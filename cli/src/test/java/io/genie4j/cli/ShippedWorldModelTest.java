@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.spaces.Discrete;
 import io.genie4j.genie.world.WorldModel;
 import java.nio.file.Files;
 import java.nio.file.Path;

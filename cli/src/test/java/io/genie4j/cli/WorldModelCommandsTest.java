@@ -195,10 +195,10 @@ class WorldModelCommandsTest {
      */
     private Path labelledCoinRunLikeVideo() throws Exception {
         Path dir = tmp.resolve("labelled");
-        try (io.genie4j.env.EpisodeDataset ds =
-                io.genie4j.env.EpisodeDataset.openOrCreate(dir, "CoinRun-v0", Map.of())) {
+        try (io.genie4j.env.episodes.EpisodeDataset ds =
+                io.genie4j.env.episodes.EpisodeDataset.openOrCreate(dir, "CoinRun-v0", Map.of())) {
             for (int e = 0; e < 3; e++) {
-                try (io.genie4j.env.EpisodeWriter w =
+                try (io.genie4j.env.episodes.EpisodeWriter w =
                         ds.newEpisode("ep" + e + ".npz", e, Map.of())) {
                     int x = 4;
                     w.reset(square(x));
@@ -466,9 +466,14 @@ class WorldModelCommandsTest {
                         "--seconds",
                         "0.2",
                         "--memory-frames",
-                        "8");
+                        "8",
+                        "--env-batch",
+                        "2");
         assertEquals(0, bench.exit(), bench.err());
         Map<?, ?> b = json(bench);
         assertTrue(b.containsKey("cache_speedup") && b.containsKey("rss_mb_after"), b.toString());
+        Map<?, ?> env = (Map<?, ?>) b.get("vector_env");
+        assertEquals(2, ((Number) env.get("num_envs")).intValue(), b.toString());
+        assertTrue(((Number) env.get("steps_per_s")).doubleValue() > 0, b.toString());
     }
 }

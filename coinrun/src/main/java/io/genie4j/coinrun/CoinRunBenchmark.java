@@ -1,6 +1,6 @@
 package io.genie4j.coinrun;
 
-import io.genie4j.env.EnvOptions;
+import io.genie4j.env.registry.EnvOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;

@@ -1,7 +1,7 @@
 package io.genie4j.coinrun;
 
-import io.genie4j.env.EnvProvider;
-import io.genie4j.env.EnvRegistration;
+import io.genie4j.env.registry.EnvProvider;
+import io.genie4j.env.registry.EnvRegistration;
 import java.util.List;
 
 /** Registers {@code CoinRun-v0}. */

@@ -1,9 +1,9 @@
 package io.genie4j.coinrun;
 
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
-import io.genie4j.env.PromptSource;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.registry.PromptSource;
 import java.util.Map;
 
 /**

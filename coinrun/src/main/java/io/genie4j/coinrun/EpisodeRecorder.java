@@ -1,15 +1,15 @@
 package io.genie4j.coinrun;
 
-import io.genie4j.env.Box;
 import io.genie4j.env.DType;
-import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeWriter;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeWriter;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -299,6 +299,6 @@ public final class EpisodeRecorder {
     }
 
     private static io.genie4j.env.Env<?, ?> unwrap(io.genie4j.env.Env<?, ?> env) {
-        return env instanceof io.genie4j.env.Wrapper<?, ?> w ? w.unwrapped() : env;
+        return env instanceof io.genie4j.env.wrappers.Wrapper<?, ?> w ? w.unwrapped() : env;
     }
 }

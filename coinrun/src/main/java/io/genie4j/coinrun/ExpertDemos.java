@@ -1,11 +1,11 @@
 package io.genie4j.coinrun;
 
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.Wrapper;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.wrappers.Wrapper;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.coinrun.CoinRunArtV2.Pose;
 import io.genie4j.env.Env;
-import io.genie4j.env.EnvOptions;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.EnvOptions;
+import io.genie4j.env.registry.Envs;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.env.Env;
 import io.genie4j.env.EnvChecker;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -104,7 +104,8 @@ class CoinRunEnvTest {
     void framesAre64By64AndRenderScales() {
         try (CoinRunEnv env =
                 new CoinRunEnv(
-                        io.genie4j.env.EnvOptions.resolve(CoinRunEnv.registration(), Map.of()))) {
+                        io.genie4j.env.registry.EnvOptions.resolve(
+                                CoinRunEnv.registration(), Map.of()))) {
             Tensor obs = env.reset(0L, Map.of()).observation();
             assertArrayEquals(new int[] {64, 64, 3}, obs.shape());
             assertArrayEquals(new int[] {256, 256, 3}, env.render(4).shape());

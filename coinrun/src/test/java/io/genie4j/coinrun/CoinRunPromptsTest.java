@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.env.Env;
-import io.genie4j.env.Envs;
-import io.genie4j.env.PromptSource;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.registry.PromptSource;
 import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

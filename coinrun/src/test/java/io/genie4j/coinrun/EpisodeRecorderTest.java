@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.genie4j.env.Episode;
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeReader;
+import io.genie4j.env.episodes.Episode;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeReader;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package io.genie4j.env;
 
+import io.genie4j.env.vector.VectorEnv;
+
 /**
  * How a {@link VectorEnv} resets a sub-environment whose episode ended, as Gymnasium 1.x's {@code
  * AutoresetMode}. The wire and Python names are {@link #wireName()}.

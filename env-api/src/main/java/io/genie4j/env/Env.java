@@ -1,5 +1,7 @@
 package io.genie4j.env;
 
+import io.genie4j.env.spaces.Space;
+import io.genie4j.env.vector.VectorEnv;
 import java.util.Map;
 
 /**

@@ -1,5 +1,9 @@
 package io.genie4j.env;
 
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.spaces.MultiDiscrete;
+import io.genie4j.env.spaces.Space;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package io.genie4j.env;
 
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.spaces.Space;
 import java.util.Map;
 
 /**
@@ -7,16 +10,16 @@ import java.util.Map;
  * {@code [3]}: the reset seed (or -1), the step count and the last action, so tests can read what
  * happened. Info carries {@code resets} and {@code t}; reward is the action taken.
  */
-final class CountdownEnv implements Env<Tensor, Integer> {
+public final class CountdownEnv implements Env<Tensor, Integer> {
     private final int length;
     private final Discrete actions = new Discrete(4);
     private final Box obs = Box.of(-1, 1_000_000, DType.INT64, 3);
     private long seed = -1;
     private int t = -1;
-    int resets;
-    int closes;
+    public int resets;
+    public int closes;
 
-    CountdownEnv(int length) {
+    public CountdownEnv(int length) {
         this.length = length;
     }
 

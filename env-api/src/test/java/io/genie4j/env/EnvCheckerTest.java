@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.wrappers.Wrapper;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;

@@ -1,18 +1,18 @@
 package io.genie4j.genie;
 
 import io.genie4j.env.AutoresetMode;
-import io.genie4j.env.Box;
-import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
-import io.genie4j.env.EnvOption;
-import io.genie4j.env.EnvOptions;
-import io.genie4j.env.EnvRegistration;
 import io.genie4j.env.EnvSpec;
-import io.genie4j.env.PromptSource;
 import io.genie4j.env.Reset;
-import io.genie4j.env.Space;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.EnvOption;
+import io.genie4j.env.registry.EnvOptions;
+import io.genie4j.env.registry.EnvRegistration;
+import io.genie4j.env.registry.PromptSource;
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.spaces.Space;
 import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.world.ActionTable;
 import io.genie4j.genie.world.EventHeads;

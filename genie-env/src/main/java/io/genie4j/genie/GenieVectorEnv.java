@@ -1,14 +1,14 @@
 package io.genie4j.genie;
 
-import io.genie4j.env.Box;
-import io.genie4j.env.Discrete;
-import io.genie4j.env.EnvOptions;
 import io.genie4j.env.EnvSpec;
-import io.genie4j.env.Space;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorReset;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.registry.EnvOptions;
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.spaces.Space;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorReset;
+import io.genie4j.env.vector.VectorStep;
 import io.genie4j.genie.world.ActionTable;
 import io.genie4j.genie.world.EventHeads;
 import io.genie4j.genie.world.GenieWorld;

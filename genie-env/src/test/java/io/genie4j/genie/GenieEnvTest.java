@@ -8,13 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.env.Env;
 import io.genie4j.env.EnvChecker;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorReset;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorReset;
+import io.genie4j.env.vector.VectorStep;
 import io.genie4j.genie.world.ActionTable;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -83,7 +83,7 @@ class GenieEnvTest {
         EnvChecker.check(() -> make(merge(real, Map.of("max_episode_steps", 20))));
         try (Env<Tensor, Integer> r = make(real);
                 Env<Tensor, Integer> l = make(Map.of("model", withTable.toString()))) {
-            assertEquals(15, ((io.genie4j.env.Discrete) r.actionSpace()).n());
+            assertEquals(15, ((io.genie4j.env.spaces.Discrete) r.actionSpace()).n());
             assertArrayEquals(
                     r.reset(5L, Map.of()).observation().toByteArray(),
                     l.reset(5L, Map.of()).observation().toByteArray());
@@ -191,7 +191,7 @@ class GenieEnvTest {
             Reset<Tensor> ra = a.reset(9L, Map.of());
             Reset<Tensor> rb = b.reset(9L, Map.of());
             assertArrayEquals(ra.observation().toByteArray(), rb.observation().toByteArray());
-            assertEquals(4, ((io.genie4j.env.Discrete) a.actionSpace()).n());
+            assertEquals(4, ((io.genie4j.env.spaces.Discrete) a.actionSpace()).n());
             for (int i = 0; i < 6; i++) {
                 Step<Tensor> sa = a.step(i % 4);
                 Step<Tensor> sb = b.step(i % 4);

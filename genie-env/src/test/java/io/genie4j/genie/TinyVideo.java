@@ -1,8 +1,8 @@
 package io.genie4j.genie;
 
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeWriter;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.genie4j.protocol;
 
-import io.genie4j.env.Box;
 import io.genie4j.env.DType;
-import io.genie4j.env.Dict;
-import io.genie4j.env.Discrete;
-import io.genie4j.env.MultiDiscrete;
-import io.genie4j.env.Space;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Dict;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.spaces.MultiDiscrete;
+import io.genie4j.env.spaces.Space;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

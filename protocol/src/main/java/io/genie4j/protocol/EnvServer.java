@@ -21,9 +21,9 @@ import org.zeromq.ZMQException;
  * <p>One thread owns the ROUTER socket and answers every request itself, in arrival order. On a
  * two-core machine a hand-off to other threads costs more than it saves (it doubled the round trip
  * in our measurements), and a batch session already steps its envs on all cores through a {@link
- * io.genie4j.env.ThreadedVectorEnv}. The cost: a slow request (a {@code make} that loads a model, a
- * large batch step) delays other clients' requests until it is done. Every bad request gets an
- * error reply and changes nothing; an env that throws fails only its own request.
+ * io.genie4j.env.vector.ThreadedVectorEnv}. The cost: a slow request (a {@code make} that loads a
+ * model, a large batch step) delays other clients' requests until it is done. Every bad request
+ * gets an error reply and changes nothing; an env that throws fails only its own request.
  *
  * <pre>{@code
  * try (EnvServer server = EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:5555"))) {

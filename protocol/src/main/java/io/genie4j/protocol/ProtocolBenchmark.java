@@ -1,7 +1,7 @@
 package io.genie4j.protocol;
 
-import io.genie4j.env.Envs;
-import io.genie4j.env.VectorEnv;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.vector.VectorEnv;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -3,11 +3,11 @@ package io.genie4j.protocol;
 import io.genie4j.env.Env;
 import io.genie4j.env.EnvSpec;
 import io.genie4j.env.Reset;
-import io.genie4j.env.Space;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.VectorReset;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.spaces.Space;
+import io.genie4j.env.vector.VectorReset;
+import io.genie4j.env.vector.VectorStep;
 import java.util.List;
 import java.util.Map;
 

@@ -1,10 +1,10 @@
 package io.genie4j.protocol;
 
-import io.genie4j.env.Envs;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorReset;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorReset;
+import io.genie4j.env.vector.VectorStep;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,6 +1,6 @@
 package io.genie4j.protocol;
 
-import io.genie4j.env.VectorEnv;
+import io.genie4j.env.vector.VectorEnv;
 
 /** One client's batch of envs on the server, owned by the connection that made it. */
 final class Session {

@@ -2,10 +2,10 @@ package io.genie4j.protocol;
 
 import io.genie4j.env.BoundedImage;
 import io.genie4j.env.DType;
-import io.genie4j.env.EnvOption;
-import io.genie4j.env.EnvRegistration;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.EnvOption;
+import io.genie4j.env.registry.EnvRegistration;
+import io.genie4j.env.registry.Envs;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

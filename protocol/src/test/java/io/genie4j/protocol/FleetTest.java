@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.genie4j.env.Envs;
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorReset;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorReset;
+import io.genie4j.env.vector.VectorStep;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

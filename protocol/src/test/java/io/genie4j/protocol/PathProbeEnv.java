@@ -1,17 +1,17 @@
 package io.genie4j.protocol;
 
-import io.genie4j.env.Box;
-import io.genie4j.env.Discrete;
 import io.genie4j.env.Env;
-import io.genie4j.env.EnvOption;
-import io.genie4j.env.EnvOptions;
-import io.genie4j.env.EnvProvider;
-import io.genie4j.env.EnvRegistration;
 import io.genie4j.env.EnvSpec;
 import io.genie4j.env.Reset;
-import io.genie4j.env.Space;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.EnvOption;
+import io.genie4j.env.registry.EnvOptions;
+import io.genie4j.env.registry.EnvProvider;
+import io.genie4j.env.registry.EnvRegistration;
+import io.genie4j.env.spaces.Box;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.spaces.Space;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

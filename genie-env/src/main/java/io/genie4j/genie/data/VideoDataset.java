@@ -1,10 +1,10 @@
 package io.genie4j.genie.data;
 
 import io.genie4j.env.DType;
-import io.genie4j.env.Episode;
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeReader;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.Episode;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

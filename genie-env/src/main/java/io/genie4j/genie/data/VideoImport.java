@@ -1,8 +1,8 @@
 package io.genie4j.genie.data;
 
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeWriter;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeWriter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,10 +2,10 @@ package io.genie4j.genie.play;
 
 import io.genie4j.env.Env;
 import io.genie4j.env.Json;
-import io.genie4j.env.PromptSource;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.PromptSource;
 import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.data.VideoWriter;
 import java.awt.image.BufferedImage;
@@ -348,7 +348,7 @@ public final class PlaySession implements AutoCloseable {
     }
 
     private int worldSize() {
-        if (!(setup.world().observationSpace() instanceof io.genie4j.env.Box b)) {
+        if (!(setup.world().observationSpace() instanceof io.genie4j.env.spaces.Box b)) {
             throw new IllegalStateException("a world's observations must be images");
         }
         return b.shape()[0];

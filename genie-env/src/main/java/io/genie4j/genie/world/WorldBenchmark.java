@@ -1,10 +1,10 @@
 package io.genie4j.genie.world;
 
-import io.genie4j.env.Discrete;
-import io.genie4j.env.Envs;
 import io.genie4j.env.Tensor;
-import io.genie4j.env.VectorEnv;
-import io.genie4j.env.VectorStep;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.spaces.Discrete;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorStep;
 import io.genie4j.genie.train.Flops;
 import io.genie4j.genie.train.TrainBenchmark;
 import java.io.IOException;
@@ -90,15 +90,22 @@ public final class WorldBenchmark {
 
     /**
      * Steps/s of the {@code Genie-v0} vector env of {@code batch} worlds of the model in {@code
-     * dir} (null: the shipped one), played with uniformly random actions for about {@code seconds}
-     * as an agent trains in it: CoinRun's actions through the model's real-action table and its
-     * reward and termination heads when it has them, so the restarts of worlds whose episodes end
-     * are paid as in training.
+     * dir} (null: the shipped one), every world prompted with {@code prompt} (one uint8 frame),
+     * played with uniformly random actions for about {@code seconds} as an agent trains in it:
+     * CoinRun's actions through the model's real-action table and its reward and termination heads
+     * when it has them, so the restarts of worlds whose episodes end are paid as in training.
      */
     public static Map<String, Object> env(
-            Path dir, WorldModel model, int batch, double seconds, GenieWorld.Options o) {
+            Path dir,
+            WorldModel model,
+            byte[] prompt,
+            int batch,
+            double seconds,
+            GenieWorld.Options o) {
+        int size = model.config().imageSize();
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("model", dir == null ? "" : dir.toString());
+        options.put("prompt", Tensor.uint8(prompt, size, size, 3));
         options.put("maskgit_steps", o.maskgitSteps());
         options.put("temperature", (double) o.temperature());
         options.put("slide", o.slide());

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeWriter;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeWriter;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.genie4j.env.Episode;
-import io.genie4j.env.EpisodeReader;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.Episode;
+import io.genie4j.env.episodes.EpisodeReader;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

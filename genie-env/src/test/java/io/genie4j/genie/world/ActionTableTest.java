@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.genie4j.env.EpisodeDataset;
-import io.genie4j.env.EpisodeWriter;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.EpisodeDataset;
+import io.genie4j.env.episodes.EpisodeWriter;
 import io.genie4j.genie.TinyVideo;
 import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.data.VideoDataset;

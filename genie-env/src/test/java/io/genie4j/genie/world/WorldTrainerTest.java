@@ -207,8 +207,8 @@ class WorldTrainerTest {
             // 30 steps of 2 clips of 4 frames: 3 transitions each.
             assertEquals(30 * 2 * 3, used);
             // The world reads an episode's actions as the LAM labels them.
-            io.genie4j.env.Episode e =
-                    io.genie4j.env.EpisodeReader.readEpisode(data.resolve("ep0.npz"));
+            io.genie4j.env.episodes.Episode e =
+                    io.genie4j.env.episodes.EpisodeReader.readEpisode(data.resolve("ep0.npz"));
             int[] labels = lam.label(e.frames(), 8);
             int t = e.frames().shape()[0];
             ai.djl.ndarray.NDArray video =
