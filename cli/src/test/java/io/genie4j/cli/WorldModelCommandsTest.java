@@ -471,7 +471,11 @@ class WorldModelCommandsTest {
                         "2");
         assertEquals(0, bench.exit(), bench.err());
         Map<?, ?> b = json(bench);
-        assertTrue(b.containsKey("cache_speedup") && b.containsKey("rss_mb_after"), b.toString());
+        assertTrue(
+                b.containsKey("cache_speedup")
+                        && b.containsKey("rss_mb_after")
+                        && b.containsKey("restart_one_world_ms"),
+                b.toString());
         Map<?, ?> env = (Map<?, ?>) b.get("vector_env");
         assertEquals(2, ((Number) env.get("num_envs")).intValue(), b.toString());
         assertTrue(((Number) env.get("steps_per_s")).doubleValue() > 0, b.toString());
