@@ -153,16 +153,7 @@ public final class FleetVectorEnv<O, A> implements VectorEnv<O, A> {
 
     @Override
     public VectorReset<O> reset(Long seed, Map<String, Object> options) {
-        List<O> obs = new ArrayList<>(numEnvs);
-        List<Map<String, Object>> infos = new ArrayList<>(numEnvs);
-        for (int j = 0; j < parts.size(); j++) {
-            Long s = seed == null ? null : seed + offsets[j];
-            RemoteVectorEnv<O, A> p = parts.get(j);
-            VectorReset<O> r = onPart(p, () -> p.reset(s, options));
-            obs.addAll(r.observations());
-            infos.addAll(r.infos());
-        }
-        return new VectorReset<>(obs, infos);
+        return resetEach((j, p) -> p.reset(seed == null ? null : seed + offsets[j], options));
     }
 
     @Override
@@ -171,12 +162,19 @@ public final class FleetVectorEnv<O, A> implements VectorEnv<O, A> {
             throw new IllegalArgumentException(
                     "reset got " + seeds.length + " seeds for " + numEnvs + " envs");
         }
+        return resetEach(
+                (j, p) -> p.reset(Arrays.copyOfRange(seeds, offsets[j], offsets[j + 1]), options));
+    }
+
+    /** Resets part j as {@code reset} says, for every part in turn, and joins the results. */
+    private VectorReset<O> resetEach(
+            java.util.function.BiFunction<Integer, RemoteVectorEnv<O, A>, VectorReset<O>> reset) {
         List<O> obs = new ArrayList<>(numEnvs);
         List<Map<String, Object>> infos = new ArrayList<>(numEnvs);
         for (int j = 0; j < parts.size(); j++) {
-            long[] s = Arrays.copyOfRange(seeds, offsets[j], offsets[j + 1]);
+            int part = j;
             RemoteVectorEnv<O, A> p = parts.get(j);
-            VectorReset<O> r = onPart(p, () -> p.reset(s, options));
+            VectorReset<O> r = onPart(p, () -> reset.apply(part, p));
             obs.addAll(r.observations());
             infos.addAll(r.infos());
         }
