@@ -459,7 +459,13 @@ public final class GenieWorld implements AutoCloseable {
             }
         }
         int ld = decoderWindow.size();
-        NDArray codes = sm.create(Arrays.copyOf(past, k * ld * n), new Shape(k, ld, g, g));
+        long[] recent = new long[k * ld * n];
+        for (int j = 0; j < k; j++) {
+            for (int f = 0; f < ld; f++) {
+                System.arraycopy(ids, j * n, recent, (j * ld + f) * n, n);
+            }
+        }
+        NDArray codes = sm.create(recent, new Shape(k, ld, g, g));
         NDArray pixels;
         try (KvCache part = new KvCache(sm, model.tokenizer().decoderLayers(), window)) {
             VideoTokenizer tok = model.tokenizer();
