@@ -439,12 +439,7 @@ public final class GenieWorld implements AutoCloseable {
         int g = config.grid();
         int k = which.length;
         int l = tokens.size();
-        long[] past = new long[k * l * n];
-        for (int j = 0; j < k; j++) {
-            for (int f = 0; f < l; f++) {
-                System.arraycopy(ids, j * n, past, (j * l + f) * n, n);
-            }
-        }
+        long[] past = held(ids, k, l, n);
         try (KvCache part = new KvCache(sm, model.dynamics().layers(), context - 1)) {
             // At the positions of the frames the others hold (a sliding window is past 0).
             model.dynamics()
@@ -459,13 +454,7 @@ public final class GenieWorld implements AutoCloseable {
             }
         }
         int ld = decoderWindow.size();
-        long[] recent = new long[k * ld * n];
-        for (int j = 0; j < k; j++) {
-            for (int f = 0; f < ld; f++) {
-                System.arraycopy(ids, j * n, recent, (j * ld + f) * n, n);
-            }
-        }
-        NDArray codes = sm.create(recent, new Shape(k, ld, g, g));
+        NDArray codes = sm.create(held(ids, k, ld, n), new Shape(k, ld, g, g));
         NDArray pixels;
         try (KvCache part = new KvCache(sm, model.tokenizer().decoderLayers(), window)) {
             VideoTokenizer tok = model.tokenizer();
@@ -478,6 +467,20 @@ public final class GenieWorld implements AutoCloseable {
             }
         }
         return VideoTokenizer.toUint8(pixels).toByteArray();
+    }
+
+    /**
+     * Each of {@code k} worlds' frame (tokens {@code [k * n]}) held still for {@code frames}
+     * frames: {@code [k, frames, n]}.
+     */
+    private static long[] held(long[] ids, int k, int frames, int n) {
+        long[] out = new long[k * frames * n];
+        for (int j = 0; j < k; j++) {
+            for (int f = 0; f < frames; f++) {
+                System.arraycopy(ids, j * n, out, (j * frames + f) * n, n);
+            }
+        }
+        return out;
     }
 
     /** Frames the next frame's dynamics pass attends to (besides itself). */
