@@ -257,55 +257,40 @@ public final class PpoTrainer {
         int frameSize = shape[2];
         VectorEnv<Tensor, Integer> env = (VectorEnv<Tensor, Integer>) rawEnv;
         int n = env.numEnvs();
-        int t = config.rolloutSteps();
         PpoRun start = resume ? resumable(out, envId, n, config) : fresh(out);
-        long batch = (long) n * t;
+        long batch = (long) n * config.rolloutSteps();
         int totalUpdates = (int) Math.min(Integer.MAX_VALUE, (config.steps() + batch - 1) / batch);
-        int update = start == null ? 0 : start.update();
-        long step = start == null ? 0 : start.step();
-        double secondsBefore = start == null ? 0 : start.seconds();
-        long episodes = start == null ? 0 : start.episodes();
+        Progress p = new Progress(start);
         Files.createDirectories(out);
 
         if (start == null) {
             Engine.getInstance().setRandomSeed((int) config.seed());
         }
-        try (ActorCritic ac =
-                        start == null
-                                ? ActorCritic.create(config, actions, frameSize)
-                                : ActorCritic.load(
-                                        out.resolve(PpoRun.NETWORK), actions, frameSize);
+        try (ActorCritic ac = network(start, out, config, actions, frameSize);
                 Adam adam = new Adam(ac.net().model().getNDManager(), ac.parameters(), 1e-5f)) {
-            for (Parameter p : ac.parameters().values()) {
-                p.getArray().setRequiresGradient(true);
-            }
             RewardScaler scaler = new RewardScaler(n, config.gamma());
             if (start != null) {
                 Path opt = out.resolve(PpoRun.OPTIMIZER);
                 adam.decode(Files.readAllBytes(opt), opt.toString());
                 scaler.restore(start.rewardStats());
             }
-            PpoLog log = new PpoLog(out, update);
+            PpoLog log = new PpoLog(out, p.update);
             SplittableRandom rng =
-                    new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + update);
-            listener.onStart(step, (long) totalUpdates * batch);
+                    new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + p.update);
+            listener.onStart(p.step, (long) totalUpdates * batch);
 
             // --- Start episodes: a resumed run draws new reset seeds from its update count ---
             Playing play =
                     new Playing(
-                            env.reset(config.seed() + 1_000_003L * update, Map.of())
+                            env.reset(config.seed() + 1_000_003L * p.update, Map.of())
                                     .observations());
-            ArrayDeque<double[]> last100 = new ArrayDeque<>();
-            Rollout r = new Rollout(t, n);
-            long t0 = System.nanoTime();
-            long sessionSteps = 0;
+            Rollout r = new Rollout(config.rolloutSteps(), n);
             boolean stopped = false;
-
-            while (update < totalUpdates && !stopped) {
+            while (p.update < totalUpdates && !stopped) {
                 long u0 = System.nanoTime();
                 double lr =
                         config.annealLr()
-                                ? config.learningRate() * (1.0 - (double) update / totalUpdates)
+                                ? config.learningRate() * (1.0 - (double) p.update / totalUpdates)
                                 : config.learningRate();
 
                 // --- Collect a rollout ---
@@ -315,50 +300,101 @@ public final class PpoTrainer {
                         ac.values(inputs(play.obs)), config.gamma(), config.gaeLambda());
 
                 // --- Optimise the surrogate: epochs of shuffled minibatches ---
-                double[] means = optimise(ac, adam, r, config, (float) lr, rng, update);
+                double[] means = optimise(ac, adam, r, config, (float) lr, rng, p.update);
 
                 // --- Log, report, checkpoint ---
-                update++;
-                step += batch;
-                sessionSteps += batch;
-                episodes += finished.size();
-                for (double[] e : finished) {
-                    last100.addLast(e);
-                    if (last100.size() > 100) {
-                        last100.removeFirst();
-                    }
-                }
-                double now = (System.nanoTime() - t0) / 1e9;
+                p.advance(batch, finished);
+                double seconds = p.seconds();
                 Update u =
                         Update.of(
-                                update,
-                                step,
-                                secondsBefore + now,
+                                p.update,
+                                p.step,
+                                seconds,
                                 batch / ((System.nanoTime() - u0) / 1e9),
                                 lr,
                                 finished,
-                                last100,
+                                p.last100,
                                 means,
                                 r.explainedVariance());
                 log.add(u.row());
                 log.writeCsv();
                 listener.onUpdate(u);
                 stopped = listener.stopRequested();
-                if (update % config.checkpointEvery() == 0 || update == totalUpdates || stopped) {
+                if (p.update % config.checkpointEvery() == 0
+                        || p.update == totalUpdates
+                        || stopped) {
                     PpoRun run =
                             new PpoRun(
                                     envId,
                                     envOptions,
                                     n,
                                     config,
-                                    update,
-                                    step,
-                                    secondsBefore + now,
-                                    episodes,
+                                    p.update,
+                                    p.step,
+                                    seconds,
+                                    p.episodes,
                                     scaler.state());
                     checkpoint(out, ac, adam, run, log);
                 }
             }
+            return p.result(out, totalUpdates);
+        }
+    }
+
+    /** A new network (seeded by the caller) or a stopped run's, ready to train. */
+    private static ActorCritic network(
+            PpoRun start, Path out, PpoConfig config, int actions, int frameSize)
+            throws IOException {
+        ActorCritic ac =
+                start == null
+                        ? ActorCritic.create(config, actions, frameSize)
+                        : ActorCritic.load(out.resolve(PpoRun.NETWORK), actions, frameSize);
+        for (Parameter param : ac.parameters().values()) {
+            param.getArray().setRequiresGradient(true);
+        }
+        return ac;
+    }
+
+    /**
+     * A run's counts across calls (updates, env steps, seconds, episodes), the last hundred
+     * episodes and this call's own steps and clock.
+     */
+    private static final class Progress {
+        int update;
+        long step;
+        long episodes;
+        final double secondsBefore;
+        final ArrayDeque<double[]> last100 = new ArrayDeque<>();
+        final long t0 = System.nanoTime();
+        long sessionSteps;
+
+        Progress(PpoRun start) {
+            update = start == null ? 0 : start.update();
+            step = start == null ? 0 : start.step();
+            secondsBefore = start == null ? 0 : start.seconds();
+            episodes = start == null ? 0 : start.episodes();
+        }
+
+        /** Training seconds in all, this call's included. */
+        double seconds() {
+            return secondsBefore + (System.nanoTime() - t0) / 1e9;
+        }
+
+        /** Counts an update of {@code batch} steps in which {@code finished} episodes ended. */
+        void advance(long batch, List<double[]> finished) {
+            update++;
+            step += batch;
+            sessionSteps += batch;
+            episodes += finished.size();
+            for (double[] e : finished) {
+                last100.addLast(e);
+                if (last100.size() > 100) {
+                    last100.removeFirst();
+                }
+            }
+        }
+
+        Result result(Path out, int totalUpdates) {
             double session = (System.nanoTime() - t0) / 1e9;
             return new Result(
                     out,

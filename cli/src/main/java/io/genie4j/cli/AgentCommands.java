@@ -17,12 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -122,64 +117,11 @@ final class AgentCommands {
                     c = PpoConfig.fromMap(readObject(config), c).withSteps(steps);
                 }
             }
-            ProgressBar[] bar = new ProgressBar[1];
-            // Ctrl-C asks the trainer to stop after a checkpoint; the JVM waits until it has.
-            AtomicBoolean stop = new AtomicBoolean();
-            CountDownLatch done = new CountDownLatch(1);
-            Thread hook =
-                    new Thread(
-                            () -> {
-                                stop.set(true);
-                                try {
-                                    done.await();
-                                } catch (InterruptedException e) {
-                                    Thread.currentThread().interrupt();
-                                }
-                            });
             PpoTrainer.Result r;
-            try (VectorEnv<?, ?> vec = Envs.makeVector(id, n, envOptions, threads)) {
-                Runtime.getRuntime().addShutdownHook(hook);
-                r =
-                        PpoTrainer.train(
-                                vec,
-                                id,
-                                envOptions,
-                                out,
-                                c,
-                                resume,
-                                new PpoTrainer.Listener() {
-                                    @Override
-                                    public void onStart(long step, long total) {
-                                        bar[0] = progressBar("train agent", step, total);
-                                    }
-
-                                    @Override
-                                    public void onUpdate(PpoTrainer.Update u) {
-                                        bar[0].stepTo(u.step());
-                                        bar[0].setExtraMessage(
-                                                String.format(
-                                                        Locale.ROOT,
-                                                        " return %.2f  success %.2f  %.0f steps/s",
-                                                        u.returnLast100(),
-                                                        u.successLast100(),
-                                                        u.stepsPerSecond()));
-                                    }
-
-                                    @Override
-                                    public boolean stopRequested() {
-                                        return stop.get();
-                                    }
-                                });
-            } finally {
-                if (bar[0] != null) {
-                    bar[0].close();
-                }
-                done.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException | IllegalArgumentException shuttingDown) {
-                    // the hook is running or was never added
-                }
+            // Ctrl-C asks the trainer to stop after a checkpoint; the JVM waits until it has.
+            try (VectorEnv<?, ?> vec = Envs.makeVector(id, n, envOptions, threads);
+                    ConsoleRun console = new ConsoleRun()) {
+                r = PpoTrainer.train(vec, id, envOptions, out, c, resume, listener(console));
             }
             Map<String, Object> json = new LinkedHashMap<>(r.toMap());
             json.put("env", id);
@@ -272,7 +214,7 @@ final class AgentCommands {
             EpisodeStats s;
             try (CnnPolicy p = CnnPolicy.load(file);
                     VectorEnv<?, ?> vec = Envs.makeVector(env, numEnvs, envOptions, 1)) {
-                ProgressBar bar = progressBar("eval agent", 0, episodes);
+                ProgressBar bar = ConsoleRun.bar("eval agent", 0, episodes);
                 try {
                     s =
                             PolicyEval.evaluate(
@@ -330,13 +272,31 @@ final class AgentCommands {
         }
     }
 
-    private static ProgressBar progressBar(String task, long from, long total) {
-        return new ProgressBarBuilder()
-                .setTaskName(task)
-                .setInitialMax(total)
-                .setStyle(ProgressBarStyle.ASCII)
-                .setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .startsFrom(from, java.time.Duration.ZERO)
-                .build();
+    /** A PPO listener that shows progress on {@code console} and stops when it is asked to. */
+    private static PpoTrainer.Listener listener(ConsoleRun console) {
+        return new PpoTrainer.Listener() {
+            @Override
+            public void onStart(long step, long total) {
+                console.startBar("train agent", step, total);
+            }
+
+            @Override
+            public void onUpdate(PpoTrainer.Update u) {
+                console.bar().stepTo(u.step());
+                console.bar()
+                        .setExtraMessage(
+                                String.format(
+                                        Locale.ROOT,
+                                        " return %.2f  success %.2f  %.0f steps/s",
+                                        u.returnLast100(),
+                                        u.successLast100(),
+                                        u.stepsPerSecond()));
+            }
+
+            @Override
+            public boolean stopRequested() {
+                return console.stopRequested();
+            }
+        };
     }
 }

@@ -11,8 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -147,17 +145,7 @@ final class RecordCommand implements Callable<Integer> {
                     EpisodeRecorder.record(
                             config,
                             out,
-                            () ->
-                                    bar[0] =
-                                            new ProgressBarBuilder()
-                                                    .setTaskName("record " + env)
-                                                    .setInitialMax(episodes)
-                                                    .setStyle(ProgressBarStyle.ASCII)
-                                                    .setConsumer(
-                                                            new me.tongfei.progressbar
-                                                                    .ConsoleProgressBarConsumer(
-                                                                    System.err))
-                                                    .build(),
+                            () -> bar[0] = ConsoleRun.bar("record " + env, 0, episodes),
                             done -> {
                                 ProgressBar b = bar[0];
                                 if (b != null) {

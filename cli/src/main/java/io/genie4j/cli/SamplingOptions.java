@@ -30,10 +30,20 @@ final class SamplingOptions {
                             + " restarts from its last half, recomputed.")
     boolean slide;
 
+    @Option(
+            names = "--decoder-context",
+            defaultValue = "0",
+            description =
+                    "Frames the tokenizer's decoder attends to, the new one included: 0 for its"
+                            + " training window, 1 to decode each frame alone (fastest; default:"
+                            + " ${DEFAULT-VALUE}).")
+    int decoderContext;
+
     /** The options, checked, with the model's full context and the cache on. */
     GenieWorld.Options options() {
         Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
         Checks.atLeast("--temperature", temperature, 0);
-        return new GenieWorld.Options(maskgitSteps, temperature, 0, true, slide);
+        Checks.atLeast("--decoder-context", decoderContext, 0);
+        return new GenieWorld.Options(maskgitSteps, temperature, 0, true, slide, decoderContext);
     }
 }

@@ -24,10 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -499,59 +495,38 @@ final class TrainCommand implements Runnable {
      * after a checkpoint; prints the summary as JSON.
      */
     static int runWithProgress(String task, Run body) throws Exception {
-        CountDownLatch done = new CountDownLatch(1);
-        ProgressBar[] bar = new ProgressBar[1];
-        StopOnSignal listener =
-                new StopOnSignal() {
-                    @Override
-                    public void onStart(int fromStep, int total) {
-                        bar[0] =
-                                new ProgressBarBuilder()
-                                        .setTaskName(task)
-                                        .setInitialMax(total)
-                                        .setStyle(ProgressBarStyle.ASCII)
-                                        .setConsumer(
-                                                new me.tongfei.progressbar
-                                                        .ConsoleProgressBarConsumer(System.err))
-                                        .startsFrom(fromStep, java.time.Duration.ZERO)
-                                        .build();
-                    }
-
-                    @Override
-                    public void onStep(StepInfo info) {
-                        bar[0].stepTo(info.step());
-                        bar[0].setExtraMessage(
-                                String.format(
-                                        Locale.ROOT,
-                                        " loss %.4f  %.0f frames/s",
-                                        info.loss(),
-                                        info.framesPerSecond()));
-                    }
-                };
-        Thread hook =
-                new Thread(
-                        () -> {
-                            listener.stop = true;
-                            try {
-                                done.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                        });
-        Runtime.getRuntime().addShutdownHook(hook);
         Map<String, Object> json;
-        try {
-            json = body.run(listener);
-        } finally {
-            if (bar[0] != null) {
-                bar[0].close();
-            }
-            done.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: the JVM exits once we return
-            }
+        try (ConsoleRun console = new ConsoleRun()) {
+            json =
+                    body.run(
+                            new TrainListener() {
+                                @Override
+                                public void onStart(int fromStep, int total) {
+                                    console.startBar(task, fromStep, total);
+                                }
+
+                                @Override
+                                public void onStep(StepInfo info) {
+                                    console.bar().stepTo(info.step());
+                                    console.bar()
+                                            .setExtraMessage(
+                                                    String.format(
+                                                            Locale.ROOT,
+                                                            " loss %.4f  %.0f frames/s",
+                                                            info.loss(),
+                                                            info.framesPerSecond()));
+                                }
+
+                                @Override
+                                public void onNotice(String message) {
+                                    System.err.println(message);
+                                }
+
+                                @Override
+                                public boolean stopRequested() {
+                                    return console.stopRequested();
+                                }
+                            });
         }
         System.out.println(Json.write(json));
         return 0;
@@ -566,21 +541,6 @@ final class TrainCommand implements Runnable {
         json.put("frames", frames);
         json.put("frames_per_s", Math.round(framesPerSecond * 10) / 10.0);
         return json;
-    }
-
-    /** A listener that asks the trainer to stop once {@link #stop} is set (by Ctrl-C). */
-    abstract static class StopOnSignal implements TrainListener {
-        volatile boolean stop;
-
-        @Override
-        public boolean stopRequested() {
-            return stop;
-        }
-
-        @Override
-        public void onNotice(String message) {
-            System.err.println(message);
-        }
     }
 
     static JsonNode readConfig(Path file) throws IOException {

@@ -64,6 +64,15 @@ final class WorldRlCommand implements Callable<Integer> {
     boolean noSlide;
 
     @Option(
+            names = "--decoder-context",
+            description =
+                    "Frames the world's tokenizer decoder attends to: 0 for its window, 1 to"
+                            + " decode each frame alone (default: "
+                            + WorldRlStudy.DEFAULT_DECODER_CONTEXT
+                            + ").")
+    Integer decoderContext;
+
+    @Option(
             names = "--quick",
             description = "A tiny study for a smoke test (32 steps per arm, 4 episodes).")
     boolean quick;
@@ -103,6 +112,7 @@ final class WorldRlCommand implements Callable<Integer> {
                         mode != null ? mode : b.mode(),
                         maskgitSteps != null ? maskgitSteps : b.maskgitSteps(),
                         b.slide() && !noSlide,
+                        decoderContext != null ? decoderContext : b.decoderContext(),
                         ppo);
         WorldRlStudy.Result r = WorldRlStudy.run(model, c, out, System.err::println);
         System.out.print(r.markdown());

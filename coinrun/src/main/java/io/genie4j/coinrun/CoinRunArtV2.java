@@ -342,6 +342,14 @@ final class CoinRunArtV2 {
             }
         }
         Frame f = new Frame(out, size, unit, left, top);
+        drawEntities(f, game, cells);
+        drawAgent(f, game.agent, agentPose, game.facingRight);
+    }
+
+    /** Draws the saws, enemies and crates in view of {@code f}'s {@code cells} × {@code cells}. */
+    private void drawEntities(Frame f, CoinRunGame game, float cells) {
+        float left = f.left();
+        float top = f.top();
         float right = left + cells;
         float bottom = top - cells;
         for (CoinRunEntity e : game.entities()) {
@@ -358,7 +366,6 @@ final class CoinRunArtV2 {
                 case AGENT -> {}
             }
         }
-        drawAgent(f, game.agent, agentPose, game.facingRight);
     }
 
     /** The coin's colour at offset (dx, dy) from its cell's centre, or -1 outside it. */

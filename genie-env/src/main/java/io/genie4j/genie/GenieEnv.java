@@ -161,7 +161,8 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                 (float) options.getDouble("temperature"),
                 options.getInt("context"),
                 true,
-                options.getBoolean("slide"));
+                options.getBoolean("slide"),
+                options.getInt("decoder_context"));
     }
 
     static EnvRegistration registration() {
@@ -200,6 +201,11 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 "a full window of past frames slides by one frame per step,"
                                         + " keeping their cached keys and values (faster, not"
                                         + " exact); false: it restarts from its last half"),
+                        EnvOption.ofInt(
+                                "decoder_context",
+                                0,
+                                "frames the tokenizer's decoder attends to (0: its window; 1:"
+                                        + " each frame decoded alone, fastest)"),
                         EnvOption.ofBoolean(
                                 "events",
                                 true,

@@ -47,6 +47,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  */
 public final class WorldRlStudy {
 
+    /** The world's decoder context by default (see {@link Config#decoderContext()}). */
+    public static final int DEFAULT_DECODER_CONTEXT = 0;
+
     /**
      * Settings of a study; all of them are recorded in its JSON.
      *
@@ -58,6 +61,8 @@ public final class WorldRlStudy {
      * @param mode CoinRun's difficulty, in training and evaluation
      * @param maskgitSteps the world's MaskGIT iterations per frame
      * @param slide whether the world's window of past frames slides (faster)
+     * @param decoderContext frames the world's tokenizer decoder attends to (0: its window; 1: each
+     *     frame alone, fastest)
      * @param ppo PPO's settings (their steps are replaced by each stage's)
      */
     public record Config(
@@ -69,6 +74,7 @@ public final class WorldRlStudy {
             String mode,
             int maskgitSteps,
             boolean slide,
+            int decoderContext,
             PpoConfig ppo) {
 
         /** Checks every value, naming the bad one. */
@@ -81,9 +87,14 @@ public final class WorldRlStudy {
                                 + steps
                                 + " steps");
             }
-            if (numEnvs < 1 || episodes < 1 || testStart < 0 || maskgitSteps < 1) {
+            if (numEnvs < 1
+                    || episodes < 1
+                    || testStart < 0
+                    || maskgitSteps < 1
+                    || decoderContext < 0) {
                 throw new IllegalArgumentException(
-                        "num_envs, episodes and maskgit_steps must be >= 1 and test_start >= 0");
+                        "num_envs, episodes and maskgit_steps must be >= 1, test_start and"
+                                + " decoder_context >= 0");
             }
             if (!mode.equals("easy") && !mode.equals("hard")) {
                 throw new IllegalArgumentException("mode must be easy or hard, got " + mode);
@@ -96,7 +107,16 @@ public final class WorldRlStudy {
          */
         public static Config defaults() {
             return new Config(
-                    200_000, 4, 64, 500, 10_000_000, "hard", 1, true, PpoConfig.defaults(200_000));
+                    200_000,
+                    4,
+                    64,
+                    500,
+                    10_000_000,
+                    "hard",
+                    1,
+                    true,
+                    DEFAULT_DECODER_CONTEXT,
+                    PpoConfig.defaults(200_000));
         }
 
         /** A tiny study for a smoke test: two updates per arm, 4 episodes, a small network. */
@@ -117,6 +137,7 @@ public final class WorldRlStudy {
                     "hard",
                     1,
                     true,
+                    DEFAULT_DECODER_CONTEXT,
                     PpoConfig.fromMap(small, PpoConfig.defaults(32)));
         }
 
@@ -131,6 +152,7 @@ public final class WorldRlStudy {
             m.put("mode", mode);
             m.put("maskgit_steps", maskgitSteps);
             m.put("slide", slide);
+            m.put("decoder_context", decoderContext);
             m.put("ppo", ppo.toMap());
             return m;
         }
@@ -180,6 +202,7 @@ public final class WorldRlStudy {
         world.put("actions", GenieEnv.COINRUN);
         world.put("maskgit_steps", c.maskgitSteps());
         world.put("slide", c.slide());
+        world.put("decoder_context", c.decoderContext());
         Map<String, Object> real = new LinkedHashMap<>(art);
         real.put("distribution_mode", c.mode());
         training.add(arm("world", GenieEnv.ID, world, c, out, points, log));

@@ -32,7 +32,8 @@ import java.util.SplittableRandom;
  * ({@link KvCache}), so a step computes only the new frame's tokens; with it off every iteration
  * recomputes the whole window, which gives the same frames and serves as the reference. The
  * tokenizer's decoder is stepped the same way: it decodes each frame after the frames since its
- * window last restarted (it restarts from the last half of its window when the window is full).
+ * window last restarted (it restarts from the last half of its window when the window is full;
+ * {@link Options#decoderContext()} can shorten the window, down to one frame decoded alone).
  *
  * <p>All randomness comes from one generator per world seeded at reset, so the same prompt, seeds
  * and actions give the same frames. Not thread-safe.
@@ -51,9 +52,17 @@ public final class GenieWorld implements AutoCloseable {
      *     which were computed when each was new and so saw frames since dropped: about a third
      *     fewer dynamics passes at one MaskGIT iteration; or (false) it restarts from its last
      *     half, recomputed, so the cache gives exactly the frames of naive recomputation
+     * @param decoderContext frames the tokenizer's decoder attends to, the new one included (0: its
+     *     training window); when its window is full it restarts from its last half, so 1 decodes
+     *     every frame alone and never pays a restart
      */
     public record Options(
-            int maskgitSteps, float temperature, int context, boolean cache, boolean slide) {
+            int maskgitSteps,
+            float temperature,
+            int context,
+            boolean cache,
+            boolean slide,
+            int decoderContext) {
 
         /**
          * The default MaskGIT iterations per frame. On the shipped model 4 iterations give about
@@ -79,31 +88,41 @@ public final class GenieWorld implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "context must be >= 0 frames (0: the model's), got " + context);
             }
+            if (decoderContext < 0) {
+                throw new IllegalArgumentException(
+                        "decoder context must be >= 0 frames (0: the tokenizer's), got "
+                                + decoderContext);
+            }
         }
 
         /** The default iterations and temperature, the model's context, cached. */
         public static Options defaults() {
-            return new Options(DEFAULT_MASKGIT_STEPS, DEFAULT_TEMPERATURE, 0, true, false);
+            return new Options(DEFAULT_MASKGIT_STEPS, DEFAULT_TEMPERATURE, 0, true, false, 0);
         }
 
         /** A copy with the cache on or off. */
         public Options withCache(boolean on) {
-            return new Options(maskgitSteps, temperature, context, on, slide);
+            return new Options(maskgitSteps, temperature, context, on, slide, decoderContext);
         }
 
         /** A copy with another temperature. */
         public Options withTemperature(float t) {
-            return new Options(maskgitSteps, t, context, cache, slide);
+            return new Options(maskgitSteps, t, context, cache, slide, decoderContext);
         }
 
         /** A copy with another number of MaskGIT iterations. */
         public Options withMaskgitSteps(int k) {
-            return new Options(k, temperature, context, cache, slide);
+            return new Options(k, temperature, context, cache, slide, decoderContext);
         }
 
         /** A copy whose full window slides (true) or restarts from its last half (false). */
         public Options withSlide(boolean on) {
-            return new Options(maskgitSteps, temperature, context, cache, on);
+            return new Options(maskgitSteps, temperature, context, cache, on, decoderContext);
+        }
+
+        /** A copy whose decoder attends to {@code frames} frames (0: the tokenizer's window). */
+        public Options withDecoderContext(int frames) {
+            return new Options(maskgitSteps, temperature, context, cache, slide, frames);
         }
     }
 
@@ -116,6 +135,7 @@ public final class GenieWorld implements AutoCloseable {
     private final boolean cached;
     private final boolean slide;
     private final int window;
+    private final int decoderFrames;
     private final NDManager manager;
     private final ParameterStore ps;
     private final KvCache dynamicsCache;
@@ -148,10 +168,19 @@ public final class GenieWorld implements AutoCloseable {
         this.cached = options.cache();
         this.slide = options.slide();
         this.window = config.tokenizerWindow();
+        int d = options.decoderContext() == 0 ? window : options.decoderContext();
+        if (d > window) {
+            throw new IllegalArgumentException(
+                    "decoder context must be between 1 and the tokenizer's window of "
+                            + window
+                            + ", got "
+                            + d);
+        }
+        this.decoderFrames = d;
         this.manager = model.manager().newSubManager();
         this.ps = new ParameterStore(manager, false);
         this.dynamicsCache = new KvCache(manager, model.dynamics().layers(), context - 1);
-        this.decoderCache = new KvCache(manager, model.tokenizer().decoderLayers(), window);
+        this.decoderCache = new KvCache(manager, model.tokenizer().decoderLayers(), decoderFrames);
         this.uncertainty = new double[batch];
         this.events = model.eventHeads();
     }
@@ -268,7 +297,7 @@ public final class GenieWorld implements AutoCloseable {
             }
             // The decoder starts from the last frames of the prompt (at most half its window).
             List<long[]> list = new ArrayList<>(tokens);
-            for (long[] f : list.subList(Math.max(0, p - window / 2), p)) {
+            for (long[] f : list.subList(Math.max(0, p - Math.max(1, decoderFrames / 2)), p)) {
                 decoderWindow.add(f);
             }
             NDArray pixels = decodeWindow(sm, true);
@@ -346,9 +375,9 @@ public final class GenieWorld implements AutoCloseable {
             if (state != null) {
                 readEvents(state);
             }
-            boolean restart = decoderWindow.size() >= window;
+            boolean restart = decoderWindow.size() >= decoderFrames;
             if (restart) {
-                while (decoderWindow.size() > window / 2) {
+                while (decoderWindow.size() > decoderFrames / 2) {
                     decoderWindow.removeFirst();
                 }
             }
@@ -456,7 +485,7 @@ public final class GenieWorld implements AutoCloseable {
         int ld = decoderWindow.size();
         NDArray codes = sm.create(held(ids, k, ld, n), new Shape(k, ld, g, g));
         NDArray pixels;
-        try (KvCache part = new KvCache(sm, model.tokenizer().decoderLayers(), window)) {
+        try (KvCache part = new KvCache(sm, model.tokenizer().decoderLayers(), decoderFrames)) {
             VideoTokenizer tok = model.tokenizer();
             if (ld > 1) {
                 tok.decodeFill(ps, codes.get(new NDIndex(":, 0:{}", ld - 1)), part);

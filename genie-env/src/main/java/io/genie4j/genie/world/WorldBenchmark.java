@@ -42,6 +42,7 @@ public final class WorldBenchmark {
         out.put("context_frames", c.context());
         out.put("maskgit_steps", options.maskgitSteps());
         out.put("slide", options.slide());
+        out.put("decoder_context", options.decoderContext());
         out.put("threads", Runtime.getRuntime().availableProcessors());
         double peak = TrainBenchmark.matmulPeakGflops(Math.max(1, seconds / 3));
         Map<String, Object> cached = new LinkedHashMap<>();
@@ -112,6 +113,7 @@ public final class WorldBenchmark {
         options.put("maskgit_steps", o.maskgitSteps());
         options.put("temperature", (double) o.temperature());
         options.put("slide", o.slide());
+        options.put("decoder_context", o.decoderContext());
         boolean realActions = model.actionTable() != null;
         if (realActions) {
             options.put("actions", "coinrun");

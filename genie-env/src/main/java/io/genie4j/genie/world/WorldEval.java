@@ -235,6 +235,7 @@ public final class WorldEval {
             json.put("generated_frames", horizon);
             json.put("maskgit_steps", options.maskgitSteps());
             json.put("slide", options.slide());
+            json.put("decoder_context", options.decoderContext());
             json.put("temperature", options.temperature());
             json.put(
                     "intervals",

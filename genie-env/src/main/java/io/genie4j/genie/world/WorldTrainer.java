@@ -118,18 +118,7 @@ public final class WorldTrainer {
                                     ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
                                     : Checkpoints.Source.of(tokenizerDir);
             VideoTokenizer tok = VideoTokenizer.load(tokSource, base);
-            if (model == null) {
-                model = WorldConfig.defaults(tok.config());
-            }
-            model.validate();
-            model.checkTokenizer(tok.config());
-            if (train.clipLength() > model.context() || train.clipLength() < 2) {
-                throw new IllegalArgumentException(
-                        "clips of "
-                                + train.clipLength()
-                                + " frames must be between 2 and the context of "
-                                + model.context());
-            }
+            model = checkedConfig(model, train, tok);
             VideoDataset dataset =
                     VideoDataset.load(
                             data,
@@ -138,24 +127,8 @@ public final class WorldTrainer {
                             train.maxEpisodes());
             Files.createDirectories(runDir);
             Path frozenDir = runDir.resolve(WorldModel.LAM_DIR);
-            if (!resume && lamDir != null) {
-                try (LatentActions check = LatentActions.load(lamDir)) {
-                    WorldModel.checkLam(check, model, lamDir.toString());
-                }
-            }
             if (!resume) {
-                Checkpoints.copy(
-                        tokSource,
-                        runDir.resolve(WorldModel.TOKENIZER_DIR),
-                        "model.json",
-                        TokenizerTrainer.PARAMS);
-                if (lamDir != null) {
-                    Checkpoints.copy(
-                            Checkpoints.Source.of(lamDir),
-                            frozenDir,
-                            "model.json",
-                            LatentActions.PARAMS);
-                }
+                copyParts(tokSource, lamDir, model, runDir);
             }
             Engine.getInstance().setRandomSeed((int) train.seed());
             boolean coTrained = !Files.exists(frozenDir.resolve("model.json"));
@@ -207,6 +180,53 @@ public final class WorldTrainer {
                     return r;
                 }
             }
+        }
+    }
+
+    /**
+     * {@code model} (or the defaults for {@code tok} when null), checked against the tokenizer and
+     * the training clips.
+     */
+    private static WorldConfig checkedConfig(
+            WorldConfig model, TrainConfig train, VideoTokenizer tok) {
+        if (model == null) {
+            model = WorldConfig.defaults(tok.config());
+        }
+        model.validate();
+        model.checkTokenizer(tok.config());
+        if (train.clipLength() > model.context() || train.clipLength() < 2) {
+            throw new IllegalArgumentException(
+                    "clips of "
+                            + train.clipLength()
+                            + " frames must be between 2 and the context of "
+                            + model.context());
+        }
+        return model;
+    }
+
+    /**
+     * A new run's copies of its tokenizer and, when the dynamics trains on a frozen LAM v2, of that
+     * LAM (checked against {@code model} first).
+     */
+    private static void copyParts(
+            Checkpoints.Source tokSource, Path lamDir, WorldConfig model, Path runDir)
+            throws IOException {
+        if (lamDir != null) {
+            try (LatentActions check = LatentActions.load(lamDir)) {
+                WorldModel.checkLam(check, model, lamDir.toString());
+            }
+        }
+        Checkpoints.copy(
+                tokSource,
+                runDir.resolve(WorldModel.TOKENIZER_DIR),
+                "model.json",
+                TokenizerTrainer.PARAMS);
+        if (lamDir != null) {
+            Checkpoints.copy(
+                    Checkpoints.Source.of(lamDir),
+                    runDir.resolve(WorldModel.LAM_DIR),
+                    "model.json",
+                    LatentActions.PARAMS);
         }
     }
 

@@ -210,6 +210,39 @@ class GenieWorldTest {
     }
 
     @Test
+    void aOneFrameDecoderContextDecodesEachFrameAloneAndLeavesTheTokensAsTheyWere()
+            throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
+            GenieWorld.Options alone = greedy.withDecoderContext(1);
+            long[][] fullTokens = new long[9][];
+            long[][] aloneTokens = new long[9][];
+            long[][] naiveTokens = new long[9][];
+            byte[][] full = play(m, greedy, new long[] {1, 2}, 8, fullTokens);
+            byte[][] cached = play(m, alone, new long[] {1, 2}, 8, aloneTokens);
+            byte[][] naive = play(m, alone.withCache(false), new long[] {1, 2}, 8, naiveTokens);
+            boolean anyPixelDiffers = false;
+            for (int i = 0; i < cached.length; i++) {
+                // The decoder turns tokens into pixels; what the dynamics generates is unchanged.
+                assertArrayEquals(fullTokens[i], aloneTokens[i], "tokens of frame " + i);
+                assertArrayEquals(naiveTokens[i], aloneTokens[i], "tokens of frame " + i);
+                for (int j = 0; j < cached[i].length; j++) {
+                    int d = Math.abs((cached[i][j] & 0xFF) - (naive[i][j] & 0xFF));
+                    assertTrue(d <= 1, "frame " + i + " pixel " + j + " differs by " + d);
+                    anyPixelDiffers |= cached[i][j] != full[i][j];
+                }
+            }
+            // Frames decoded without their past differ from frames decoded with it.
+            assertTrue(anyPixelDiffers);
+            IllegalArgumentException e =
+                    assertThrows(
+                            IllegalArgumentException.class,
+                            () -> new GenieWorld(m, 1, greedy.withDecoderContext(99)));
+            assertTrue(e.getMessage().contains("decoder context"), e.getMessage());
+        }
+    }
+
+    @Test
     void sameSeedsGiveSameFramesAndOtherSeedsOthers() throws Exception {
         try (WorldModel m = WorldModel.load(run)) {
             GenieWorld.Options o = GenieWorld.Options.defaults();
