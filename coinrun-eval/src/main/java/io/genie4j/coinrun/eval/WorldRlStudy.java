@@ -197,7 +197,8 @@ public final class WorldRlStudy {
         }
         List<Point> points = new ArrayList<>();
         List<Map<String, Object>> training = new ArrayList<>();
-        Map<String, Object> world = new LinkedHashMap<>(art);
+        // The world draws its CoinRun prompts in its video's art already; the options are its own.
+        Map<String, Object> world = new LinkedHashMap<>();
         world.put("model", model == null ? "" : model.toString());
         world.put("actions", GenieEnv.COINRUN);
         world.put("maskgit_steps", c.maskgitSteps());

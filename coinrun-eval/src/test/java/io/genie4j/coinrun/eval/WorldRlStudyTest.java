@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.world.ActionTable;
@@ -17,9 +19,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 class WorldRlStudyTest {
 
-    /** A tiny 64×64 world with a real-action table: action a plays latent code a % 4. */
+    /**
+     * A tiny 64×64 world with a real-action table (action a plays latent code a % 4) whose
+     * model.json says its video was recorded in CoinRun's art v2, as world model v2's does.
+     */
     private static Path world(Path tmp) throws Exception {
         Path run = TinyWorld.world(tmp, 2, 64);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode model = (ObjectNode) json.readTree(run.resolve("model.json").toFile());
+        model.with("data").putObject("env_options").put("art", "v2");
+        json.writeValue(run.resolve("model.json").toFile(), model);
         int n = CoinRunEnv.ACTION_NAMES.size();
         long[][] counts = new long[n][4];
         for (int a = 0; a < n; a++) {
