@@ -398,14 +398,15 @@ public final class WorldRlStudy {
             }
             chart.addSeries(describe(arm), x, y, err).setMarker(SeriesMarkers.CIRCLE);
         }
+        // Baselines span the plot: the last evaluation can lie past the step budget (whole
+        // updates).
+        double end = Math.max(c.steps(), points.stream().mapToLong(Point::steps).max().orElse(0));
         for (Point p : points) {
             if (p.steps() == 0) {
                 double y = 100 * p.stats().successRate();
                 XYSeries s =
                         chart.addSeries(
-                                describe(p.agent()),
-                                new double[] {0, c.steps()},
-                                new double[] {y, y});
+                                describe(p.agent()), new double[] {0, end}, new double[] {y, y});
                 s.setMarker(SeriesMarkers.NONE);
                 s.setLineStyle(SeriesLines.DASH_DASH);
             }
