@@ -39,11 +39,22 @@ final class SamplingOptions {
                             + " ${DEFAULT-VALUE}).")
     int decoderContext;
 
+    @Option(
+            names = "--guidance",
+            defaultValue = "1",
+            description =
+                    "Classifier-free guidance on the action: 1 is off; above 1 pushes each frame"
+                            + " towards what its action changes, at a second dynamics pass (for"
+                            + " models trained with actionDropout; default: ${DEFAULT-VALUE}).")
+    float guidance;
+
     /** The options, checked, with the model's full context and the cache on. */
     GenieWorld.Options options() {
         Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
         Checks.atLeast("--temperature", temperature, 0);
         Checks.atLeast("--decoder-context", decoderContext, 0);
-        return new GenieWorld.Options(maskgitSteps, temperature, 0, true, slide, decoderContext);
+        Checks.atLeast("--guidance", guidance, 0);
+        return new GenieWorld.Options(
+                maskgitSteps, temperature, 0, true, slide, decoderContext, guidance);
     }
 }

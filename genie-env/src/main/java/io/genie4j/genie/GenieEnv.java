@@ -162,7 +162,8 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                 options.getInt("context"),
                 true,
                 options.getBoolean("slide"),
-                options.getInt("decoder_context"));
+                options.getInt("decoder_context"),
+                (float) options.getDouble("guidance"));
     }
 
     static EnvRegistration registration() {
@@ -206,6 +207,13 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 0,
                                 "frames the tokenizer's decoder attends to (0: its window; 1:"
                                         + " each frame decoded alone, fastest)"),
+                        EnvOption.ofDouble(
+                                "guidance",
+                                1.0,
+                                "classifier-free guidance on the action (1: off; above 1 pushes"
+                                        + " frames towards what the action changes, at a second"
+                                        + " dynamics pass; for models trained with action"
+                                        + " dropout)"),
                         EnvOption.ofBoolean(
                                 "events",
                                 true,

@@ -19,6 +19,11 @@ package io.genie4j.genie.train;
  * @param deadCodeEvery steps between dead-code resets (≤ 0 for none)
  * @param validationFraction share of episodes held out for validation
  * @param maxEpisodes episodes to load (≤ 0 for all)
+ * @param actionDropout world model only: the share of frames whose latent action the dynamics is
+ *     shown as "no action" in training (classifier-free guidance's dropout, Ho and Salimans 2022),
+ *     so that sampling can contrast the action's prediction with the action-free one ({@code
+ *     guidance} in {@link io.genie4j.genie.world.GenieWorld.Options}); 0 in a model.json written
+ *     before this setting existed
  */
 public record TrainConfig(
         int batch,
@@ -35,7 +40,44 @@ public record TrainConfig(
         int logEvery,
         int deadCodeEvery,
         double validationFraction,
-        int maxEpisodes) {
+        int maxEpisodes,
+        float actionDropout) {
+
+    /** A config without action dropout. */
+    public TrainConfig(
+            int batch,
+            int clipLength,
+            int frameStride,
+            float learningRate,
+            float finalLearningRate,
+            int warmupSteps,
+            int steps,
+            float weightDecay,
+            float gradClip,
+            long seed,
+            int checkpointEvery,
+            int logEvery,
+            int deadCodeEvery,
+            double validationFraction,
+            int maxEpisodes) {
+        this(
+                batch,
+                clipLength,
+                frameStride,
+                learningRate,
+                finalLearningRate,
+                warmupSteps,
+                steps,
+                weightDecay,
+                gradClip,
+                seed,
+                checkpointEvery,
+                logEvery,
+                deadCodeEvery,
+                validationFraction,
+                maxEpisodes,
+                0f);
+    }
 
     /** The tokenizer defaults for this machine. */
     public static TrainConfig tokenizerDefaults() {
@@ -77,6 +119,10 @@ public record TrainConfig(
             throw new IllegalArgumentException(
                     "validationFraction must be in [0, 1), got " + validationFraction);
         }
+        if (!(actionDropout >= 0 && actionDropout < 1)) {
+            throw new IllegalArgumentException(
+                    "actionDropout must be in [0, 1), got " + actionDropout);
+        }
         return this;
     }
 
@@ -97,6 +143,27 @@ public record TrainConfig(
                         + 0.5 * (learningRate - finalLearningRate) * (1 + Math.cos(Math.PI * p)));
     }
 
+    /** A copy with another action dropout. */
+    public TrainConfig withActionDropout(float share) {
+        return new TrainConfig(
+                batch,
+                clipLength,
+                frameStride,
+                learningRate,
+                finalLearningRate,
+                warmupSteps,
+                steps,
+                weightDecay,
+                gradClip,
+                seed,
+                checkpointEvery,
+                logEvery,
+                deadCodeEvery,
+                validationFraction,
+                maxEpisodes,
+                share);
+    }
+
     /** A copy with a different step count. */
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(
@@ -114,6 +181,7 @@ public record TrainConfig(
                 logEvery,
                 deadCodeEvery,
                 validationFraction,
-                maxEpisodes);
+                maxEpisodes,
+                actionDropout);
     }
 }

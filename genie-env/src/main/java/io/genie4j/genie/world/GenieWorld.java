@@ -55,6 +55,12 @@ public final class GenieWorld implements AutoCloseable {
      * @param decoderContext frames the tokenizer's decoder attends to, the new one included (0: its
      *     training window); when its window is full it restarts from its last half, so 1 decodes
      *     every frame alone and never pays a restart
+     * @param guidance classifier-free guidance on the action (Ho and Salimans 2022): each MaskGIT
+     *     iteration's logits become u + w·(c − u), c with the frame's latent action and u with "no
+     *     action", which pushes the sampled frame towards what the action changes; 1 turns it off
+     *     (one dynamics pass per iteration), other values cost a second pass. Meant for models
+     *     trained with action dropout ({@link io.genie4j.genie.train.TrainConfig#actionDropout()});
+     *     a model that never saw "no action" after its first frame gives worse frames with it
      */
     public record Options(
             int maskgitSteps,
@@ -62,7 +68,8 @@ public final class GenieWorld implements AutoCloseable {
             int context,
             boolean cache,
             boolean slide,
-            int decoderContext) {
+            int decoderContext,
+            float guidance) {
 
         /**
          * The default MaskGIT iterations per frame. On the shipped model 4 iterations give about
@@ -93,6 +100,21 @@ public final class GenieWorld implements AutoCloseable {
                         "decoder context must be >= 0 frames (0: the tokenizer's), got "
                                 + decoderContext);
             }
+            if (!(guidance >= 0) || Float.isInfinite(guidance)) {
+                throw new IllegalArgumentException(
+                        "guidance must be finite and >= 0 (1: off), got " + guidance);
+            }
+        }
+
+        /** Options without guidance. */
+        public Options(
+                int maskgitSteps,
+                float temperature,
+                int context,
+                boolean cache,
+                boolean slide,
+                int decoderContext) {
+            this(maskgitSteps, temperature, context, cache, slide, decoderContext, 1f);
         }
 
         /** The default iterations and temperature, the model's context, cached. */
@@ -102,27 +124,34 @@ public final class GenieWorld implements AutoCloseable {
 
         /** A copy with the cache on or off. */
         public Options withCache(boolean on) {
-            return new Options(maskgitSteps, temperature, context, on, slide, decoderContext);
+            return new Options(
+                    maskgitSteps, temperature, context, on, slide, decoderContext, guidance);
         }
 
         /** A copy with another temperature. */
         public Options withTemperature(float t) {
-            return new Options(maskgitSteps, t, context, cache, slide, decoderContext);
+            return new Options(maskgitSteps, t, context, cache, slide, decoderContext, guidance);
         }
 
         /** A copy with another number of MaskGIT iterations. */
         public Options withMaskgitSteps(int k) {
-            return new Options(k, temperature, context, cache, slide, decoderContext);
+            return new Options(k, temperature, context, cache, slide, decoderContext, guidance);
         }
 
         /** A copy whose full window slides (true) or restarts from its last half (false). */
         public Options withSlide(boolean on) {
-            return new Options(maskgitSteps, temperature, context, cache, on, decoderContext);
+            return new Options(
+                    maskgitSteps, temperature, context, cache, on, decoderContext, guidance);
+        }
+
+        /** A copy with another guidance weight (1: off). */
+        public Options withGuidance(float w) {
+            return new Options(maskgitSteps, temperature, context, cache, slide, decoderContext, w);
         }
 
         /** A copy whose decoder attends to {@code frames} frames (0: the tokenizer's window). */
         public Options withDecoderContext(int frames) {
-            return new Options(maskgitSteps, temperature, context, cache, slide, frames);
+            return new Options(maskgitSteps, temperature, context, cache, slide, frames, guidance);
         }
     }
 
@@ -131,6 +160,7 @@ public final class GenieWorld implements AutoCloseable {
     private final int batch;
     private final int maskgitSteps;
     private final float temperature;
+    private final float guidance;
     private final int context;
     private final boolean cached;
     private final boolean slide;
@@ -159,6 +189,7 @@ public final class GenieWorld implements AutoCloseable {
         this.batch = batch;
         this.maskgitSteps = options.maskgitSteps();
         this.temperature = options.temperature();
+        this.guidance = options.guidance();
         int c = options.context() == 0 ? config.context() : options.context();
         if (c < 2 || c > config.context()) {
             throw new IllegalArgumentException(
@@ -535,6 +566,7 @@ public final class GenieWorld implements AutoCloseable {
         boolean[] fixed = new boolean[batch * n];
         double[] entropySum = new double[batch];
         NDArray actArray = sm.create(act);
+        NDArray noAction = guidance != 1f ? sm.zeros(actArray.getShape(), DataType.INT64) : null;
         float[] conf = new float[n];
         Integer[] order = new Integer[n];
         int[] plan = MaskGit.schedule(n, maskgitSteps);
@@ -566,6 +598,15 @@ public final class GenieWorld implements AutoCloseable {
                     h = h.reshape(batch * n, -1).get(new NDIndex("{}", im.create(rows)));
                 }
                 NDArray logits = model.dynamics().head(ps, h).reshape(batch, open, codes);
+                if (guidance != 1f) {
+                    // Classifier-free guidance: the same frame reached by "no action" (id 0).
+                    NDArray hu = features(im, ids, noAction);
+                    if (open < n) {
+                        hu = hu.reshape(batch * n, -1).get(new NDIndex("{}", im.create(rows)));
+                    }
+                    NDArray lu = model.dynamics().head(ps, hu).reshape(batch, open, codes);
+                    logits = lu.add(logits.sub(lu).mul(guidance));
+                }
                 NDArray scaled =
                         temperature > 0 && temperature != 1 ? logits.div(temperature) : logits;
                 NDArray logp = scaled.logSoftmax(-1);

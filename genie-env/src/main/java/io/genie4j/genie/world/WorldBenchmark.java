@@ -43,6 +43,7 @@ public final class WorldBenchmark {
         out.put("maskgit_steps", options.maskgitSteps());
         out.put("slide", options.slide());
         out.put("decoder_context", options.decoderContext());
+        out.put("guidance", options.guidance());
         out.put("threads", Runtime.getRuntime().availableProcessors());
         double peak = TrainBenchmark.matmulPeakGflops(Math.max(1, seconds / 3));
         Map<String, Object> cached = new LinkedHashMap<>();
@@ -114,6 +115,7 @@ public final class WorldBenchmark {
         options.put("temperature", (double) o.temperature());
         options.put("slide", o.slide());
         options.put("decoder_context", o.decoderContext());
+        options.put("guidance", (double) o.guidance());
         boolean realActions = model.actionTable() != null;
         if (realActions) {
             options.put("actions", "coinrun");

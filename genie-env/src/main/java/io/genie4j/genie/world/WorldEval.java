@@ -237,6 +237,7 @@ public final class WorldEval {
             json.put("slide", options.slide());
             json.put("decoder_context", options.decoderContext());
             json.put("temperature", options.temperature());
+            json.put("guidance", options.guidance());
             json.put(
                     "intervals",
                     "95% percentile bootstrap over episodes ("

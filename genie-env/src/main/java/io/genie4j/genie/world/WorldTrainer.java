@@ -361,6 +361,9 @@ public final class WorldTrainer {
                                             sm.zeros(new Shape(b, 1), DataType.INT64),
                                             actions.add(1)),
                                     1);
+                    if (train.actionDropout() > 0) {
+                        actionIds = actionIds.mul(keptActions(sm, step, b, t));
+                    }
                     NDArray logits = dyn.logits(ps, input, actionIds, true);
                     NDArray[] ce = MaskGit.loss(logits, targets, mask);
                     NDArray loss = o == null ? ce[0] : o.loss().add(ce[0]);
@@ -388,6 +391,20 @@ public final class WorldTrainer {
                         figures[3],
                         norm);
             }
+        }
+
+        /**
+         * A {@code [b, t]} int64 mask, 0 where a frame's action is dropped (shown as "no action"),
+         * each frame independently with probability {@code actionDropout}, from a generator seeded
+         * by the step so a resumed run drops the same.
+         */
+        private NDArray keptActions(NDManager sm, int step, int b, int t) {
+            Random rng = new Random(train.seed() * 8191L + step);
+            long[] keep = new long[b * t];
+            for (int i = 0; i < keep.length; i++) {
+                keep[i] = rng.nextDouble() < train.actionDropout() ? 0 : 1;
+            }
+            return sm.create(keep, new Shape(b, t));
         }
 
         @Override

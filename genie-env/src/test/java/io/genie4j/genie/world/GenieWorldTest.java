@@ -238,6 +238,50 @@ class GenieWorldTest {
     }
 
     @Test
+    void guidedSteppingMatchesNaiveRecomputationAndChangesTheFrames() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
+            GenieWorld.Options guided = greedy.withGuidance(3f);
+            long[][] cachedTokens = new long[9][];
+            long[][] naiveTokens = new long[9][];
+            long[][] plainTokens = new long[9][];
+            byte[][] cached = play(m, guided, new long[] {1, 2}, 8, cachedTokens);
+            byte[][] naive = play(m, guided.withCache(false), new long[] {1, 2}, 8, naiveTokens);
+            play(m, greedy, new long[] {1, 2}, 8, plainTokens);
+            for (int i = 1; i < cached.length; i++) {
+                assertArrayEquals(naiveTokens[i], cachedTokens[i], "tokens of frame " + i);
+            }
+            assertFramesAgree(naive, cached);
+            assertFalse(Arrays.deepEquals(plainTokens, cachedTokens));
+        }
+    }
+
+    @Test
+    void guidanceZeroSamplesTheNextFrameAsIfNoActionWereGiven() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            GenieWorld.Options unconditional =
+                    GenieWorld.Options.defaults().withTemperature(0).withGuidance(0f);
+            long[][] tokens = new long[4][];
+            for (int a = 0; a < 4; a++) {
+                try (GenieWorld w = new GenieWorld(m, 2, unconditional)) {
+                    w.reset(prompt(), 2, new long[] {1, 2});
+                    w.step(new int[] {a, a});
+                    tokens[a] = w.lastTokens();
+                }
+            }
+            for (int a = 1; a < 4; a++) {
+                assertArrayEquals(tokens[0], tokens[a], "latent action " + a);
+            }
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> GenieWorld.Options.defaults().withGuidance(-1f));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> GenieWorld.Options.defaults().withGuidance(Float.NaN));
+        }
+    }
+
+    @Test
     void sameSeedsGiveSameFramesAndOtherSeedsOthers() throws Exception {
         try (WorldModel m = WorldModel.load(run)) {
             GenieWorld.Options o = GenieWorld.Options.defaults();

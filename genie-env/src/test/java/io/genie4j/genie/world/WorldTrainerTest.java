@@ -93,6 +93,41 @@ class WorldTrainerTest {
     }
 
     @Test
+    void actionDropoutChangesTheRunAndIsSavedWithIt() throws Exception {
+        Path data = tmp.resolve("dropout-data");
+        TinyVideo.write(data, 16, 4, 24);
+        Path tok = TinyWorld.tokenizer(tmp.resolve("dropout-tok"));
+        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
+        Path plain = tmp.resolve("no-dropout");
+        Path dropped = tmp.resolve("dropout");
+        WorldTrainer.train(
+                data, plain, tok, config, TinyWorld.train(10), 0, false, TrainListener.NONE);
+        WorldTrainer.train(
+                data,
+                dropped,
+                tok,
+                config,
+                TinyWorld.train(10).withActionDropout(0.5f),
+                0,
+                false,
+                TrainListener.NONE);
+        try (WorldModel x = WorldModel.load(plain);
+                WorldModel y = WorldModel.load(dropped)) {
+            assertEquals(0.5, y.json().path("train_config").path("actionDropout").asDouble(), 1e-6);
+            assertTrue(TinyWorld.relativeDistance(x.dynamics(), y.dynamics()) > 0);
+        }
+        // A model.json written before the setting existed reads as no dropout.
+        ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
+        old.remove("actionDropout");
+        assertEquals(0f, Checkpoints.JSON.treeToValue(old, TrainConfig.class).actionDropout());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TinyWorld.train(10).withActionDropout(1f).validate());
+        assertTrue(e.getMessage().contains("actionDropout"), e.getMessage());
+    }
+
+    @Test
     void aModelWithoutOptimiserStateContinuesFromItsWeightsWithAFreshOptimiser() throws Exception {
         // As when the shipped model is copied out and extended: no optimizer.params beside it.
         Path run = TinyWorld.world(tmp, 10);
