@@ -68,7 +68,7 @@ final class Checks {
     }
 
     /** {@code 1} for 1.0, {@code 0.5} for 0.5. */
-    private static String number(double v) {
+    static String number(double v) {
         return v == Math.rint(v) && Math.abs(v) < 1e15
                 ? Long.toString((long) v)
                 : Double.toString(v);

@@ -172,6 +172,15 @@ final class TrainCommand implements Runnable {
                                 + " copy in lam/.")
         Path lam;
 
+        @Option(
+                names = "--action-dropout",
+                description =
+                        "Share of frames, in [0, 1), whose latent action the dynamics is shown as"
+                                + " 'no action', so that sampling can use --guidance (default:"
+                                + " the config's, 0). With --resume it changes the run's setting"
+                                + " from the next step on.")
+        Float actionDropout;
+
         @Override
         public Integer call() throws Exception {
             run.check();
@@ -180,8 +189,15 @@ final class TrainCommand implements Runnable {
                         "--resume continues with the run's own config, tokenizer and LAM; drop"
                                 + " --config, --tokenizer and --lam");
             }
+            if (actionDropout != null && !(actionDropout >= 0 && actionDropout < 1)) {
+                throw new IllegalArgumentException(
+                        "--action-dropout must be in [0, 1), got " + Checks.number(actionDropout));
+            }
             if (run.resume && run.steps != null) {
                 Checkpoints.extendRun(run.out, WorldModel.KIND, run.steps);
+            }
+            if (run.resume && actionDropout != null) {
+                Checkpoints.setTrainField(run.out, WorldModel.KIND, "actionDropout", actionDropout);
             }
             WorldConfig model = null;
             TrainConfig train = TrainConfig.worldDefaults();
@@ -203,6 +219,9 @@ final class TrainCommand implements Runnable {
             }
             if (run.steps != null) {
                 train = train.withSteps(run.steps);
+            }
+            if (actionDropout != null) {
+                train = train.withActionDropout(actionDropout);
             }
             WorldConfig m = model;
             TrainConfig t = train;

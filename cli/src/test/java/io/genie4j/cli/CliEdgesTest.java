@@ -299,6 +299,18 @@ class CliEdgesTest {
         assertRefused(run("demo", "--maskgit-steps", "0"), "--maskgit-steps must be >= 1, got 0");
         assertRefused(run("demo", "--temperature", "-0.5"), "--temperature must be >= 0, got -0.5");
         assertRefused(run("demo", "--steps", "0"), "--steps must be >= 1, got 0");
+        assertRefused(run("demo", "--guidance", "-1"), "--guidance must be >= 0, got -1");
+        assertRefused(
+                run(
+                        "train",
+                        "world",
+                        "--data",
+                        tmp.toString(),
+                        "--out",
+                        tmp.resolve("w").toString(),
+                        "--action-dropout",
+                        "1"),
+                "--action-dropout must be in [0, 1), got 1");
         assertRefused(
                 run("rollout", "--actions", "1,-2", "--out", tmp.resolve("r.gif").toString()),
                 "--actions values must be >= 0, got -2");
@@ -330,6 +342,7 @@ class CliEdgesTest {
                 "--demo-noise must be >= 0 and < 1, got 1.5");
         assertFalse(Files.exists(tmp.resolve("t")));
         assertFalse(Files.exists(tmp.resolve("v")));
+        assertFalse(Files.exists(tmp.resolve("w")));
     }
 
     /** Every command, depth first. */

@@ -80,6 +80,20 @@ public final class Checkpoints {
     }
 
     /**
+     * Sets one numeric field of the {@code train_config} in {@code dir}'s {@code model.json} (a
+     * resumed run reads it from there), written atomically.
+     */
+    public static void setTrainField(Path dir, String kind, String field, double value)
+            throws IOException {
+        ObjectNode json = readModelJson(dir, kind);
+        if (!(json.get("train_config") instanceof ObjectNode t)) {
+            throw new IllegalArgumentException(dir.resolve("model.json") + " has no train_config");
+        }
+        t.put(field, value);
+        writeModelJson(dir, json);
+    }
+
+    /**
      * Reads {@code model.json} from {@code dir} and checks its format, version and kind; the
      * message of any failure names the file and the problem.
      */
