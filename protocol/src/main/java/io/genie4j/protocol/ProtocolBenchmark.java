@@ -102,6 +102,9 @@ public final class ProtocolBenchmark {
                                 + (sharedMemory ? "grant" : "skip")
                                 + " shared memory");
             }
+            if (sharedMemory && !env.channel()) {
+                throw new IllegalStateException("the server did not grant a request channel");
+            }
             return stepsPerSecond(env, seconds);
         }
     }

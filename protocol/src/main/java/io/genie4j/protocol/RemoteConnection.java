@@ -190,18 +190,28 @@ public final class RemoteConnection implements AutoCloseable {
             if (rid instanceof Number n && n.longValue() != id) {
                 continue; // a late reply to a request that already timed out
             }
-            if (!Boolean.TRUE.equals(r.get("ok"))) {
-                Map<?, ?> err = r.get("error") instanceof Map<?, ?> m ? m : Map.of();
-                ErrorCode code;
-                try {
-                    code = ErrorCode.valueOf(String.valueOf(err.get("code")));
-                } catch (IllegalArgumentException e) {
-                    code = ErrorCode.INTERNAL;
-                }
-                throw asException(code, String.valueOf(err.get("message")));
-            }
-            return r;
+            return checked(r);
         }
+    }
+
+    /** The time a call waits for its reply, in milliseconds. */
+    long timeoutMs() {
+        return timeoutMs;
+    }
+
+    /** A reply, if it says ok; else the exception its error maps to ({@link #asException}). */
+    static Map<String, Object> checked(Map<String, Object> r) {
+        if (!Boolean.TRUE.equals(r.get("ok"))) {
+            Map<?, ?> err = r.get("error") instanceof Map<?, ?> m ? m : Map.of();
+            ErrorCode code;
+            try {
+                code = ErrorCode.valueOf(String.valueOf(err.get("code")));
+            } catch (IllegalArgumentException e) {
+                code = ErrorCode.INTERNAL;
+            }
+            throw asException(code, String.valueOf(err.get("message")));
+        }
+        return r;
     }
 
     /**

@@ -36,15 +36,24 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
     private final EnvSpec spec;
     private final SharedMemory shm;
     private final boolean columnar;
+
+    /** The session's request channel (PROTOCOL.md §2.2), or null to use the socket only. */
+    private Channel channel;
+
+    private boolean inFlightOnChannel;
     private boolean closed;
     private Map<String, Object> inFlight;
     private long inFlightId;
 
     @SuppressWarnings("unchecked")
     private RemoteVectorEnv(
-            RemoteConnection connection, Map<String, Object> made, SharedMemory shm) {
+            RemoteConnection connection,
+            Map<String, Object> made,
+            SharedMemory shm,
+            Channel channel) {
         this.connection = connection;
         this.shm = shm;
+        this.channel = channel;
         this.session = (String) made.get("session");
         this.numEnvs = ((Number) made.get("num_envs")).intValue();
         this.observationSpace =
@@ -94,6 +103,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         req.put("infos", ColumnarInfos.NAME);
         if (sharedMemory) {
             req.put("shared_memory", true);
+            req.put("channel", true);
         }
         try {
             Map<String, Object> made = connection.call(req);
@@ -103,7 +113,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
                             SharedMemory.open(
                                     String.valueOf(region.get("path")),
                                     ((Number) region.get("bytes")).longValue());
-                    return new RemoteVectorEnv<>(connection, made, shm);
+                    return new RemoteVectorEnv<>(connection, made, shm, openChannel(made));
                 } catch (IOException | RuntimeException e) {
                     // Not the server's machine after all: start over without shared memory.
                     Map<String, Object> close = new LinkedHashMap<>();
@@ -111,14 +121,33 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
                     close.put("session", made.get("session"));
                     connection.call(close);
                     req.remove("shared_memory");
+                    req.remove("channel");
                     made = connection.call(req);
                 }
             }
-            return new RemoteVectorEnv<>(connection, made, null);
+            return new RemoteVectorEnv<>(connection, made, null, null);
         } catch (RuntimeException e) {
             connection.close();
             throw e;
         }
+    }
+
+    /** The channel the server offered, or null if it offered none or its file cannot be mapped. */
+    private static Channel openChannel(Map<String, Object> made) {
+        if (made.get("channel") instanceof Map<?, ?> c) {
+            try {
+                return Channel.open(
+                        String.valueOf(c.get("path")), ((Number) c.get("bytes")).longValue());
+            } catch (IOException | RuntimeException e) {
+                // The socket carries the requests instead.
+            }
+        }
+        return null;
+    }
+
+    /** Whether requests go through a channel in shared memory (PROTOCOL.md §2.2). */
+    public boolean channel() {
+        return channel != null;
     }
 
     /** Whether observations come through shared memory (PROTOCOL.md §2.1). */
@@ -175,7 +204,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         Map<String, Object> req = request("reset");
         req.put("seed", seed);
         req.put("options", options);
-        return resetReply(connection.call(req, shm));
+        return resetReply(call(req));
     }
 
     @Override
@@ -187,7 +216,7 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         Map<String, Object> req = request("reset");
         req.put("seeds", Arrays.stream(seeds).boxed().toList());
         req.put("options", options);
-        return resetReply(connection.call(req, shm));
+        return resetReply(call(req));
     }
 
     @SuppressWarnings("unchecked")
@@ -222,8 +251,44 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         }
         Map<String, Object> req = request("step");
         req.put("actions", Batches.batch(actionSpace, actions));
+        inFlightOnChannel = sendOnChannel(req);
+        if (!inFlightOnChannel) {
+            inFlightId = connection.send(req);
+        }
         inFlight = req;
-        inFlightId = connection.send(req);
+    }
+
+    /** Sends a request through the channel if there is one and it fits; whether it did. */
+    private boolean sendOnChannel(Map<String, Object> req) {
+        if (channel == null) {
+            return false;
+        }
+        List<byte[]> frames = WireMessage.encode(req);
+        if (!channel.fits(frames)) {
+            return false;
+        }
+        channel.send(frames);
+        return true;
+    }
+
+    /** The reply to a request sent through the channel. */
+    private Map<String, Object> receiveOnChannel(Map<String, Object> req) {
+        List<byte[]> reply = channel.receive(connection.timeoutMs() * 1_000_000L);
+        if (reply == null) {
+            channel = null; // out of step with the server: the socket carries requests from now on
+            throw new RemoteConnection.RemoteTimeoutException(
+                    "no reply through the shared-memory channel within "
+                            + connection.timeoutMs()
+                            + " ms to '"
+                            + req.get("op")
+                            + "'; is the server running?");
+        }
+        return RemoteConnection.checked(WireMessage.decode(reply, shm));
+    }
+
+    /** Sends a request and waits for its reply, through the channel when it can. */
+    private Map<String, Object> call(Map<String, Object> req) {
+        return sendOnChannel(req) ? receiveOnChannel(req) : connection.call(req, shm);
     }
 
     /**
@@ -238,7 +303,10 @@ public final class RemoteVectorEnv<O, A> implements VectorEnv<O, A> {
         }
         Map<String, Object> sent = inFlight;
         inFlight = null;
-        Map<String, Object> r = connection.receive(inFlightId, sent, shm);
+        Map<String, Object> r =
+                inFlightOnChannel
+                        ? receiveOnChannel(sent)
+                        : connection.receive(inFlightId, sent, shm);
         List<O> obs =
                 (List<O>)
                         Batches.unbatch(

@@ -15,7 +15,8 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Answers protocol requests (PROTOCOL.md §3–6), one at a time, on the server's socket thread. Every
+ * Answers protocol requests (PROTOCOL.md §3–6), one at a time: on the server's socket thread, and
+ * on each channel session's own thread (PROTOCOL.md §2.2), serialised by this object's lock. Every
  * failure becomes an error reply carrying the request's id; a failed request changes nothing.
  */
 final class RequestHandler {
@@ -38,7 +39,7 @@ final class RequestHandler {
      * The reply to one request from {@code client} (its routing identity, hex) over the connection
      * at {@code peer} (null when unknown).
      */
-    Map<String, Object> handle(String client, String peer, List<byte[]> body) {
+    synchronized Map<String, Object> handle(String client, String peer, List<byte[]> body) {
         Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
         try {
             if (body.isEmpty() || body.get(0).length == 0) {
@@ -85,7 +86,7 @@ final class RequestHandler {
      * The refusal of a request that was not executed because {@code waiting} replies to its client
      * are already waiting to be read (PROTOCOL.md §7).
      */
-    Map<String, Object> busy(List<byte[]> body, int waiting) {
+    synchronized Map<String, Object> busy(List<byte[]> body, int waiting) {
         Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
         return error(
                 id,
@@ -244,6 +245,10 @@ final class RequestHandler {
         if (!(wantShm instanceof Boolean)) {
             throw invalid("\"shared_memory\" must be a boolean, got " + wantShm);
         }
+        Object wantChannel = h.getOrDefault("channel", false);
+        if (!(wantChannel instanceof Boolean)) {
+            throw invalid("\"channel\" must be a boolean, got " + wantChannel);
+        }
         Object infoForm = h.getOrDefault("infos", "list");
         if (!"list".equals(infoForm) && !ColumnarInfos.NAME.equals(infoForm)) {
             throw invalid("\"infos\" must be \"list\" or \"columnar\", got " + infoForm);
@@ -262,13 +267,34 @@ final class RequestHandler {
                 System.err.println("session " + sid + " goes without shared memory: " + e);
             }
         }
-        Session s = new Session(sid, client, peer, env, shm, ColumnarInfos.NAME.equals(infoForm));
+        // A request channel only beside shared memory: both need the client on this machine.
+        Channel channel = null;
+        if (shm != null && (Boolean) wantChannel) {
+            try {
+                channel = Channel.create(sid, numEnvs);
+            } catch (IOException e) {
+                System.err.println("session " + sid + " goes without a channel: " + e);
+            }
+        }
+        Session s =
+                new Session(
+                        sid, client, peer, env, shm, channel, ColumnarInfos.NAME.equals(infoForm));
         sessions.put(s.id, s);
+        if (channel != null) {
+            Thread t = new Thread(() -> serveChannel(s), "genie4j-channel-" + sid);
+            t.setDaemon(true);
+            t.start();
+        }
         Map<String, Object> m = ok(id);
         m.put("session", s.id);
         m.put("num_envs", numEnvs);
         if (shm != null) {
             m.put("shared_memory", Map.of("path", shm.path().toString(), "bytes", shm.capacity()));
+        }
+        if (channel != null) {
+            m.put(
+                    "channel",
+                    Map.of("path", channel.path().toString(), "bytes", channel.capacity()));
         }
         m.put("infos", s.columnar ? ColumnarInfos.NAME : "list");
         m.put("observation_space", env.singleObservationSpace().toJson());
@@ -324,6 +350,25 @@ final class RequestHandler {
         return m;
     }
 
+    /**
+     * Answers the requests that come through a session's channel until it closes: each is handled
+     * as if it came over the connection that made the session.
+     */
+    private void serveChannel(Session s) {
+        List<byte[]> request;
+        while ((request = s.channel.nextRequest()) != null) {
+            Map<String, Object> reply;
+            try {
+                reply = handle(s.owner, s.peer, request);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                reply = error(null, ErrorCode.INTERNAL, "the server failed: " + e);
+            }
+            s.channel.reply(WireMessage.encode(reply));
+        }
+    }
+
     private static Object infos(Session s, List<Map<String, Object>> infos) {
         return s.columnar ? ColumnarInfos.encode(infos) : infos;
     }
@@ -353,7 +398,7 @@ final class RequestHandler {
         return s;
     }
 
-    void reapIdle() {
+    synchronized void reapIdle() {
         long cutoff = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.lastUsedNanos < cutoff) {
@@ -364,7 +409,7 @@ final class RequestHandler {
     }
 
     /** Closes the sessions made over the connection at {@code peer}, which has closed. */
-    void closeSessionsOf(String peer) {
+    synchronized void closeSessionsOf(String peer) {
         for (Session s : new ArrayList<>(sessions.values())) {
             if (peer.equals(s.peer)) {
                 sessions.remove(s.id);
@@ -374,7 +419,7 @@ final class RequestHandler {
     }
 
     /** Closes the sessions of {@code client}. */
-    void closeSessionsOfClient(String client) {
+    synchronized void closeSessionsOfClient(String client) {
         for (Session s : new ArrayList<>(sessions.values())) {
             if (client.equals(s.owner)) {
                 sessions.remove(s.id);
@@ -383,7 +428,7 @@ final class RequestHandler {
         }
     }
 
-    void closeAll() {
+    synchronized void closeAll() {
         for (Session s : new ArrayList<>(sessions.values())) {
             sessions.remove(s.id);
             closeQuietly(s);
@@ -396,6 +441,9 @@ final class RequestHandler {
         } catch (RuntimeException e) {
             System.err.println("closing session " + s.id + " failed: " + e);
         } finally {
+            if (s.channel != null) {
+                s.channel.close();
+            }
             if (s.shm != null) {
                 s.shm.close();
             }

@@ -15,6 +15,9 @@ final class Session {
     /** Where replies put observations, or {@code null} when they travel in buffer frames. */
     final SharedMemory shm;
 
+    /** Where a local client may send requests instead of the socket, or {@code null}. */
+    final Channel channel;
+
     /** Whether replies carry infos as columns ({@link ColumnarInfos}) rather than a list. */
     final boolean columnar;
 
@@ -26,12 +29,14 @@ final class Session {
             String peer,
             VectorEnv<Object, Object> env,
             SharedMemory shm,
+            Channel channel,
             boolean columnar) {
         this.id = id;
         this.owner = owner;
         this.peer = peer;
         this.env = env;
         this.shm = shm;
+        this.channel = channel;
         this.columnar = columnar;
         this.lastUsedNanos = System.nanoTime();
     }

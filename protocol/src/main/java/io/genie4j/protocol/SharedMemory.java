@@ -51,6 +51,14 @@ final class SharedMemory implements AutoCloseable {
                     "a shared-memory region must hold 1 to 2^31-1 bytes, not " + bytes);
         }
         Path file = directory().resolve("genie4j-" + sessionId + ".obs");
+        return new SharedMemory(file, createFile(file, bytes), true);
+    }
+
+    /**
+     * Creates {@code file} readable and writable by its user only, fills it with {@code bytes}
+     * zeros and maps it read-write; deletes it again if any of that fails.
+     */
+    static MappedByteBuffer createFile(Path file, long bytes) throws IOException {
         if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
             Files.createFile(
                     file,
@@ -69,7 +77,7 @@ final class SharedMemory implements AutoCloseable {
                 zeros.clear().limit((int) Math.min(zeros.capacity(), bytes - at));
                 at += ch.write(zeros, at);
             }
-            return new SharedMemory(file, ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes), true);
+            return ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(file);
             throw e;

@@ -52,6 +52,8 @@ class EnvServerTest {
                                 sharedMemory);
                 VectorEnv local = Envs.makeVector("Corridor-v0", 4, options, 1)) {
             assertEquals(sharedMemory, remote.sharedMemory());
+            // A local client's requests go through the session's channel (PROTOCOL.md §2.2).
+            assertEquals(sharedMemory, remote.channel());
             VectorReset a = remote.reset(11L, Map.of());
             VectorReset b = local.reset(11L, Map.of());
             assertEquals(b.observations(), a.observations());
@@ -151,8 +153,10 @@ class EnvServerTest {
         RemoteVectorEnv<Object, Object> env =
                 RemoteVectorEnv.make(server.endpoint(), "Corridor-v0", 2, Map.of());
         assertTrue(env.sharedMemory());
+        assertTrue(env.channel());
         try (var files = Files.list(SharedMemory.directory())) {
-            assertEquals(1, files.filter(EnvServerTest::isSessionFile).count());
+            // The observations' region and the request channel.
+            assertEquals(2, files.filter(EnvServerTest::isSessionFile).count());
         }
         env.reset(0L, Map.of());
         env.close();
@@ -177,7 +181,7 @@ class EnvServerTest {
     private static boolean isSessionFile(Path p) {
         String name = p.getFileName().toString();
         return name.startsWith("genie4j-")
-                && name.endsWith(".obs")
+                && (name.endsWith(".obs") || name.endsWith(".chan"))
                 && Files.isReadable(p)
                 && SESSIONS_BEFORE.stream().noneMatch(name::equals);
     }
