@@ -57,6 +57,15 @@ _ERRORS = {"INVALID_ARGUMENT": InvalidArgument, "NOT_FOUND": NotFound, "FAILED_P
            "UNAVAILABLE": Unavailable}
 
 
+def checked(reply: Dict[str, Any]) -> Dict[str, Any]:
+    """The reply if it says ok; else raises the RemoteError subclass of its error code."""
+    if not reply.get("ok"):
+        err = reply.get("error") or {}
+        code = str(err.get("code", "INTERNAL"))
+        raise _ERRORS.get(code, RemoteError)(code, str(err.get("message", "")))
+    return reply
+
+
 class Connection:
     """Connects, pinging until the server answers (retrying on a fresh socket, PROTOCOL.md section 1),
     then sends requests and waits for their replies. Not thread-safe."""
@@ -132,11 +141,7 @@ class Connection:
             reply = _wire.decode(self._socket.recv_multipart(), shm)
             if reply.get("id") not in (None, rid):
                 continue  # a late reply to a request that already timed out
-            if not reply.get("ok"):
-                err = reply.get("error") or {}
-                code = str(err.get("code", "INTERNAL"))
-                raise _ERRORS.get(code, RemoteError)(code, str(err.get("message", "")))
-            return reply
+            return checked(reply)
 
     def close(self) -> None:
         """Closes the socket and context. Idempotent."""

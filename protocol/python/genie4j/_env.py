@@ -8,8 +8,9 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import _spaces
-from ._client import Connection, RemoteError, TimeoutError
+from . import _spaces, _wire
+from ._channel import Channel
+from ._client import Connection, RemoteError, TimeoutError, checked
 
 try:  # pragma: no cover - depends on the environment
     import gymnasium as _gym
@@ -57,6 +58,7 @@ class _Session:
             request["infos"] = "columnar"  # protocol 1.1; a 1.0 server ignores it and sends a list
         if is_local(address) if shared_memory is None else shared_memory:
             request["shared_memory"] = True
+            request["channel"] = True  # protocol 1.1 (section 2.2); others ignore it
         try:
             r = self.conn.call(request)
             if r.get("shared_memory"):
@@ -67,6 +69,7 @@ class _Session:
                     # Not the server's machine after all (a container, say): start over without it.
                     self.conn.call({"op": "close", "session": r["session"]})
                     request.pop("shared_memory")
+                    request.pop("channel", None)
                     r = self.conn.call(request)
         except BaseException:
             self.conn.close()
@@ -78,7 +81,13 @@ class _Session:
         self.spec: Dict[str, Any] = r["spec"]
         self.metadata: Dict[str, Any] = dict(r.get("metadata", {}))
         self.columnar = r.get("infos") == "columnar"
-        self.in_flight: Optional[Tuple[int, Dict[str, Any]]] = None
+        self.channel: Optional[Channel] = None
+        if self.shm is not None and isinstance(r.get("channel"), dict):
+            try:
+                self.channel = Channel(str(r["channel"]["path"]), int(r["channel"]["bytes"]))
+            except (OSError, ValueError):
+                self.channel = None  # requests go through the socket
+        self.in_flight: Optional[Tuple[Optional[int], Dict[str, Any]]] = None
         self.closed = False
 
     def infos(self, reply: Dict[str, Any]) -> Dict[str, Any]:
@@ -95,12 +104,25 @@ class _Session:
         if self.in_flight is not None:
             raise RuntimeError(f"a step is in flight: collect it with step_wait() before {op!r}")
         request = dict(fields, op=op, session=self.id)
+        if self.channel is not None and not self.channel.broken and op in ("step", "reset"):
+            frames = _wire.encode(request)
+            if self.channel.fits(frames):
+                self.channel.send(frames)
+                self.in_flight = (None, request)  # None: through the channel
+                return
         self.in_flight = (self.conn.send(request), request)
 
     def wait(self) -> Dict[str, Any]:
         if self.in_flight is None:
             raise RuntimeError("no step in flight: call step_async() first")
         (rid, request), self.in_flight = self.in_flight, None
+        if rid is None:
+            assert self.channel is not None
+            frames = self.channel.receive(self.conn.timeout)
+            if frames is None:
+                raise TimeoutError(f"no reply through the shared-memory channel within {self.conn.timeout:g} s "
+                                   f"to {request.get('op')!r}; is the server running?")
+            return checked(_wire.decode(frames, self.shm))
         return self.conn.receive(rid, request, self.shm)
 
     def reset(self, seed: Any, options: Optional[dict]) -> Dict[str, Any]:
@@ -122,6 +144,8 @@ class _Session:
             pass  # the server may be gone or have reaped the session: nothing left to release
         finally:
             self.closed = True
+            if self.channel is not None:
+                self.channel.close()
             self.conn.close()
             if self.shm is not None:
                 self.shm.close()

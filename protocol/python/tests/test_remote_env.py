@@ -135,6 +135,36 @@ def test_shared_memory_gives_the_same_observations_as_the_socket(address):
     assert np.array_equal(runs[True], runs[False])
 
 
+def test_the_request_channel_gives_the_same_steps_as_the_socket_and_goes_with_the_session(address):
+    runs = {}
+    for shared in (True, False):
+        with genie4j.make("Corridor-v0", address=address, num_envs=3, length=4, shared_memory=shared) as envs:
+            assert (envs._s.channel is not None) == shared  # a local session's requests skip the socket
+            obs, _ = envs.reset(seed=5)
+            steps = [(obs,)]
+            for i, a in enumerate([2, 1, 2, 2, 0, 2, 2, 1, 2]):
+                if i % 2:
+                    envs.step_async([a, 2, 0])
+                    steps.append(envs.step_wait())
+                else:
+                    steps.append(envs.step([a, 2, 0]))
+            with pytest.raises(genie4j.InvalidArgument):
+                envs.reset(seed=1, options={"colour": 3})  # errors come back through it too
+            runs[shared] = steps
+    for a, b in zip(runs[True], runs[False]):
+        for x, y in zip(a, b):
+            if isinstance(x, dict):
+                assert x.keys() == y.keys() and all(np.array_equal(x[k], y[k]) for k in x)
+            else:
+                assert np.array_equal(x, y)
+    env = genie4j.make("Corridor-v0", address=address)
+    path = env._s.shm_path.replace(".obs", ".chan")
+    assert os.path.exists(path)
+    env.reset(seed=1)
+    env.close()
+    assert not os.path.exists(path)
+
+
 def test_shared_memory_is_the_default_on_loopback_and_its_file_goes_with_the_session(address):
     env = genie4j.make("Corridor-v0", address=address)
     path = env._s.shm_path

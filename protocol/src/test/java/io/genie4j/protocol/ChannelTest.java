@@ -142,6 +142,46 @@ class ChannelTest {
     }
 
     @Test
+    void garbageThroughAChannelGetsAnErrorReplyAndTheSessionGoesOn() throws Exception {
+        try (EnvServer server = EnvServer.start(ServerConfig.defaults("tcp://127.0.0.1:*"));
+                RawClient c = new RawClient(server.endpoint())) {
+            c.sendJson(
+                    "{\"op\":\"make\",\"id\":1,\"env_id\":\"Corridor-v0\","
+                            + "\"shared_memory\":true,\"channel\":true}");
+            Map<String, Object> made = c.reply();
+            Map<?, ?> where = (Map<?, ?>) made.get("channel");
+            String session = (String) made.get("session");
+            try (Channel ch =
+                    Channel.open(
+                            (String) where.get("path"),
+                            ((Number) where.get("bytes")).longValue())) {
+                List<List<byte[]>> bad =
+                        List.of(
+                                List.of(),
+                                List.of(new byte[0]),
+                                List.of("not json".getBytes()),
+                                List.of("{\"op\":\"step\",\"session\":\"nope\"}".getBytes()),
+                                List.of(
+                                        ("{\"op\":\"reset\",\"session\":\"" + session + "\"}")
+                                                .getBytes(),
+                                        new byte[5]));
+                for (List<byte[]> frames : bad) {
+                    ch.send(frames);
+                    Map<String, Object> r =
+                            WireMessage.decode(ch.receive(TimeUnit.SECONDS.toNanos(10)));
+                    assertEquals(false, r.get("ok"), r.toString());
+                }
+                ch.send(WireMessage.encode(Map.of("op", "ping", "id", 7)));
+                Map<String, Object> r =
+                        WireMessage.decode(ch.receive(TimeUnit.SECONDS.toNanos(10)));
+                assertEquals(true, r.get("ok"), r.toString());
+                assertEquals(7, r.get("id"));
+            }
+            assertEquals(1, server.sessionCount());
+        }
+    }
+
+    @Test
     void aSessionTheServerClosesFailsItsNextRequestAtOnce() throws Exception {
         try (EnvServer server =
                         EnvServer.start(
