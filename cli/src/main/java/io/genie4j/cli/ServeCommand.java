@@ -44,7 +44,8 @@ final class ServeCommand implements Callable<Integer> {
             names = "--max-sessions-per-client",
             defaultValue = "64",
             description =
-                    "Sessions one client (one connection) may hold (default: ${DEFAULT-VALUE}).")
+                    "Sessions one client may hold: with CURVE all connections of one key, else"
+                            + " one connection (default: ${DEFAULT-VALUE}).")
     int maxSessionsPerClient;
 
     @Option(

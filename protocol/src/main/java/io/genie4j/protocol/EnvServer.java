@@ -225,7 +225,11 @@ public final class EnvServer implements AutoCloseable {
     }
 
     /** A request's frames and the address of the connection it came over (null for inproc). */
-    private record Received(List<byte[]> frames, String peer) {}
+    /**
+     * A request's frames, the address of the connection it came over (null for inproc) and, with
+     * CURVE, the client's public key (Z85; null without CURVE).
+     */
+    private record Received(List<byte[]> frames, String peer, String user) {}
 
     /** The next waiting message, or {@code null} when there is none or the context is closing. */
     private static Received receive(ZMQ.Socket socket) {
@@ -237,6 +241,7 @@ public final class EnvServer implements AutoCloseable {
             List<byte[]> frames = new ArrayList<>(4);
             frames.add(data(m));
             String peer = null;
+            String user = null;
             while (m.hasMore()) {
                 m = socket.base().recv(0);
                 if (m == null) {
@@ -245,9 +250,10 @@ public final class EnvServer implements AutoCloseable {
                 frames.add(data(m));
                 if (peer == null && m.getMetadata() != null) {
                     peer = m.getMetadata().get(zmq.io.Metadata.PEER_ADDRESS);
+                    user = m.getMetadata().get(zmq.io.Metadata.USER_ID);
                 }
             }
-            return new Received(frames, peer);
+            return new Received(frames, peer, user == null || user.isEmpty() ? null : user);
         } catch (ZMQException e) {
             return null; // context closed or interrupted: the loop checks running
         }
@@ -283,7 +289,7 @@ public final class EnvServer implements AutoCloseable {
                 WireMessage.encode(
                         waiting >= config.maxPendingReplies()
                                 ? handler.busy(body, waiting)
-                                : handler.handle(client, r.peer(), body)));
+                                : handler.handle(client, r.peer(), r.user(), body)));
         if (outbox.send(client, out) == Outbox.Result.OVERFLOW) {
             // The client ignored thousands of refusals: stop holding replies for it.
             System.err.println(

@@ -40,6 +40,16 @@ final class RequestHandler {
      * at {@code peer} (null when unknown).
      */
     synchronized Map<String, Object> handle(String client, String peer, List<byte[]> body) {
+        return handle(client, peer, null, body);
+    }
+
+    /**
+     * As {@link #handle(String, String, List)}, from a client that CURVE authenticated as {@code
+     * user} (its public key): the per-client session limit then counts its sessions over all its
+     * connections.
+     */
+    synchronized Map<String, Object> handle(
+            String client, String peer, String user, List<byte[]> body) {
         Object id = body.isEmpty() ? null : WireMessage.peekId(body.get(0));
         try {
             if (body.isEmpty() || body.get(0).length == 0) {
@@ -68,7 +78,7 @@ final class RequestHandler {
             if (!(header.get("op") instanceof String op)) {
                 throw invalid("request needs a string \"op\"");
             }
-            return dispatch(client, peer, op, header, id);
+            return dispatch(client, peer, user, op, header, id);
         } catch (ProtocolException e) {
             return error(id, e.code(), e.getMessage());
         } catch (IllegalArgumentException e) {
@@ -101,11 +111,11 @@ final class RequestHandler {
     }
 
     private Map<String, Object> dispatch(
-            String client, String peer, String op, Map<String, Object> h, Object id) {
+            String client, String peer, String user, String op, Map<String, Object> h, Object id) {
         return switch (op) {
             case "ping" -> ok(id);
             case "hello" -> hello(h, id);
-            case "make" -> make(client, peer, h, id);
+            case "make" -> make(client, peer, user, h, id);
             case "reset" -> onSession(client, h, s -> reset(s, h, id));
             case "step" -> onSession(client, h, s -> step(s, h, id));
             case "render" ->
@@ -188,7 +198,8 @@ final class RequestHandler {
         return m;
     }
 
-    private Map<String, Object> make(String client, String peer, Map<String, Object> h, Object id) {
+    private Map<String, Object> make(
+            String client, String peer, String user, Map<String, Object> h, Object id) {
         if (!(h.get("env_id") instanceof String envId)) {
             throw invalid("make needs a string \"env_id\"");
         }
@@ -216,11 +227,17 @@ final class RequestHandler {
         if (!(h.getOrDefault("options", Map.of()) instanceof Map<?, ?> rawOptions)) {
             throw invalid("\"options\" must be an object");
         }
-        long mine = sessions.values().stream().filter(s -> s.owner.equals(client)).count();
+        // A CURVE client is one client whatever its connections; others, one per connection.
+        long mine =
+                sessions.values().stream()
+                        .filter(s -> user != null ? user.equals(s.user) : s.owner.equals(client))
+                        .count();
         if (mine >= config.maxSessionsPerClient()) {
             throw new ProtocolException(
                     ErrorCode.RESOURCE_EXHAUSTED,
-                    "this connection already has "
+                    (user != null
+                                    ? "this client (CURVE key " + user + ") already has "
+                                    : "this connection already has ")
                             + mine
                             + " sessions, the limit per client (max_sessions_per_client = "
                             + config.maxSessionsPerClient()
@@ -278,7 +295,14 @@ final class RequestHandler {
         }
         Session s =
                 new Session(
-                        sid, client, peer, env, shm, channel, ColumnarInfos.NAME.equals(infoForm));
+                        sid,
+                        client,
+                        peer,
+                        user,
+                        env,
+                        shm,
+                        channel,
+                        ColumnarInfos.NAME.equals(infoForm));
         sessions.put(s.id, s);
         if (channel != null) {
             Thread t = new Thread(() -> serveChannel(s), "genie4j-channel-" + sid);
@@ -359,7 +383,7 @@ final class RequestHandler {
         while ((request = s.channel.nextRequest()) != null) {
             Map<String, Object> reply;
             try {
-                reply = handle(s.owner, s.peer, request);
+                reply = handle(s.owner, s.peer, s.user, request);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (Throwable e) {

@@ -10,6 +10,9 @@ final class Session {
     /** The address of the connection that made it ({@code host:port}), or null for inproc. */
     final String peer;
 
+    /** The CURVE public key the client authenticated with, or null without CURVE. */
+    final String user;
+
     final VectorEnv<Object, Object> env;
 
     /** Where replies put observations, or {@code null} when they travel in buffer frames. */
@@ -27,6 +30,7 @@ final class Session {
             String id,
             String owner,
             String peer,
+            String user,
             VectorEnv<Object, Object> env,
             SharedMemory shm,
             Channel channel,
@@ -34,6 +38,7 @@ final class Session {
         this.id = id;
         this.owner = owner;
         this.peer = peer;
+        this.user = user;
         this.env = env;
         this.shm = shm;
         this.channel = channel;

@@ -2,6 +2,7 @@ package io.genie4j.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,64 @@ class CurveTest {
                             RemoteConnection.connect(
                                     server.endpoint(), Duration.ofMillis(1500), null));
             assertEquals(0, server.sessionCount());
+        }
+    }
+
+    @Test
+    void aCurveClientsSessionLimitCountsAllItsConnections() throws Exception {
+        CurveKeys serverKeys = CurveKeys.generate();
+        CurveKeys alice = CurveKeys.generate();
+        CurveKeys bob = CurveKeys.generate();
+        ServerConfig config =
+                ServerConfig.defaults("tcp://127.0.0.1:*")
+                        .withSessionLimits(10, 2, 4)
+                        .withCurve(
+                                new ServerConfig.Curve(
+                                        serverKeys.publicKey(),
+                                        serverKeys.secretKey(),
+                                        Set.of(alice.publicKey(), bob.publicKey())));
+        try (EnvServer server = EnvServer.start(config)) {
+            RemoteConnection.Curve a =
+                    new RemoteConnection.Curve(
+                            serverKeys.publicKey(), alice.publicKey(), alice.secretKey());
+            RemoteConnection.Curve b =
+                    new RemoteConnection.Curve(
+                            serverKeys.publicKey(), bob.publicKey(), bob.secretKey());
+            java.util.List<RemoteEnv<Object, Object>> open = new java.util.ArrayList<>();
+            try {
+                // Alice's two sessions on two connections take her whole allowance...
+                for (int i = 0; i < 2; i++) {
+                    open.add(
+                            RemoteEnv.make(
+                                    RemoteConnection.connect(
+                                            server.endpoint(), Duration.ofSeconds(30), a),
+                                    "Corridor-v0",
+                                    Map.of()));
+                }
+                ProtocolException e =
+                        assertThrows(
+                                ProtocolException.class,
+                                () ->
+                                        RemoteEnv.make(
+                                                RemoteConnection.connect(
+                                                        server.endpoint(),
+                                                        Duration.ofSeconds(30),
+                                                        a),
+                                                "Corridor-v0",
+                                                Map.of()));
+                assertEquals(ErrorCode.RESOURCE_EXHAUSTED, e.code());
+                assertTrue(e.getMessage().contains(alice.publicKey()), e.getMessage());
+                // ... and not Bob's.
+                open.add(
+                        RemoteEnv.make(
+                                RemoteConnection.connect(
+                                        server.endpoint(), Duration.ofSeconds(30), b),
+                                "Corridor-v0",
+                                Map.of()));
+                assertEquals(3, server.sessionCount());
+            } finally {
+                open.forEach(RemoteEnv::close);
+            }
         }
     }
 
