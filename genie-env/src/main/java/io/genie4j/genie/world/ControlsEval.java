@@ -1,0 +1,315 @@
+package io.genie4j.genie.world;
+
+import io.genie4j.env.Env;
+import io.genie4j.env.Step;
+import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.genie.metrics.EpisodeBootstrap;
+import io.genie4j.genie.metrics.ImageMetrics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Does the world obey the game's controls? From the first frame of each of a range of CoinRun
+ * levels, the same real action (LEFT, NOOP or RIGHT) is held for a number of steps both in CoinRun
+ * and in the world (through the model's action table), and every generated frame is compared with
+ * the real frames of all three actions and with the prompt held still. A world that obeys is
+ * closest to the real frames of the action it was given; one that ignores its actions is as close
+ * to any of them, and no closer to the real game than the still frame. Unlike {@link WorldEval},
+ * which replays recorded clips, this asks what a person or an agent holding a key would see.
+ */
+public final class ControlsEval {
+    private ControlsEval() {}
+
+    /** CoinRun's action ids of the actions compared (Procgen's order). */
+    private static final int[] ACTIONS = {1, 4, 7};
+
+    private static final String[] NAMES = {"LEFT", "NOOP", "RIGHT"};
+
+    private static final String ENV = "CoinRun-v0";
+
+    /**
+     * Plays {@code levels} CoinRun levels from {@code firstLevel} with each compared action held
+     * for {@code steps} steps, in CoinRun (with the options the model's training video was recorded
+     * with) and in the world; returns the figures as JSON-ready maps, with 95% bootstrap intervals
+     * over levels.
+     *
+     * @throws IllegalArgumentException if the model has no CoinRun action table or a number is out
+     *     of range
+     */
+    public static Map<String, Object> evaluate(
+            Path modelDir,
+            long firstLevel,
+            int levels,
+            int steps,
+            int batch,
+            GenieWorld.Options options,
+            long seed)
+            throws IOException {
+        if (levels < 1 || steps < 1 || batch < 1 || firstLevel < 0) {
+            throw new IllegalArgumentException(
+                    "need levels >= 1, steps >= 1, batch >= 1 and a first level >= 0");
+        }
+        try (WorldModel model = WorldModel.load(modelDir)) {
+            ActionTable table = model.actionTable();
+            if (table == null || !table.env().equals(ENV)) {
+                throw new IllegalArgumentException(
+                        (modelDir == null ? "the shipped model" : modelDir.toString())
+                                + " has no action table fitted on CoinRun-v0; fit one with"
+                                + " genie4j train actions --model DIR --data EPISODES");
+            }
+            int a = ACTIONS.length;
+            int s = model.config().imageSize();
+            int frame = s * s * 3;
+            // Per level: the prompt, and the real frames of each action at each step.
+            byte[][] prompts = new byte[levels][];
+            byte[][][] real = new byte[levels][a][];
+            int[] ended = new int[a];
+            for (int l = 0; l < levels; l++) {
+                for (int k = 0; k < a; k++) {
+                    real[l][k] = new byte[steps * frame];
+                    prompts[l] =
+                            playReal(
+                                    model,
+                                    firstLevel + l,
+                                    ACTIONS[k],
+                                    steps,
+                                    s,
+                                    real[l][k],
+                                    ended,
+                                    k);
+                }
+            }
+            // [level][generated action][real action] summed over steps; [level][real action].
+            double[][][] vsReal = new double[levels][a][a];
+            double[][] stillVsReal = new double[levels][a];
+            double[][] finalMatched = new double[levels][a];
+            double[][] finalStill = new double[levels][a];
+            int[] codes = new int[a];
+            for (int k = 0; k < a; k++) {
+                codes[k] = table.code(ACTIONS[k]);
+            }
+            int worlds = levels * a;
+            for (int w0 = 0; w0 < worlds; w0 += batch) {
+                int n = Math.min(batch, worlds - w0);
+                byte[] prompt = new byte[n * frame];
+                long[] seeds = new long[n];
+                int[] act = new int[n];
+                for (int i = 0; i < n; i++) {
+                    int w = w0 + i;
+                    System.arraycopy(prompts[w / a], 0, prompt, i * frame, frame);
+                    seeds[i] = seed * 1_000_003L + w;
+                    act[i] = codes[w % a];
+                }
+                try (GenieWorld world = new GenieWorld(model, n, options)) {
+                    byte[] still = world.reset(prompt, 1, seeds);
+                    for (int t = 0; t < steps; t++) {
+                        byte[] gen = world.step(act);
+                        for (int i = 0; i < n; i++) {
+                            int l = (w0 + i) / a;
+                            int g = (w0 + i) % a;
+                            for (int r = 0; r < a; r++) {
+                                double p =
+                                        ImageMetrics.psnr(
+                                                gen, i * frame, real[l][r], t * frame, frame);
+                                vsReal[l][g][r] += p / steps;
+                                if (t == steps - 1 && r == g) {
+                                    finalMatched[l][g] = p;
+                                }
+                            }
+                            if (g == 0) {
+                                for (int r = 0; r < a; r++) {
+                                    double p =
+                                            ImageMetrics.psnr(
+                                                    still, i * frame, real[l][r], t * frame, frame);
+                                    stillVsReal[l][r] += p / steps;
+                                    if (t == steps - 1) {
+                                        finalStill[l][r] = p;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            return figures(
+                    model,
+                    firstLevel,
+                    levels,
+                    steps,
+                    options,
+                    seed,
+                    vsReal,
+                    stillVsReal,
+                    finalMatched,
+                    finalStill,
+                    codes,
+                    ended);
+        }
+    }
+
+    /**
+     * Plays one level holding {@code action}, writes its frames after each step into {@code out}
+     * and returns its first frame; counts in {@code ended[k]} an episode that ended early (its last
+     * frame is then held).
+     */
+    @SuppressWarnings("unchecked")
+    private static byte[] playReal(
+            WorldModel model,
+            long level,
+            int action,
+            int steps,
+            int size,
+            byte[] out,
+            int[] ended,
+            int k) {
+        Map<String, Object> opts = new HashMap<>(model.envOptions());
+        opts.put("start_level", (int) level);
+        opts.put("num_levels", 1);
+        int frame = size * size * 3;
+        try (Env<Tensor, Integer> env = (Env<Tensor, Integer>) Envs.make(ENV, opts)) {
+            byte[] first = env.reset(0L).observation().toByteArray();
+            if (first.length != frame) {
+                throw new IllegalArgumentException(
+                        ENV
+                                + " frames have "
+                                + first.length
+                                + " bytes, the model's "
+                                + frame
+                                + "; the model was trained on other frames");
+            }
+            byte[] last = first;
+            boolean done = false;
+            for (int t = 0; t < steps; t++) {
+                if (!done) {
+                    Step<Tensor> st = env.step(action);
+                    last = st.observation().toByteArray();
+                    done = st.terminated() || st.truncated();
+                }
+                System.arraycopy(last, 0, out, t * frame, frame);
+            }
+            if (done) {
+                ended[k]++;
+            }
+            return first;
+        }
+    }
+
+    private static Map<String, Object> figures(
+            WorldModel model,
+            long firstLevel,
+            int levels,
+            int steps,
+            GenieWorld.Options options,
+            long seed,
+            double[][][] vsReal,
+            double[][] stillVsReal,
+            double[][] finalMatched,
+            double[][] finalStill,
+            int[] codes,
+            int[] ended) {
+        int a = ACTIONS.length;
+        int[] episodeOf = new int[levels];
+        for (int l = 0; l < levels; l++) {
+            episodeOf[l] = l;
+        }
+        EpisodeBootstrap boot = new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("env", ENV);
+        out.put("env_options", model.envOptions());
+        out.put("levels", levels);
+        out.put("first_level", firstLevel);
+        out.put("steps", steps);
+        out.put("maskgit_steps", options.maskgitSteps());
+        out.put("temperature", options.temperature());
+        out.put("guidance", options.guidance());
+        out.put("actions", List.of(NAMES));
+        List<Integer> codeList = new ArrayList<>();
+        for (int c : codes) {
+            codeList.add(c);
+        }
+        out.put("latent_codes", codeList);
+        List<Integer> endedList = new ArrayList<>();
+        for (int e : ended) {
+            endedList.add(e);
+        }
+        out.put("real_episodes_ended_early", endedList);
+        List<List<Double>> matrix = new ArrayList<>();
+        for (int g = 0; g < a; g++) {
+            List<Double> row = new ArrayList<>();
+            for (int r = 0; r < a; r++) {
+                double[] v = new double[levels];
+                for (int l = 0; l < levels; l++) {
+                    v[l] = vsReal[l][g][r];
+                }
+                row.add(round(EpisodeBootstrap.mean(v)));
+            }
+            matrix.add(row);
+        }
+        out.put("psnr_generated_vs_real", matrix);
+        List<Double> still = new ArrayList<>();
+        for (int r = 0; r < a; r++) {
+            double[] v = new double[levels];
+            for (int l = 0; l < levels; l++) {
+                v[l] = stillVsReal[l][r];
+            }
+            still.add(round(EpisodeBootstrap.mean(v)));
+        }
+        out.put("psnr_still_vs_real", still);
+        Map<String, Object> margin = new LinkedHashMap<>();
+        Map<String, Object> marginFinal = new LinkedHashMap<>();
+        Map<String, Object> lead = new LinkedHashMap<>();
+        double[] leadAll = new double[levels];
+        for (int g = 0; g < a; g++) {
+            double[] m = new double[levels];
+            double[] f = new double[levels];
+            double[] d = new double[levels];
+            for (int l = 0; l < levels; l++) {
+                m[l] = vsReal[l][g][g] - stillVsReal[l][g];
+                f[l] = finalMatched[l][g] - finalStill[l][g];
+                double others = 0;
+                for (int r = 0; r < a; r++) {
+                    if (r != g) {
+                        others += vsReal[l][g][r] / (a - 1);
+                    }
+                }
+                d[l] = vsReal[l][g][g] - others;
+                leadAll[l] += d[l] / a;
+            }
+            margin.put(NAMES[g], withCi(boot, m));
+            marginFinal.put(NAMES[g], withCi(boot, f));
+            lead.put(NAMES[g], withCi(boot, d));
+        }
+        out.put("margin_over_still_frame", margin);
+        out.put("margin_over_still_frame_last_step", marginFinal);
+        out.put("own_action_lead", lead);
+        out.put("own_action_lead_mean", withCi(boot, leadAll));
+        out.put(
+                "notes",
+                "PSNR in dB averaged over the steps; margin: generated frames under an action"
+                        + " against the real frames under it, minus the prompt held still against"
+                        + " them; own_action_lead: how much closer the frames generated under an"
+                        + " action are to the real frames of that action than to those of the"
+                        + " other two; its mean over the actions is 0 for a world that ignores"
+                        + " its actions (and for the still frame); 95% percentile bootstrap"
+                        + " intervals over levels.");
+        return out;
+    }
+
+    private static Map<String, Object> withCi(EpisodeBootstrap boot, double[] v) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", round(EpisodeBootstrap.mean(v)));
+        double[] ci = boot.ci95(v);
+        m.put("ci95", List.of(round(ci[0]), round(ci[1])));
+        return m;
+    }
+
+    private static double round(double x) {
+        return Math.round(x * 100) / 100.0;
+    }
+}
