@@ -47,7 +47,20 @@ public final class Genie4jCommand implements Runnable {
 
     /** Entry point: runs the command line and exits with its status. */
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        try {
+            System.exit(newCommandLine().execute(args));
+        } catch (OutOfMemoryError e) {
+            // Datasets are held in memory: say what to do rather than dump a stack trace.
+            System.err.println(
+                    "genie4j: out of Java heap ("
+                            + Runtime.getRuntime().maxMemory() / (1 << 20)
+                            + " MiB allowed): "
+                            + e.getMessage()
+                            + ". The data this command loads does not fit; give Java more with"
+                            + " GENIE4J_JAVA_OPTS=-Xmx16g bin/genie4j ... (or java -Xmx16g -jar"
+                            + " ...), or pass fewer episodes.");
+            System.exit(3);
+        }
     }
 
     /** The configured command line, for {@link #main} and tests. */
