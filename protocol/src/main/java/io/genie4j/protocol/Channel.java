@@ -22,18 +22,19 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Layout (little-endian): the client's turn counter (int64 at 0), the server's (int64 at 8), the
  * length of the data the last writer put (int32 at 16), its flags (int32 at 20: 1 = more chunks of
- * this reply follow), the closed flag (int32 at 24: 1 once the server has closed the session), then
- * from byte 64 one data area. The two sides take turns: the client writes a request (frame count,
- * then each frame's length and bytes) and bumps its counter; the server reads it, writes the reply
- * the same way and bumps its own. A reply larger than the area comes in chunks, each acknowledged
- * by a bump of the client's counter. A request larger than the area goes through the socket
- * instead.
+ * this reply follow), the closed flag (int32 at 24: 1 once the server has closed the session), the
+ * server's time for the last request in nanoseconds (int64 at 32), then from byte 64 one data area.
+ * The two sides take turns: the client writes a request (frame count, then each frame's length and
+ * bytes) and bumps its counter; the server reads it, writes the reply the same way and bumps its
+ * own. A reply larger than the area comes in chunks, each acknowledged by a bump of the client's
+ * counter. A request larger than the area goes through the socket instead.
  *
  * <p>How each side waits: the server spins for 0.1 ms (a client stepping in a loop sends within
  * it), yields its core for up to 2 ms, then parks for growing spells (at most 0.5 ms), so an idle
- * session costs next to nothing. The client spins for only 10 µs (a fast reply), then parks in 30
- * µs spells: the server's envs may be stepping on every core, and a spinning or yielding client
- * would take one from them (on two cores that halved CoinRun's throughput).
+ * session costs next to nothing. The client spins for 0.15 ms while the server has been answering
+ * in under 0.1 ms (a single env's step: the reply then arrives while it spins), else for only 10
+ * µs, then parks in 30 µs spells: a batch's envs may be stepping on every core, and a spinning or
+ * yielding client would take one from them (on two cores that halved CoinRun's throughput).
  */
 final class Channel implements AutoCloseable {
     /** The header's size in bytes; the data area starts here. */
@@ -49,6 +50,7 @@ final class Channel implements AutoCloseable {
     private static final int LENGTH = 16;
     private static final int FLAGS = 20;
     private static final int CLOSED = 24;
+    private static final int SERVER_NANOS = 32;
     private static final int MORE = 1;
 
     /** How long the server spins for a request: a client stepping in a loop sends within it. */
@@ -59,6 +61,15 @@ final class Channel implements AutoCloseable {
      * every core (a spinning client would take one from them).
      */
     private static final long CLIENT_SPIN_NANOS = 10_000;
+
+    /**
+     * How long the client spins when replies have been coming fast (a single env's step): they then
+     * arrive while it spins, with no park's wake-up delay (about 50-100 µs on Linux).
+     */
+    private static final long CLIENT_FAST_SPIN_NANOS = 150_000;
+
+    /** Replies faster than this, on average, count as fast. */
+    private static final long FAST_REPLY_NANOS = 100_000;
 
     /** How long the server yields its core between looks, after spinning. */
     private static final long SERVER_YIELD_NANOS = 2_000_000;
@@ -84,6 +95,11 @@ final class Channel implements AutoCloseable {
 
     /** This side's own turn count (the other side's is read from the map). */
     private long turns;
+
+    /** Client: a running mean of the server's time per request. Server: when it got the last. */
+    private long typicalNanos;
+
+    private long gotAt;
 
     private Channel(Path path, MappedByteBuffer map, boolean owner) {
         this.path = path;
@@ -174,6 +190,12 @@ final class Channel implements AutoCloseable {
             }
             int length = (int) INTS.getAcquire(map, LENGTH);
             boolean more = ((int) INTS.getAcquire(map, FLAGS) & MORE) != 0;
+            if (chunks == null) {
+                // The server's own time for the request: what the client waited for, without
+                // the client's late wake-ups (which would keep a parking client parking).
+                long took = (long) LONGS.getAcquire(map, SERVER_NANOS);
+                typicalNanos = (long) (0.8 * typicalNanos + 0.2 * took);
+            }
             byte[] data = new byte[length];
             map.get(HEADER, data);
             if (!more && chunks == null) {
@@ -205,6 +227,7 @@ final class Channel implements AutoCloseable {
         } finally {
             waiter = null;
         }
+        gotAt = System.nanoTime();
         int length = (int) INTS.getAcquire(map, LENGTH);
         if (length < 4 || length > area) {
             turns++;
@@ -230,6 +253,7 @@ final class Channel implements AutoCloseable {
             at += n;
             INTS.setRelease(map, FLAGS, at < all.length ? MORE : 0);
             INTS.setRelease(map, LENGTH, n);
+            LONGS.setRelease(map, SERVER_NANOS, System.nanoTime() - gotAt);
             LONGS.setRelease(map, SERVER_TURN, turns);
             if (at < all.length) {
                 // Wait for the client to take this chunk.
@@ -264,7 +288,13 @@ final class Channel implements AutoCloseable {
                 return false;
             }
             long waited = now - start;
-            if (waited < (owner ? SERVER_SPIN_NANOS : CLIENT_SPIN_NANOS)) {
+            long spin =
+                    owner
+                            ? SERVER_SPIN_NANOS
+                            : typicalNanos < FAST_REPLY_NANOS
+                                    ? CLIENT_FAST_SPIN_NANOS
+                                    : CLIENT_SPIN_NANOS;
+            if (waited < spin) {
                 Thread.onSpinWait();
             } else if (owner && waited < SERVER_YIELD_NANOS) {
                 Thread.yield();
