@@ -228,14 +228,15 @@ final class Channel implements AutoCloseable {
             waiter = null;
         }
         gotAt = System.nanoTime();
+        // Take the client's count as it is (not one more than ours): a client that jumps its
+        // counter gets one answer, not one per count it skipped.
+        turns = (long) LONGS.getAcquire(map, CLIENT_TURN);
         int length = (int) INTS.getAcquire(map, LENGTH);
         if (length < 4 || length > area) {
-            turns++;
             return List.of(); // garbage: the handler answers an empty request with an error
         }
         byte[] data = new byte[length];
         map.get(HEADER, data);
-        turns++;
         try {
             return split(data);
         } catch (IllegalArgumentException e) {
@@ -265,7 +266,7 @@ final class Channel implements AutoCloseable {
                 } finally {
                     waiter = null;
                 }
-                turns++;
+                turns = (long) LONGS.getAcquire(map, CLIENT_TURN);
             }
         } while (at < all.length);
     }

@@ -182,6 +182,41 @@ class ChannelTest {
     }
 
     @Test
+    void aClientThatJumpsItsCounterGetsOneAnswer() throws Exception {
+        try (Channel server = Channel.create("test-" + System.nanoTime(), 1);
+                Channel client = Channel.open(server.path().toString(), server.capacity())) {
+            java.util.concurrent.atomic.AtomicInteger answered =
+                    new java.util.concurrent.atomic.AtomicInteger();
+            serve(
+                    server,
+                    req -> {
+                        answered.incrementAndGet();
+                        return req;
+                    });
+            // Write a request by hand with the client's counter a thousand ahead.
+            java.nio.MappedByteBuffer raw;
+            try (java.nio.channels.FileChannel fc =
+                    java.nio.channels.FileChannel.open(
+                            server.path(),
+                            java.nio.file.StandardOpenOption.READ,
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                raw = fc.map(java.nio.channels.FileChannel.MapMode.READ_WRITE, 0, 64 + 8);
+            }
+            raw.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            raw.putInt(64, 0); // no frames
+            raw.putInt(16, 4);
+            raw.putLong(0, 1000);
+            long deadline = System.currentTimeMillis() + 5000;
+            while (raw.getLong(8) < 1000 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(5);
+            }
+            assertEquals(1000, raw.getLong(8), "the server answered up to the client's count");
+            Thread.sleep(200);
+            assertEquals(1, answered.get(), "once, not once per skipped count");
+        }
+    }
+
+    @Test
     void aSessionTheServerClosesFailsItsNextRequestAtOnce() throws Exception {
         try (EnvServer server =
                         EnvServer.start(
