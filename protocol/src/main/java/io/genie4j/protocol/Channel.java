@@ -190,18 +190,16 @@ final class Channel implements AutoCloseable {
             }
             int length = (int) INTS.getAcquire(map, LENGTH);
             boolean more = ((int) INTS.getAcquire(map, FLAGS) & MORE) != 0;
+            byte[] data = new byte[length];
+            map.get(HEADER, data);
             if (chunks == null) {
                 // The server's own time for the request: what the client waited for, without
                 // the client's late wake-ups (which would keep a parking client parking).
                 long took = (long) LONGS.getAcquire(map, SERVER_NANOS);
                 typicalNanos = (long) (0.8 * typicalNanos + 0.2 * took);
-            }
-            byte[] data = new byte[length];
-            map.get(HEADER, data);
-            if (!more && chunks == null) {
-                return split(data);
-            }
-            if (chunks == null) {
+                if (!more) {
+                    return split(data);
+                }
                 chunks = new java.io.ByteArrayOutputStream(length * 2);
             }
             chunks.write(data, 0, length);

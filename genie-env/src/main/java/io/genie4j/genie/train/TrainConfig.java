@@ -43,46 +43,10 @@ public record TrainConfig(
         int maxEpisodes,
         float actionDropout) {
 
-    /** A config without action dropout. */
-    public TrainConfig(
-            int batch,
-            int clipLength,
-            int frameStride,
-            float learningRate,
-            float finalLearningRate,
-            int warmupSteps,
-            int steps,
-            float weightDecay,
-            float gradClip,
-            long seed,
-            int checkpointEvery,
-            int logEvery,
-            int deadCodeEvery,
-            double validationFraction,
-            int maxEpisodes) {
-        this(
-                batch,
-                clipLength,
-                frameStride,
-                learningRate,
-                finalLearningRate,
-                warmupSteps,
-                steps,
-                weightDecay,
-                gradClip,
-                seed,
-                checkpointEvery,
-                logEvery,
-                deadCodeEvery,
-                validationFraction,
-                maxEpisodes,
-                0f);
-    }
-
     /** The tokenizer defaults for this machine. */
     public static TrainConfig tokenizerDefaults() {
         return new TrainConfig(
-                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300);
+                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300, 0f);
     }
 
     /**
@@ -91,7 +55,7 @@ public record TrainConfig(
      */
     public static TrainConfig worldDefaults() {
         return new TrainConfig(
-                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300);
+                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300, 0f);
     }
 
     /**

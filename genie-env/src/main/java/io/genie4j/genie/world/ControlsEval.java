@@ -247,7 +247,7 @@ public final class ControlsEval {
                 for (int l = 0; l < levels; l++) {
                     v[l] = vsReal[l][g][r];
                 }
-                row.add(round(EpisodeBootstrap.mean(v)));
+                row.add(WorldEval.round(EpisodeBootstrap.mean(v), 2));
             }
             matrix.add(row);
         }
@@ -258,7 +258,7 @@ public final class ControlsEval {
             for (int l = 0; l < levels; l++) {
                 v[l] = stillVsReal[l][r];
             }
-            still.add(round(EpisodeBootstrap.mean(v)));
+            still.add(WorldEval.round(EpisodeBootstrap.mean(v), 2));
         }
         out.put("psnr_still_vs_real", still);
         Map<String, Object> margin = new LinkedHashMap<>();
@@ -303,13 +303,8 @@ public final class ControlsEval {
 
     private static Map<String, Object> withCi(EpisodeBootstrap boot, double[] v) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mean", round(EpisodeBootstrap.mean(v)));
-        double[] ci = boot.ci95(v);
-        m.put("ci95", List.of(round(ci[0]), round(ci[1])));
+        m.put("mean", WorldEval.round(EpisodeBootstrap.mean(v), 2));
+        m.put("ci95", WorldEval.ci(boot, v));
         return m;
-    }
-
-    private static double round(double x) {
-        return Math.round(x * 100) / 100.0;
     }
 }

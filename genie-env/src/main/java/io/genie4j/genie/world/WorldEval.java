@@ -633,12 +633,13 @@ public final class WorldEval {
         return VideoTokenizer.toUint8(NDArrays.concat(out, 1)).toByteArray();
     }
 
-    private static List<Double> ci(EpisodeBootstrap boot, double[] values) {
+    /** The 95% interval of the mean of {@code values}, rounded to 2 decimals. */
+    static List<Double> ci(EpisodeBootstrap boot, double[] values) {
         double[] c = boot.ci95(values);
         return List.of(round(c[0], 2), round(c[1], 2));
     }
 
-    private static double round(double x, int digits) {
+    static double round(double x, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(x * f) / f;
     }

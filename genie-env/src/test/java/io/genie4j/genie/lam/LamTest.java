@@ -126,7 +126,8 @@ class LamTest {
         SteeredSprite.write(data, SIZE, 40, 60, 1);
         SteeredSprite.write(heldOut, SIZE, 10, 40, 2);
         TrainConfig train =
-                new TrainConfig(32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 300, 50, 100, 0, 0);
+                new TrainConfig(
+                        32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 300, 50, 100, 0, 0, 0f);
         Path run = dir.resolve("run");
         LamConfig config = LamConfig.tiny(SIZE);
         LamTrainer.train(List.of(data), run, config, train, 0, false, QUIET);
