@@ -181,6 +181,16 @@ final class TrainCommand implements Runnable {
                                 + " from the next step on.")
         Float actionDropout;
 
+        @Option(
+                names = "--changed-boost",
+                description =
+                        "Extra weight, in [0, 100], on the dynamics' loss at tokens that differ"
+                                + " from the previous frame's (weight 1 + B there), so that"
+                                + " motion is learned beside the many tokens a copy predicts"
+                                + " (default: the config's, 0). With --resume it changes the"
+                                + " run's setting from the next step on.")
+        Float changedBoost;
+
         @Override
         public Integer call() throws Exception {
             run.check();
@@ -193,11 +203,19 @@ final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException(
                         "--action-dropout must be in [0, 1), got " + Checks.number(actionDropout));
             }
+            if (changedBoost != null && !(changedBoost >= 0 && changedBoost <= 100)) {
+                throw new IllegalArgumentException(
+                        "--changed-boost must be in [0, 100], got " + Checks.number(changedBoost));
+            }
             if (run.resume && run.steps != null) {
                 Checkpoints.extendRun(run.out, WorldModel.KIND, run.steps);
             }
             if (run.resume && actionDropout != null) {
                 Checkpoints.setTrainField(run.out, WorldModel.KIND, "actionDropout", actionDropout);
+            }
+            if (run.resume && changedBoost != null) {
+                Checkpoints.setTrainField(
+                        run.out, WorldModel.KIND, "changedTokenBoost", changedBoost);
             }
             WorldConfig model = null;
             TrainConfig train = TrainConfig.worldDefaults();
@@ -222,6 +240,9 @@ final class TrainCommand implements Runnable {
             }
             if (actionDropout != null) {
                 train = train.withActionDropout(actionDropout);
+            }
+            if (changedBoost != null) {
+                train = train.withChangedTokenBoost(changedBoost);
             }
             WorldConfig m = model;
             TrainConfig t = train;

@@ -312,6 +312,17 @@ class CliEdgesTest {
                         "1"),
                 "--action-dropout must be in [0, 1), got 1");
         assertRefused(
+                run(
+                        "train",
+                        "world",
+                        "--data",
+                        tmp.toString(),
+                        "--out",
+                        tmp.resolve("w").toString(),
+                        "--changed-boost",
+                        "-2"),
+                "--changed-boost must be in [0, 100], got -2");
+        assertRefused(
                 run("rollout", "--actions", "1,-2", "--out", tmp.resolve("r.gif").toString()),
                 "--actions values must be >= 0, got -2");
         assertRefused(

@@ -24,6 +24,11 @@ package io.genie4j.genie.train;
  *     so that sampling can contrast the action's prediction with the action-free one ({@code
  *     guidance} in {@link io.genie4j.genie.world.GenieWorld.Options}); 0 in a model.json written
  *     before this setting existed
+ * @param changedTokenBoost world model only: extra weight on the dynamics' loss at tokens that
+ *     differ from the same position in the previous frame (weight 1 + boost there, 1 elsewhere), so
+ *     that motion (a scrolling camera changes most tokens of a frame) is not outweighed by the many
+ *     tokens that a copy of the last frame predicts; 0 (off) in a model.json written before this
+ *     setting existed
  */
 public record TrainConfig(
         int batch,
@@ -41,12 +46,13 @@ public record TrainConfig(
         int deadCodeEvery,
         double validationFraction,
         int maxEpisodes,
-        float actionDropout) {
+        float actionDropout,
+        float changedTokenBoost) {
 
     /** The tokenizer defaults for this machine. */
     public static TrainConfig tokenizerDefaults() {
         return new TrainConfig(
-                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300, 0f);
+                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300, 0f, 0f);
     }
 
     /**
@@ -55,7 +61,7 @@ public record TrainConfig(
      */
     public static TrainConfig worldDefaults() {
         return new TrainConfig(
-                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300, 0f);
+                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300, 0f, 0f);
     }
 
     /**
@@ -86,6 +92,10 @@ public record TrainConfig(
         if (!(actionDropout >= 0 && actionDropout < 1)) {
             throw new IllegalArgumentException(
                     "actionDropout must be in [0, 1), got " + actionDropout);
+        }
+        if (!(changedTokenBoost >= 0 && changedTokenBoost <= 100)) {
+            throw new IllegalArgumentException(
+                    "changedTokenBoost must be in [0, 100], got " + changedTokenBoost);
         }
         return this;
     }
@@ -125,7 +135,30 @@ public record TrainConfig(
                 deadCodeEvery,
                 validationFraction,
                 maxEpisodes,
-                share);
+                share,
+                changedTokenBoost);
+    }
+
+    /** A copy with another boost on changed tokens. */
+    public TrainConfig withChangedTokenBoost(float boost) {
+        return new TrainConfig(
+                batch,
+                clipLength,
+                frameStride,
+                learningRate,
+                finalLearningRate,
+                warmupSteps,
+                steps,
+                weightDecay,
+                gradClip,
+                seed,
+                checkpointEvery,
+                logEvery,
+                deadCodeEvery,
+                validationFraction,
+                maxEpisodes,
+                actionDropout,
+                boost);
     }
 
     /** A copy with a different step count. */
@@ -146,6 +179,7 @@ public record TrainConfig(
                 deadCodeEvery,
                 validationFraction,
                 maxEpisodes,
-                actionDropout);
+                actionDropout,
+                changedTokenBoost);
     }
 }

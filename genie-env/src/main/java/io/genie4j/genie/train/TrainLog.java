@@ -38,14 +38,21 @@ public final class TrainLog {
         this.columns = columns.clone();
         if (fromStep > 0 && Files.exists(csv)) {
             List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
-            for (int i = 1; i < lines.size(); i++) {
+            // A log written by an older version may lack columns added since (or order them
+            // differently): its rows are read by name, with NaN where a column is missing.
+            List<String> header = lines.isEmpty() ? List.of() : List.of(lines.get(0).split(","));
+            int[] from = new int[columns.length];
+            for (int j = 0; j < columns.length; j++) {
+                from[j] = header.indexOf(columns[j]);
+            }
+            for (int i = 1; i < lines.size() && from[0] == 0; i++) {
                 String[] f = lines.get(i).split(",");
-                if (f.length != columns.length) {
+                if (f.length != header.size()) {
                     continue;
                 }
-                double[] r = new double[f.length];
-                for (int j = 0; j < f.length; j++) {
-                    r[j] = Double.parseDouble(f[j]);
+                double[] r = new double[columns.length];
+                for (int j = 0; j < columns.length; j++) {
+                    r[j] = from[j] < 0 ? Double.NaN : Double.parseDouble(f[from[j]]);
                 }
                 if (r[0] <= fromStep) {
                     rows.add(r);

@@ -54,6 +54,7 @@ public final class WorldTrainer {
         "lam_psnr",
         "dynamics_ce",
         "dynamics_accuracy",
+        "changed_accuracy",
         "grad_norm",
         "frames_per_s",
         "action_perplexity"
@@ -365,7 +366,7 @@ public final class WorldTrainer {
                         actionIds = actionIds.mul(keptActions(sm, step, b, t));
                     }
                     NDArray logits = dyn.logits(ps, input, actionIds, true);
-                    NDArray[] ce = MaskGit.loss(logits, targets, mask);
+                    NDArray[] ce = MaskGit.loss(logits, targets, mask, train.changedTokenBoost());
                     NDArray loss = o == null ? ce[0] : o.loss().add(ce[0]);
                     for (long a : actions.toLongArray()) {
                         windowCodes[(int) a]++;
@@ -377,7 +378,8 @@ public final class WorldTrainer {
                                 loss.getFloat(),
                                 o == null ? Float.NaN : o.reconLoss().getFloat(),
                                 ce[0].getFloat(),
-                                ce[1].getFloat()
+                                ce[1].getFloat(),
+                                ce[2].getFloat()
                             };
                 }
                 float norm = opt.step(lr, train.weightDecay(), train.gradClip());
@@ -389,6 +391,7 @@ public final class WorldTrainer {
                         figures[1],
                         figures[2],
                         figures[3],
+                        figures[4],
                         norm);
             }
         }
@@ -428,6 +431,7 @@ public final class WorldTrainer {
                 m[2],
                 m[3],
                 m[4],
+                m[5],
                 fps,
                 perplexity
             };
@@ -466,6 +470,9 @@ public final class WorldTrainer {
                 }
                 m.put("train_dynamics_ce", last[6]);
                 m.put("train_dynamics_accuracy", last[7]);
+                if (Double.isFinite(last[8])) {
+                    m.put("train_dynamics_changed_accuracy", last[8]);
+                }
             }
             Checkpoints.writeModelJson(runDir, json);
             log.flush(3);

@@ -128,6 +128,46 @@ class WorldTrainerTest {
     }
 
     @Test
+    void changedTokenBoostChangesTheRunAndIsSavedAndLogged() throws Exception {
+        Path data = tmp.resolve("boost-data");
+        TinyVideo.write(data, 16, 4, 24);
+        Path tok = TinyWorld.tokenizer(tmp.resolve("boost-tok"));
+        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
+        Path plain = tmp.resolve("no-boost");
+        Path boosted = tmp.resolve("boost");
+        WorldTrainer.train(
+                data, plain, tok, config, TinyWorld.train(10), 0, false, TrainListener.NONE);
+        WorldTrainer.train(
+                data,
+                boosted,
+                tok,
+                config,
+                TinyWorld.train(10).withChangedTokenBoost(4f),
+                0,
+                false,
+                TrainListener.NONE);
+        try (WorldModel x = WorldModel.load(plain);
+                WorldModel y = WorldModel.load(boosted)) {
+            assertEquals(
+                    4.0, y.json().path("train_config").path("changedTokenBoost").asDouble(), 1e-6);
+            assertTrue(TinyWorld.relativeDistance(x.dynamics(), y.dynamics()) > 0);
+            double changed =
+                    y.json().path("metrics").path("train_dynamics_changed_accuracy").asDouble(-1);
+            assertTrue(changed >= 0 && changed <= 1, "changed-token accuracy " + changed);
+        }
+        List<String> csv = Files.readAllLines(boosted.resolve("train.csv"));
+        assertTrue(csv.get(0).contains(",dynamics_accuracy,changed_accuracy,"), csv.get(0));
+        ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
+        old.remove("changedTokenBoost");
+        assertEquals(0f, Checkpoints.JSON.treeToValue(old, TrainConfig.class).changedTokenBoost());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TinyWorld.train(10).withChangedTokenBoost(-1f).validate());
+        assertTrue(e.getMessage().contains("changedTokenBoost"), e.getMessage());
+    }
+
+    @Test
     void aModelWithoutOptimiserStateContinuesFromItsWeightsWithAFreshOptimiser() throws Exception {
         // As when the shipped model is copied out and extended: no optimizer.params beside it.
         Path run = TinyWorld.world(tmp, 10);
@@ -214,7 +254,8 @@ class WorldTrainerTest {
                 List.of(data),
                 lamRun,
                 LamConfig.tiny(16),
-                new TrainConfig(8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0, 0f),
+                new TrainConfig(
+                        8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0, 0f, 0f),
                 0,
                 false,
                 TrainListener.NONE);

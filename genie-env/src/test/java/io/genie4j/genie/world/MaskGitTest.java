@@ -1,0 +1,55 @@
+package io.genie4j.genie.world;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.junit.jupiter.api.Test;
+
+class MaskGitTest {
+
+    /**
+     * One clip of three frames of two tokens over a vocabulary of two. Frame 1 repeats frame 0;
+     * frame 2's second token changes. Every masked token is predicted right with probability
+     * sigmoid(2) except the changed one, predicted wrong with the same confidence.
+     */
+    @Test
+    void changedTokensAreFoundWeightedAndScoredOnTheirOwn() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray targets = m.create(new long[] {0, 1, 0, 1, 0, 0}, new Shape(1, 3, 2));
+            NDArray mask = m.create(new float[] {0, 0, 1, 1, 1, 1}, new Shape(1, 3, 2));
+            float[] logits = new float[12];
+            long[] t = targets.toLongArray();
+            for (int i = 0; i < 6; i++) {
+                boolean wrong = i == 5;
+                int favoured = (int) (wrong ? 1 - t[i] : t[i]);
+                logits[i * 2 + favoured] = 2f;
+            }
+            NDArray l = m.create(logits, new Shape(1, 3, 2, 2));
+
+            assertArrayEquals(
+                    new boolean[] {false, false, false, false, false, true},
+                    MaskGit.changed(targets).toBooleanArray());
+
+            double good = Math.log1p(Math.exp(-2)); // −log σ(2)
+            double bad = Math.log1p(Math.exp(2)); // −log σ(−2)
+            NDArray[] plain = MaskGit.loss(l, targets, mask);
+            assertEquals((3 * good + bad) / 4, plain[0].getFloat(), 1e-5);
+            assertEquals(0.75, plain[1].getFloat(), 1e-6);
+            assertEquals(0.0, plain[2].getFloat(), 1e-6);
+
+            NDArray[] boosted = MaskGit.loss(l, targets, mask, 3f);
+            assertEquals((3 * good + 4 * bad) / 7, boosted[0].getFloat(), 1e-5);
+            // Accuracy stays unweighted.
+            assertEquals(0.75, boosted[1].getFloat(), 1e-6);
+
+            // A changed token that is not masked is neither weighted nor scored.
+            NDArray given = m.create(new float[] {0, 0, 1, 1, 1, 0}, new Shape(1, 3, 2));
+            NDArray[] g = MaskGit.loss(l, targets, given, 3f);
+            assertEquals(good, g[0].getFloat(), 1e-5);
+            assertEquals(1.0, g[1].getFloat(), 1e-6);
+        }
+    }
+}
