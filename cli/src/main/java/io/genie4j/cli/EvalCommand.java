@@ -160,7 +160,9 @@ final class EvalCommand implements Runnable {
                         + " each action's margin over the still frame and how much closer the"
                         + " world's frames are to their own action's real frames than to the"
                         + " others' (0 for a world that ignores its actions), with 95%% bootstrap"
-                        + " intervals over levels."
+                        + " intervals over levels. Under teacher_forced, the dynamics' one-step"
+                        + " prediction of the real frames: how many tokens each action changes and"
+                        + " how many of those it predicts with the action's code and with NOOP's."
             })
     static final class Controls implements Callable<Integer> {
         @Option(

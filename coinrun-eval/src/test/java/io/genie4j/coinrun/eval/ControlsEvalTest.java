@@ -64,5 +64,24 @@ class ControlsEvalTest {
                 ControlsEval.evaluate(run, 5, 3, 1, 4, ignoring.withGuidance(1), 0);
         List<List<Double>> m2 = (List<List<Double>>) given.get("psnr_generated_vs_real");
         assertTrue(!m2.get(0).equals(m2.get(1)) || !m2.get(1).equals(m2.get(2)), m2.toString());
+        // The one-step prediction of the real frames: shares in [0, 1]; for NOOP its own code
+        // is NOOP's, so the two changed-token accuracies agree.
+        Map<String, Map<String, Map<String, Object>>> forced =
+                (Map<String, Map<String, Map<String, Object>>>) given.get("teacher_forced");
+        for (String a : List.of("LEFT", "NOOP", "RIGHT")) {
+            for (String k :
+                    List.of(
+                            "changed_share",
+                            "changed_accuracy",
+                            "changed_accuracy_noop_code",
+                            "accuracy")) {
+                double v = (Double) forced.get(a).get(k).get("mean");
+                assertTrue(v >= 0 && v <= 1, a + " " + k + " " + v);
+            }
+        }
+        assertEquals(
+                forced.get("NOOP").get("changed_accuracy"),
+                forced.get("NOOP").get("changed_accuracy_noop_code"));
+        assertTrue((Double) forced.get("RIGHT").get("changed_share").get("mean") > 0);
     }
 }

@@ -1,12 +1,19 @@
 package io.genie4j.genie.world;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import io.genie4j.env.Env;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
 import io.genie4j.env.registry.Envs;
 import io.genie4j.genie.metrics.EpisodeBootstrap;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.KvCache;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,20 +144,180 @@ public final class ControlsEval {
                     }
                 }
             }
-            return figures(
-                    model,
-                    firstLevel,
-                    levels,
-                    steps,
-                    options,
-                    seed,
-                    vsReal,
-                    stillVsReal,
-                    finalMatched,
-                    finalStill,
-                    codes,
-                    ended);
+            double[][][] forced = teacherForced(model, prompts, real, codes, steps, batch);
+            Map<String, Object> out =
+                    figures(
+                            model,
+                            firstLevel,
+                            levels,
+                            steps,
+                            options,
+                            seed,
+                            vsReal,
+                            stillVsReal,
+                            finalMatched,
+                            finalStill,
+                            codes,
+                            ended);
+            out.put("teacher_forced", forcedFigures(forced, seed));
+            return out;
         }
+    }
+
+    /**
+     * The dynamics' one-step prediction of the real frames: for each level, action and step, the
+     * real frames so far (tokenised) and the action's code are given, every token of the next frame
+     * is masked, and the arg-max of one pass is compared with the real next frame's tokens. Per
+     * [level][action]: the share of tokens that differ from the previous frame's, the share of
+     * those predicted right with the action's own code, the same with NOOP's code in its place, and
+     * the share of all tokens predicted right; each averaged over the steps.
+     */
+    private static double[][][] teacherForced(
+            WorldModel model,
+            byte[][] prompts,
+            byte[][][] real,
+            int[] codes,
+            int steps,
+            int batch) {
+        int levels = prompts.length;
+        int a = codes.length;
+        int s = model.config().imageSize();
+        int frame = s * s * 3;
+        int n = model.config().tokensPerFrame();
+        int t1 = steps + 1;
+        MaskGitDynamics dyn = model.dynamics();
+        double[][][] out = new double[levels][a][4];
+        int clips = levels * a;
+        try (NDManager m = model.manager().newSubManager()) {
+            ParameterStore ps = new ParameterStore(m, false);
+            for (int c0 = 0; c0 < clips; c0 += batch) {
+                int b = Math.min(batch, clips - c0);
+                try (NDManager bm = m.newSubManager();
+                        KvCache cache =
+                                new KvCache(bm, dyn.layers(), model.config().context() - 1)) {
+                    byte[] video = new byte[b * t1 * frame];
+                    long[] own = new long[b];
+                    long[] noop = new long[b];
+                    for (int i = 0; i < b; i++) {
+                        int c = c0 + i;
+                        System.arraycopy(prompts[c / a], 0, video, i * t1 * frame, frame);
+                        System.arraycopy(
+                                real[c / a][c % a], 0, video, (i * t1 + 1) * frame, steps * frame);
+                        own[i] = 1 + codes[c % a];
+                        noop[i] = 1 + codes[1];
+                    }
+                    NDArray v =
+                            bm.create(
+                                    ByteBuffer.wrap(video),
+                                    new Shape(b, t1, s, s, 3),
+                                    DataType.UINT8);
+                    long[] z =
+                            WorldModel.tokenize(
+                                            model.tokenizer(),
+                                            ps,
+                                            v,
+                                            model.config().tokenizerWindow())
+                                    .toType(DataType.INT64, false)
+                                    .toLongArray();
+                    long[] first = new long[b * n];
+                    for (int i = 0; i < b; i++) {
+                        System.arraycopy(z, i * t1 * n, first, i * n, n);
+                    }
+                    dyn.fillCache(
+                            ps,
+                            bm.create(first, new Shape(b, 1, n)),
+                            bm.zeros(new Shape(b, 1), DataType.INT64),
+                            cache);
+                    for (int t = 1; t < t1; t++) {
+                        long[] predOwn;
+                        long[] predNoop;
+                        // Inputs made in the step's own manager, so that what the passes
+                        // compute from them goes with it.
+                        try (NDManager sm = bm.newSubManager()) {
+                            NDArray masked = sm.full(new Shape(b, n), dyn.maskId(), DataType.INT64);
+                            NDArray ownIds = sm.create(own);
+                            NDArray noopIds = sm.create(noop);
+                            predOwn =
+                                    dyn.head(ps, dyn.stepFeatures(ps, masked, ownIds, cache, false))
+                                            .argMax(-1)
+                                            .toLongArray();
+                            predNoop =
+                                    dyn.head(
+                                                    ps,
+                                                    dyn.stepFeatures(
+                                                            ps, masked, noopIds, cache, false))
+                                            .argMax(-1)
+                                            .toLongArray();
+                            long[] next = new long[b * n];
+                            for (int i = 0; i < b; i++) {
+                                System.arraycopy(z, (i * t1 + t) * n, next, i * n, n);
+                            }
+                            dyn.stepFeatures(
+                                    ps, sm.create(next, new Shape(b, n)), ownIds, cache, true);
+                        }
+                        for (int i = 0; i < b; i++) {
+                            int c = c0 + i;
+                            int changed = 0;
+                            int hitOwn = 0;
+                            int hitNoop = 0;
+                            int hitAll = 0;
+                            for (int j = 0; j < n; j++) {
+                                long now = z[(i * t1 + t) * n + j];
+                                long before = z[(i * t1 + t - 1) * n + j];
+                                if (predOwn[i * n + j] == now) {
+                                    hitAll++;
+                                }
+                                if (now != before) {
+                                    changed++;
+                                    hitOwn += predOwn[i * n + j] == now ? 1 : 0;
+                                    hitNoop += predNoop[i * n + j] == now ? 1 : 0;
+                                }
+                            }
+                            double[] f = out[c / a][c % a];
+                            f[0] += changed / (double) n / steps;
+                            f[1] += changed == 0 ? 0 : hitOwn / (double) changed / steps;
+                            f[2] += changed == 0 ? 0 : hitNoop / (double) changed / steps;
+                            f[3] += hitAll / (double) n / steps;
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> forcedFigures(double[][][] forced, long seed) {
+        int levels = forced.length;
+        int[] episodeOf = new int[levels];
+        for (int l = 0; l < levels; l++) {
+            episodeOf[l] = l;
+        }
+        EpisodeBootstrap boot = new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
+        String[] keys = {
+            "changed_share", "changed_accuracy", "changed_accuracy_noop_code", "accuracy"
+        };
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (int k = 0; k < ACTIONS.length; k++) {
+            Map<String, Object> per = new LinkedHashMap<>();
+            for (int f = 0; f < keys.length; f++) {
+                double[] v = new double[levels];
+                for (int l = 0; l < levels; l++) {
+                    v[l] = forced[l][k][f];
+                }
+                per.put(keys[f], withCi(boot, v));
+            }
+            out.put(NAMES[k], per);
+        }
+        out.put(
+                "notes",
+                "one-step prediction of the real frames, the real frames so far given: every token"
+                        + " of the next frame masked, one pass, arg-max; changed_share: tokens"
+                        + " that differ from the previous real frame's (copying the last frame"
+                        + " gets 1 - changed_share of all tokens and none of these);"
+                        + " changed_accuracy: of those, predicted right with the action's code;"
+                        + " changed_accuracy_noop_code: with NOOP's code in its place; means over"
+                        + " steps, 95% bootstrap intervals over levels.");
+        return out;
     }
 
     /**
