@@ -19,11 +19,21 @@ public final class Tensor {
     private final int[] shape;
     private final byte[] data;
 
+    /** Where this tensor's bytes start in {@link #data}: a slice shares its parent's array. */
+    private final int offset;
+
+    /** How many bytes of {@link #data} from {@link #offset} are this tensor's. */
+    private final int length;
+
     private Tensor(DType dtype, int[] shape, byte[] data) {
+        this(dtype, shape, data, 0, data.length);
+    }
+
+    private Tensor(DType dtype, int[] shape, byte[] data, int offset, int length) {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.shape = shape.clone();
         long n = checkedSize(this.shape);
-        if ((long) data.length != n * dtype.byteSize()) {
+        if ((long) length != n * dtype.byteSize()) {
             throw new IllegalArgumentException(
                     "a "
                             + dtype.numpyName()
@@ -32,9 +42,11 @@ public final class Tensor {
                             + " needs "
                             + n * dtype.byteSize()
                             + " bytes, got "
-                            + data.length);
+                            + length);
         }
         this.data = data;
+        this.offset = offset;
+        this.length = length;
     }
 
     private static long checkedSize(int[] shape) {
@@ -143,29 +155,34 @@ public final class Tensor {
 
     /** Number of elements. */
     public int size() {
-        return data.length / dtype.byteSize();
+        return length / dtype.byteSize();
     }
 
     /** Number of bytes of the buffer. */
     public int byteSize() {
-        return data.length;
+        return length;
     }
 
     /** A read-only little-endian view of the buffer. */
     public ByteBuffer buffer() {
-        return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        return le().asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** A copy of the buffer. */
     public byte[] toByteArray() {
-        return data.clone();
+        return Arrays.copyOfRange(data, offset, offset + length);
+    }
+
+    /** Copies the buffer into {@code out} from {@code at}. */
+    public void copyTo(byte[] out, int at) {
+        System.arraycopy(data, offset, out, at, length);
     }
 
     /** Element {@code i} of the flattened tensor, as a double (exact for every dtype but int64). */
     public double getDouble(int i) {
         return switch (dtype) {
-            case UINT8 -> data[i] & 0xFF;
-            case BOOL -> data[i] != 0 ? 1 : 0;
+            case UINT8 -> data[offset + i] & 0xFF;
+            case BOOL -> data[offset + i] != 0 ? 1 : 0;
             case INT32 -> le().getInt(i * 4);
             case INT64 -> le().getLong(i * 8);
             case FLOAT32 -> le().getFloat(i * 4);
@@ -180,8 +197,8 @@ public final class Tensor {
      */
     public long getLong(int i) {
         return switch (dtype) {
-            case UINT8 -> data[i] & 0xFF;
-            case BOOL -> data[i] != 0 ? 1 : 0;
+            case UINT8 -> data[offset + i] & 0xFF;
+            case BOOL -> data[offset + i] != 0 ? 1 : 0;
             case INT32 -> le().getInt(i * 4);
             case INT64 -> le().getLong(i * 8);
             case FLOAT32, FLOAT64 ->
@@ -239,20 +256,27 @@ public final class Tensor {
                             + " to "
                             + Arrays.toString(newShape));
         }
-        return new Tensor(dtype, newShape, data);
+        return new Tensor(dtype, newShape, data, offset, length);
     }
 
-    /** Sub-tensor {@code i} along the first axis (a copy), e.g. frame {@code i} of a video. */
+    /**
+     * Sub-tensor {@code i} along the first axis, e.g. frame {@code i} of a video. It shares this
+     * tensor's bytes (tensors are immutable, so this is safe and costs no copy), and so keeps all
+     * of them reachable: to keep one frame of a long video alone, copy it ({@code Tensor.of(dtype,
+     * slice.toByteArray(), shape)}).
+     */
     public Tensor slice(int i) {
         if (shape.length == 0) {
             throw new IllegalStateException("cannot slice a scalar tensor");
         }
         Objects.checkIndex(i, shape[0]);
-        int stride = data.length / shape[0];
+        int stride = length / shape[0];
         return new Tensor(
                 dtype,
                 Arrays.copyOfRange(shape, 1, shape.length),
-                Arrays.copyOfRange(data, i * stride, (i + 1) * stride));
+                data,
+                offset + i * stride,
+                stride);
     }
 
     /**
@@ -265,7 +289,7 @@ public final class Tensor {
             throw new IllegalArgumentException("cannot stack an empty list of tensors");
         }
         Tensor first = parts.get(0);
-        byte[] out = new byte[first.data.length * parts.size()];
+        byte[] out = new byte[first.length * parts.size()];
         for (int i = 0; i < parts.size(); i++) {
             Tensor t = parts.get(i);
             if (t.dtype != first.dtype || !Arrays.equals(t.shape, first.shape)) {
@@ -277,7 +301,7 @@ public final class Tensor {
                                 + " with "
                                 + first.describe());
             }
-            System.arraycopy(t.data, 0, out, i * first.data.length, first.data.length);
+            System.arraycopy(t.data, t.offset, out, i * first.length, first.length);
         }
         int[] shape = new int[first.shape.length + 1];
         shape[0] = parts.size();
@@ -291,7 +315,7 @@ public final class Tensor {
     }
 
     private ByteBuffer le() {
-        return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        return ByteBuffer.wrap(data, offset, length).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Equal when dtype, shape and every byte are equal. */
@@ -300,12 +324,17 @@ public final class Tensor {
         return o instanceof Tensor t
                 && t.dtype == dtype
                 && Arrays.equals(t.shape, shape)
-                && Arrays.equals(t.data, data);
+                && Arrays.equals(
+                        t.data, t.offset, t.offset + t.length, data, offset, offset + length);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(dtype, Arrays.hashCode(shape), Arrays.hashCode(data));
+        int h = 1;
+        for (int i = offset; i < offset + length; i++) {
+            h = 31 * h + data[i];
+        }
+        return Objects.hash(dtype, Arrays.hashCode(shape), h);
     }
 
     @Override

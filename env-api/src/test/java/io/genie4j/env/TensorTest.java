@@ -53,6 +53,33 @@ class TensorTest {
     }
 
     @Test
+    void slicesShareTheirParentsBytesAndBehaveAsCopies() {
+        Tensor v = Tensor.float32(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, 3, 2, 2);
+        Tensor s = v.slice(1);
+        Tensor expect = Tensor.float32(new float[] {5, 6, 7, 8}, 2, 2);
+        assertEquals(expect, s);
+        assertEquals(expect.hashCode(), s.hashCode());
+        assertEquals(16, s.byteSize());
+        assertArrayEquals(expect.toByteArray(), s.toByteArray());
+        assertArrayEquals(new float[] {5, 6, 7, 8}, s.toFloatArray());
+        assertEquals(7.0, s.getDouble(2));
+        assertEquals(8f, s.buffer().getFloat(12));
+        assertEquals(16, s.buffer().remaining());
+        Tensor row = s.slice(1);
+        assertArrayEquals(new float[] {7, 8}, row.toFloatArray());
+        assertArrayEquals(
+                new float[] {7, 8}, s.reshape(1, 4).slice(0).reshape(2, 2).slice(1).toFloatArray());
+        assertEquals(v, Tensor.stack(List.of(v.slice(0), v.slice(1), v.slice(2))));
+        byte[] out = new byte[20];
+        s.copyTo(out, 4);
+        assertEquals(0, out[3]);
+        assertEquals(expect.buffer().get(0), out[4]);
+        Tensor u = Tensor.uint8(new byte[] {9, 8, 7, 6}, 2, 2).slice(1);
+        assertEquals(7, u.getLong(0));
+        assertArrayEquals(new long[] {7, 6}, u.toLongArray());
+    }
+
+    @Test
     void equalityIsDtypeShapeAndBytes() {
         Tensor a = Tensor.int32(new int[] {1, 2}, 2);
         assertEquals(a, Tensor.int32(new int[] {1, 2}, 2));

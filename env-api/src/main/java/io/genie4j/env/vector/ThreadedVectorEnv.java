@@ -13,7 +13,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A {@link VectorEnv} that steps its envs on a fixed pool of worker threads, each taking a
  * contiguous slice of the envs, so results are identical to {@link SyncVectorEnv} (each env is only
  * ever touched by one thread at a time and results are placed by index). Use it when one env step
- * is expensive enough to amortise the hand-off (CoinRun with rendering, the world model).
+ * is expensive enough to amortise the hand-off (CoinRun with rendering, the world model); batches
+ * whose steps take less than the hand-off (about {@value #SERIAL_BELOW_NANOS} ns in all, measured
+ * as it runs) are stepped on the caller's thread.
  *
  * @param <O> the observation type of one env
  * @param <A> the action type of one env
@@ -25,7 +27,7 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
 
     /**
      * @param envs envs with equal spaces; the vector env owns them from now on
-     * @param threads worker threads (at most one per env)
+     * @param threads threads stepping a batch, the caller's included (at most one per env)
      */
     public ThreadedVectorEnv(List<? extends Env<O, A>> envs, int threads) {
         super(envs);
@@ -35,9 +37,10 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
         this.slices = Math.min(threads, envs.size());
         int pool = POOLS.incrementAndGet();
         AtomicInteger worker = new AtomicInteger();
+        // The caller steps one slice itself.
         this.pool =
                 Executors.newFixedThreadPool(
-                        slices,
+                        Math.max(1, slices - 1),
                         r -> {
                             Thread t =
                                     new Thread(
@@ -48,11 +51,37 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
                         });
     }
 
+    /**
+     * Below this much work per batch (an estimate of the time one thread would take), the envs are
+     * stepped on the caller's thread: waking the workers costs tens of microseconds, more than a
+     * batch of cheap envs takes.
+     */
+    static final long SERIAL_BELOW_NANOS = 100_000;
+
+    /**
+     * The serial times of the last batches (nanoseconds, as measured or estimated), in a ring:
+     * their minimum is the estimate, since a thread that the OS preempts only ever looks slower.
+     */
+    private final long[] recent = new long[8];
+
+    private int next;
+    private int observed;
+
     @Override
     protected void forEachEnv(IndexTask task) {
         int n = envs.size();
-        List<Future<?>> futures = new ArrayList<>(slices);
-        for (int s = 0; s < slices; s++) {
+        if (slices == 1 || workNanos() < SERIAL_BELOW_NANOS) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                task.run(i);
+            }
+            observe(System.nanoTime() - t0);
+            return;
+        }
+        // The workers take all slices but the first, which the caller steps meanwhile; its time
+        // times the number of slices estimates the batch's serial time.
+        List<Future<?>> futures = new ArrayList<>(slices - 1);
+        for (int s = 1; s < slices; s++) {
             int from = s * n / slices;
             int to = (s + 1) * n / slices;
             futures.add(
@@ -63,6 +92,43 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
                                 }
                             }));
         }
+        RuntimeException failure = null;
+        long t0 = System.nanoTime();
+        try {
+            for (int i = 0, to = n / slices; i < to; i++) {
+                task.run(i);
+            }
+        } catch (RuntimeException e) {
+            failure = e;
+        } catch (Error e) {
+            waitFor(futures);
+            throw e;
+        }
+        observe((System.nanoTime() - t0) * slices);
+        RuntimeException other = waitFor(futures);
+        failure = failure == null ? other : failure;
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void observe(long nanos) {
+        recent[next] = nanos;
+        next = (next + 1) % recent.length;
+        observed = Math.min(observed + 1, recent.length);
+    }
+
+    /** The estimated serial time of a batch; 0 before any (so the first runs on the caller). */
+    private long workNanos() {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < observed; i++) {
+            min = Math.min(min, recent[i]);
+        }
+        return observed == 0 ? 0 : min;
+    }
+
+    /** Waits for every worker; the first failure among them (an Error is thrown at once). */
+    private static RuntimeException waitFor(List<Future<?>> futures) {
         RuntimeException failure = null;
         for (Future<?> f : futures) {
             try {
@@ -78,9 +144,7 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
                 throw new IllegalStateException("interrupted while stepping envs", e);
             }
         }
-        if (failure != null) {
-            throw failure;
-        }
+        return failure;
     }
 
     private static RuntimeException asRuntime(Throwable t) {

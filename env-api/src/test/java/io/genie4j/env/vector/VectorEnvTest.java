@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.env.AutoresetMode;
 import io.genie4j.env.CountdownEnv;
+import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
 import io.genie4j.env.registry.Envs;
+import io.genie4j.env.wrappers.Wrapper;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -121,6 +123,65 @@ class VectorEnvTest {
                 assertArrayEquals(p.truncated(), q.truncated());
                 assertEquals(p.infos(), q.infos());
             }
+        }
+    }
+
+    /** A countdown that notes the thread that stepped it and can take its time. */
+    private static final class Watched extends Wrapper<Tensor, Integer> {
+        final java.util.Set<String> threads = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        volatile long spinNanos;
+
+        Watched(int length) {
+            super(new CountdownEnv(length));
+        }
+
+        @Override
+        public Step<Tensor> step(Integer action) {
+            threads.add(Thread.currentThread().getName());
+            long end = System.nanoTime() + spinNanos;
+            while (System.nanoTime() < end) {
+                Thread.onSpinWait();
+            }
+            return env.step(action);
+        }
+    }
+
+    @Test
+    void threadedStepsCheapBatchesOnTheCallersThreadAndSlowOnesOnItsWorkers() {
+        List<Watched> envs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            envs.add(new Watched(1000));
+        }
+        try (ThreadedVectorEnv<Tensor, Integer> v = new ThreadedVectorEnv<>(envs, 2)) {
+            v.reset(0L, Map.of());
+            List<Integer> actions = Collections.nCopies(8, 0);
+            for (int t = 0; t < 20; t++) {
+                v.step(actions);
+            }
+            for (Watched e : envs) {
+                e.threads.clear(); // warm: the first steps run slowly before the JIT compiles them
+            }
+            for (int t = 0; t < 20; t++) {
+                v.step(actions);
+            }
+            String me = Thread.currentThread().getName();
+            for (Watched e : envs) {
+                assertEquals(java.util.Set.of(me), e.threads, "cheap steps stay on the caller");
+                e.threads.clear();
+                e.spinNanos = 50_000; // 8 × 50 µs a batch: more than a hand-off costs
+            }
+            for (int t = 0; t < 8; t++) {
+                v.step(actions); // the estimate is the least of the last 8 batches' times
+            }
+            for (Watched e : envs) {
+                e.threads.clear();
+            }
+            for (int t = 0; t < 20; t++) {
+                v.step(actions);
+            }
+            assertEquals(java.util.Set.of(me), envs.get(0).threads, "the first slice: the caller");
+            assertEquals(1, envs.get(7).threads.size());
+            assertFalse(envs.get(7).threads.contains(me), "the last slice: a worker");
         }
     }
 
