@@ -33,8 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * it), yields its core for up to 2 ms, then parks for growing spells (at most 0.5 ms), so an idle
  * session costs next to nothing. The client spins for 0.15 ms while the server has been answering
  * in under 0.1 ms (a single env's step: the reply then arrives while it spins), else for only 10
- * µs, then parks in 30 µs spells: a batch's envs may be stepping on every core, and a spinning or
- * yielding client would take one from them (on two cores that halved CoinRun's throughput).
+ * µs, then parks through three quarters of the server's typical time at once and then in 30 µs
+ * spells: a batch's envs may be stepping on every core, and a spinning or yielding client, or one
+ * that wakes often, would take one from them (on two cores spinning halved CoinRun's throughput).
  */
 final class Channel implements AutoCloseable {
     /** The header's size in bytes; the data area starts here. */
@@ -297,6 +298,10 @@ final class Channel implements AutoCloseable {
                 Thread.onSpinWait();
             } else if (owner && waited < SERVER_YIELD_NANOS) {
                 Thread.yield();
+            } else if (!owner && waited < typicalNanos * 3 / 4 - CLIENT_PARK_NANOS) {
+                // Most of a slow reply's time in one park, not one wake-up per spell: each
+                // wake-up takes a core from the envs for a moment.
+                LockSupport.parkNanos(typicalNanos * 3 / 4 - waited);
             } else {
                 LockSupport.parkNanos(park);
                 if (owner || waited > CLIENT_SHORT_PARKS_NANOS) {

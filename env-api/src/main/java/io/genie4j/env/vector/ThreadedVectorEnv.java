@@ -8,14 +8,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link VectorEnv} that steps its envs on a fixed pool of worker threads, each taking a
- * contiguous slice of the envs, so results are identical to {@link SyncVectorEnv} (each env is only
- * ever touched by one thread at a time and results are placed by index). Use it when one env step
- * is expensive enough to amortise the hand-off (CoinRun with rendering, the world model); batches
- * whose steps take less than the hand-off (about {@value #SERIAL_BELOW_NANOS} ns in all, measured
- * as it runs) are stepped on the caller's thread.
+ * A {@link VectorEnv} that steps its envs on the caller's thread and a fixed pool of worker
+ * threads, each taking the next env not yet taken until none is left, so results are identical to
+ * {@link SyncVectorEnv} (each env is only ever touched by one thread at a time and results are
+ * placed by index). Use it when one env step is expensive enough to amortise the hand-off (CoinRun
+ * with rendering, the world model); batches whose steps take less than the hand-off (about {@value
+ * #SERIAL_BELOW_NANOS} ns in all, measured as it runs) are stepped on the caller's thread.
  *
  * @param <O> the observation type of one env
  * @param <A> the action type of one env
@@ -78,34 +79,39 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
             observe(System.nanoTime() - t0);
             return;
         }
-        // The workers take all slices but the first, which the caller steps meanwhile; its time
-        // times the number of slices estimates the batch's serial time.
+        // The caller and the workers take envs one at a time from a shared counter, so a worker
+        // that wakes late (or shares its core) leaves more to the others rather than making all
+        // wait; the sum of their busy times estimates the batch's serial time.
+        AtomicInteger nextEnv = new AtomicInteger();
+        AtomicLong busy = new AtomicLong();
+        Runnable share =
+                () -> {
+                    long t0 = System.nanoTime();
+                    try {
+                        for (int i = nextEnv.getAndIncrement();
+                                i < n;
+                                i = nextEnv.getAndIncrement()) {
+                            task.run(i);
+                        }
+                    } finally {
+                        busy.addAndGet(System.nanoTime() - t0);
+                    }
+                };
         List<Future<?>> futures = new ArrayList<>(slices - 1);
         for (int s = 1; s < slices; s++) {
-            int from = s * n / slices;
-            int to = (s + 1) * n / slices;
-            futures.add(
-                    pool.submit(
-                            () -> {
-                                for (int i = from; i < to; i++) {
-                                    task.run(i);
-                                }
-                            }));
+            futures.add(pool.submit(share));
         }
         RuntimeException failure = null;
-        long t0 = System.nanoTime();
         try {
-            for (int i = 0, to = n / slices; i < to; i++) {
-                task.run(i);
-            }
+            share.run();
         } catch (RuntimeException e) {
             failure = e;
         } catch (Error e) {
             waitFor(futures);
             throw e;
         }
-        observe((System.nanoTime() - t0) * slices);
         RuntimeException other = waitFor(futures);
+        observe(busy.get());
         failure = failure == null ? other : failure;
         if (failure != null) {
             throw failure;
