@@ -173,11 +173,6 @@ public final class Tensor {
         return Arrays.copyOfRange(data, offset, offset + length);
     }
 
-    /** Copies the buffer into {@code out} from {@code at}. */
-    public void copyTo(byte[] out, int at) {
-        System.arraycopy(data, offset, out, at, length);
-    }
-
     /** Element {@code i} of the flattened tensor, as a double (exact for every dtype but int64). */
     public double getDouble(int i) {
         return switch (dtype) {

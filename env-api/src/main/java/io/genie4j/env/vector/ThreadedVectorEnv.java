@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private final ExecutorService pool;
-    private final int slices;
+    private final int threads;
 
     /**
      * @param envs envs with equal spaces; the vector env owns them from now on
@@ -35,13 +35,13 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
-        this.slices = Math.min(threads, envs.size());
+        this.threads = Math.min(threads, envs.size());
         int pool = POOLS.incrementAndGet();
         AtomicInteger worker = new AtomicInteger();
-        // The caller steps one slice itself.
+        // The caller is one of the threads.
         this.pool =
                 Executors.newFixedThreadPool(
-                        Math.max(1, slices - 1),
+                        Math.max(1, this.threads - 1),
                         r -> {
                             Thread t =
                                     new Thread(
@@ -71,7 +71,7 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
     @Override
     protected void forEachEnv(IndexTask task) {
         int n = envs.size();
-        if (slices == 1 || workNanos() < SERIAL_BELOW_NANOS) {
+        if (threads == 1 || workNanos() < SERIAL_BELOW_NANOS) {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 task.run(i);
@@ -97,8 +97,8 @@ public final class ThreadedVectorEnv<O, A> extends AbstractVectorEnv<O, A> {
                         busy.addAndGet(System.nanoTime() - t0);
                     }
                 };
-        List<Future<?>> futures = new ArrayList<>(slices - 1);
-        for (int s = 1; s < slices; s++) {
+        List<Future<?>> futures = new ArrayList<>(threads - 1);
+        for (int s = 1; s < threads; s++) {
             futures.add(pool.submit(share));
         }
         RuntimeException failure = null;
