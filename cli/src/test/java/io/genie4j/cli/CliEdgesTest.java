@@ -300,28 +300,23 @@ class CliEdgesTest {
         assertRefused(run("demo", "--temperature", "-0.5"), "--temperature must be >= 0, got -0.5");
         assertRefused(run("demo", "--steps", "0"), "--steps must be >= 1, got 0");
         assertRefused(run("demo", "--guidance", "-1"), "--guidance must be >= 0, got -1");
-        assertRefused(
-                run(
-                        "train",
-                        "world",
-                        "--data",
-                        tmp.toString(),
-                        "--out",
-                        tmp.resolve("w").toString(),
-                        "--action-dropout",
-                        "1"),
-                "--action-dropout must be in [0, 1), got 1");
-        assertRefused(
-                run(
-                        "train",
-                        "world",
-                        "--data",
-                        tmp.toString(),
-                        "--out",
-                        tmp.resolve("w").toString(),
-                        "--changed-boost",
-                        "-2"),
-                "--changed-boost must be in [0, 100], got -2");
+        for (String[] bad :
+                new String[][] {
+                    {"--action-dropout", "1", "--action-dropout must be in [0, 1), got 1"},
+                    {"--changed-boost", "-2", "--changed-boost must be in [0, 100], got -2"}
+                }) {
+            assertRefused(
+                    run(
+                            "train",
+                            "world",
+                            "--data",
+                            tmp.toString(),
+                            "--out",
+                            tmp.resolve("w").toString(),
+                            bad[0],
+                            bad[1]),
+                    bad[2]);
+        }
         assertRefused(
                 run("rollout", "--actions", "1,-2", "--out", tmp.resolve("r.gif").toString()),
                 "--actions values must be >= 0, got -2");

@@ -119,28 +119,15 @@ public record TrainConfig(
 
     /** A copy with another action dropout. */
     public TrainConfig withActionDropout(float share) {
-        return new TrainConfig(
-                batch,
-                clipLength,
-                frameStride,
-                learningRate,
-                finalLearningRate,
-                warmupSteps,
-                steps,
-                weightDecay,
-                gradClip,
-                seed,
-                checkpointEvery,
-                logEvery,
-                deadCodeEvery,
-                validationFraction,
-                maxEpisodes,
-                share,
-                changedTokenBoost);
+        return withWorldLoss(share, changedTokenBoost);
     }
 
     /** A copy with another boost on changed tokens. */
     public TrainConfig withChangedTokenBoost(float boost) {
+        return withWorldLoss(actionDropout, boost);
+    }
+
+    private TrainConfig withWorldLoss(float dropout, float boost) {
         return new TrainConfig(
                 batch,
                 clipLength,
@@ -157,7 +144,7 @@ public record TrainConfig(
                 deadCodeEvery,
                 validationFraction,
                 maxEpisodes,
-                actionDropout,
+                dropout,
                 boost);
     }
 

@@ -145,6 +145,13 @@ public final class ControlsEval {
                 }
             }
             double[][][] forced = teacherForced(model, prompts, real, codes, steps, batch);
+            // One bootstrap over levels serves every figure.
+            int[] episodeOf = new int[levels];
+            for (int l = 0; l < levels; l++) {
+                episodeOf[l] = l;
+            }
+            EpisodeBootstrap boot =
+                    new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
             Map<String, Object> out =
                     figures(
                             model,
@@ -152,14 +159,14 @@ public final class ControlsEval {
                             levels,
                             steps,
                             options,
-                            seed,
                             vsReal,
                             stillVsReal,
                             finalMatched,
                             finalStill,
                             codes,
-                            ended);
-            out.put("teacher_forced", forcedFigures(forced, seed));
+                            ended,
+                            boot);
+            out.put("teacher_forced", forcedFigures(forced, boot));
             return out;
         }
     }
@@ -286,13 +293,8 @@ public final class ControlsEval {
         return out;
     }
 
-    private static Map<String, Object> forcedFigures(double[][][] forced, long seed) {
+    private static Map<String, Object> forcedFigures(double[][][] forced, EpisodeBootstrap boot) {
         int levels = forced.length;
-        int[] episodeOf = new int[levels];
-        for (int l = 0; l < levels; l++) {
-            episodeOf[l] = l;
-        }
-        EpisodeBootstrap boot = new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
         String[] keys = {
             "changed_share", "changed_accuracy", "changed_accuracy_noop_code", "accuracy"
         };
@@ -373,19 +375,14 @@ public final class ControlsEval {
             int levels,
             int steps,
             GenieWorld.Options options,
-            long seed,
             double[][][] vsReal,
             double[][] stillVsReal,
             double[][] finalMatched,
             double[][] finalStill,
             int[] codes,
-            int[] ended) {
+            int[] ended,
+            EpisodeBootstrap boot) {
         int a = ACTIONS.length;
-        int[] episodeOf = new int[levels];
-        for (int l = 0; l < levels; l++) {
-            episodeOf[l] = l;
-        }
-        EpisodeBootstrap boot = new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("env", ENV);
         out.put("env_options", model.envOptions());

@@ -92,25 +92,27 @@ class WorldTrainerTest {
         }
     }
 
+    /**
+     * Two tiny world runs on the same video and tokenizer, with the default train config and with
+     * {@code variant}: the plain run's directory, then the variant's.
+     */
+    private Path[] trainedPlainAndWith(String name, TrainConfig variant) throws Exception {
+        Path data = tmp.resolve(name + "-data");
+        TinyVideo.write(data, 16, 4, 24);
+        Path tok = TinyWorld.tokenizer(tmp.resolve(name + "-tok"));
+        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
+        Path[] runs = {tmp.resolve("no-" + name), tmp.resolve(name)};
+        WorldTrainer.train(
+                data, runs[0], tok, config, TinyWorld.train(10), 0, false, TrainListener.NONE);
+        WorldTrainer.train(data, runs[1], tok, config, variant, 0, false, TrainListener.NONE);
+        return runs;
+    }
+
     @Test
     void actionDropoutChangesTheRunAndIsSavedWithIt() throws Exception {
-        Path data = tmp.resolve("dropout-data");
-        TinyVideo.write(data, 16, 4, 24);
-        Path tok = TinyWorld.tokenizer(tmp.resolve("dropout-tok"));
-        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
-        Path plain = tmp.resolve("no-dropout");
-        Path dropped = tmp.resolve("dropout");
-        WorldTrainer.train(
-                data, plain, tok, config, TinyWorld.train(10), 0, false, TrainListener.NONE);
-        WorldTrainer.train(
-                data,
-                dropped,
-                tok,
-                config,
-                TinyWorld.train(10).withActionDropout(0.5f),
-                0,
-                false,
-                TrainListener.NONE);
+        Path[] runs = trainedPlainAndWith("dropout", TinyWorld.train(10).withActionDropout(0.5f));
+        Path plain = runs[0];
+        Path dropped = runs[1];
         try (WorldModel x = WorldModel.load(plain);
                 WorldModel y = WorldModel.load(dropped)) {
             assertEquals(0.5, y.json().path("train_config").path("actionDropout").asDouble(), 1e-6);
@@ -129,23 +131,9 @@ class WorldTrainerTest {
 
     @Test
     void changedTokenBoostChangesTheRunAndIsSavedAndLogged() throws Exception {
-        Path data = tmp.resolve("boost-data");
-        TinyVideo.write(data, 16, 4, 24);
-        Path tok = TinyWorld.tokenizer(tmp.resolve("boost-tok"));
-        WorldConfig config = WorldConfig.tiny(TokenizerConfig.tiny());
-        Path plain = tmp.resolve("no-boost");
-        Path boosted = tmp.resolve("boost");
-        WorldTrainer.train(
-                data, plain, tok, config, TinyWorld.train(10), 0, false, TrainListener.NONE);
-        WorldTrainer.train(
-                data,
-                boosted,
-                tok,
-                config,
-                TinyWorld.train(10).withChangedTokenBoost(4f),
-                0,
-                false,
-                TrainListener.NONE);
+        Path[] runs = trainedPlainAndWith("boost", TinyWorld.train(10).withChangedTokenBoost(4f));
+        Path plain = runs[0];
+        Path boosted = runs[1];
         try (WorldModel x = WorldModel.load(plain);
                 WorldModel y = WorldModel.load(boosted)) {
             assertEquals(
