@@ -191,6 +191,16 @@ final class TrainCommand implements Runnable {
                                 + " run's setting from the next step on.")
         Float changedBoost;
 
+        @Option(
+                names = "--codebook-tie",
+                description =
+                        "The dynamics also reads each token as its tokenizer code vector and scores"
+                                + " each code by its vector, beside its per-code embedding and"
+                                + " head (model config codebookTie). With --resume it is added to"
+                                + " a run without it: the tie starts at zero, so the model is"
+                                + " unchanged until it trains, with a fresh optimiser.")
+        boolean codebookTie;
+
         @Override
         public Integer call() throws Exception {
             run.check();
@@ -217,22 +227,31 @@ final class TrainCommand implements Runnable {
                 Checkpoints.setTrainField(
                         run.out, WorldModel.KIND, "changedTokenBoost", changedBoost);
             }
+            if (run.resume && codebookTie) {
+                Checkpoints.setConfigField(run.out, WorldModel.KIND, "codebookTie", true);
+            }
             WorldConfig model = null;
             TrainConfig train = TrainConfig.worldDefaults();
-            if (run.config != null) {
-                JsonNode user = readConfig(run.config);
-                if (!user.path("model").isMissingNode()) {
-                    Checkpoints.Source src =
-                            tokenizer == null
-                                    ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
-                                    : Checkpoints.Source.of(tokenizer);
-                    TokenizerConfig tok =
-                            Checkpoints.JSON.treeToValue(
-                                    Checkpoints.readModelJson(src, VideoTokenizer.KIND)
-                                            .get("config"),
-                                    TokenizerConfig.class);
-                    model = merge(WorldConfig.defaults(tok), user.path("model"), WorldConfig.class);
+            JsonNode user = run.config == null ? null : readConfig(run.config);
+            if (!run.resume
+                    && (codebookTie || (user != null && !user.path("model").isMissingNode()))) {
+                Checkpoints.Source src =
+                        tokenizer == null
+                                ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
+                                : Checkpoints.Source.of(tokenizer);
+                TokenizerConfig tok =
+                        Checkpoints.JSON.treeToValue(
+                                Checkpoints.readModelJson(src, VideoTokenizer.KIND).get("config"),
+                                TokenizerConfig.class);
+                model = WorldConfig.defaults(tok);
+                if (user != null) {
+                    model = merge(model, user.path("model"), WorldConfig.class);
                 }
+                if (codebookTie) {
+                    model = model.withCodebookTie(true);
+                }
+            }
+            if (user != null) {
                 train = merge(train, user.path("train"), TrainConfig.class);
             }
             if (run.steps != null) {

@@ -106,6 +106,18 @@ public final class VectorQuantizer extends Module {
         return Embedding.embedding(idx, cb, SparseFormat.DENSE).singletonOrThrow();
     }
 
+    /** Every code's vector {@code [codes, dim]} as {@link #lookup} gives it, in {@code manager}. */
+    public NDArray vectors(NDManager manager) {
+        long[] ids = new long[codes];
+        for (int i = 0; i < codes; i++) {
+            ids[i] = i;
+        }
+        NDArray idx = manager.create(ids);
+        NDArray out = lookup(new ParameterStore(manager, false), idx, false);
+        idx.close();
+        return out;
+    }
+
     private NDArray normalizedCodebook(ParameterStore ps, NDArray like, boolean training) {
         NDArray cb = value(ps, codebook, like, training);
         if (!training) {

@@ -93,6 +93,17 @@ public final class Checkpoints {
         writeModelJson(dir, json);
     }
 
+    /** Sets a field of the model config in {@code dir}'s {@code model.json} (atomically). */
+    public static void setConfigField(Path dir, String kind, String field, boolean value)
+            throws IOException {
+        ObjectNode json = readModelJson(dir, kind);
+        if (!(json.get("config") instanceof ObjectNode c)) {
+            throw new IllegalArgumentException(dir.resolve("model.json") + " has no config");
+        }
+        c.put(field, value);
+        writeModelJson(dir, json);
+    }
+
     /**
      * Reads {@code model.json} from {@code dir} and checks its format, version and kind; the
      * message of any failure names the file and the problem.

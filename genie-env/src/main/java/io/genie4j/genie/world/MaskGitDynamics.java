@@ -1,8 +1,13 @@
 package io.genie4j.genie.world;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.genie4j.genie.nn.Dense;
@@ -10,6 +15,8 @@ import io.genie4j.genie.nn.Embed;
 import io.genie4j.genie.nn.KvCache;
 import io.genie4j.genie.nn.Module;
 import io.genie4j.genie.nn.StTransformer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The dynamics model of Genie §2.3: a causal ST-transformer over the tokens of frames z₁…z_T in
@@ -29,10 +36,34 @@ public final class MaskGitDynamics extends Module {
     private final Embed actions;
     private final StTransformer transformer;
     private final Dense head;
+    private final Dense tieIn;
+    private final Dense tieOut;
+    private final int codeDim;
+    private NDArray codebookIn;
+    private NDArray codebookOut;
 
-    /** A freshly constructed (uninitialised) dynamics model. */
+    /**
+     * A freshly constructed (uninitialised) dynamics model without the codebook tie.
+     *
+     * @throws IllegalArgumentException if the config asks for the tie (use the constructor that
+     *     takes the codebook's width)
+     */
     public MaskGitDynamics(WorldConfig config) {
+        this(config, 0);
+    }
+
+    /**
+     * A freshly constructed (uninitialised) dynamics model; with {@link WorldConfig#codebookTie()}
+     * it reads and scores tokens through a codebook of {@code codeDim}-wide vectors as well, which
+     * {@link #useCodebook} must supply before it is run. The tie's two layers start at zero, so a
+     * model given the tie computes what it computed without it until training moves them.
+     */
+    public MaskGitDynamics(WorldConfig config, int codeDim) {
         super((byte) 1);
+        if (config.codebookTie() && codeDim < 1) {
+            throw new IllegalArgumentException(
+                    "a dynamics with the codebook tie needs the tokenizer's code width");
+        }
         this.config = config.validate();
         int d = config.dim();
         tokens = child("tokens", new Embed(config.codes() + 1, d));
@@ -50,6 +81,59 @@ public final class MaskGitDynamics extends Module {
                                 false,
                                 true));
         head = child("head", new Dense(d, config.codes()));
+        this.codeDim = config.codebookTie() ? codeDim : 0;
+        tieIn = config.codebookTie() ? child("tie_in", new Dense(codeDim, d, 0f)) : null;
+        tieOut = config.codebookTie() ? child("tie_out", new Dense(d, codeDim, 0f)) : null;
+    }
+
+    /** Its config. */
+    public WorldConfig config() {
+        return config;
+    }
+
+    /**
+     * Copies into this dynamics every parameter of {@code other} (of the same config but for the
+     * tie, say an untied one it grows from) that it has under the same name; the rest keep their
+     * values. Call before the parameters collect gradients.
+     */
+    public void takeWeights(MaskGitDynamics other) {
+        Map<String, Parameter> theirs = new HashMap<>();
+        for (var p : other.getParameters()) {
+            theirs.put(p.getKey(), p.getValue());
+        }
+        for (var p : getParameters()) {
+            Parameter from = theirs.get(p.getKey());
+            if (from != null) {
+                NDArray to = p.getValue().getArray();
+                to.setRequiresGradient(false);
+                from.getArray().copyTo(to);
+            }
+        }
+    }
+
+    /** Whether this dynamics reads and scores tokens through the tokenizer's codebook too. */
+    public boolean tied() {
+        return tieIn != null;
+    }
+
+    /**
+     * Gives a tied dynamics the tokenizer's code vectors {@code [codes, codeDim]} (as the tokenizer
+     * looks them up: unit length), which it keeps, with no gradient (the tokenizer is frozen), in
+     * their manager: they must outlive this dynamics' use. An untied dynamics ignores them.
+     */
+    public void useCodebook(NDArray vectors) {
+        if (!tied()) {
+            return;
+        }
+        Shape want = new Shape(config.codes(), codeDim);
+        if (!vectors.getShape().equals(want)) {
+            throw new IllegalArgumentException(
+                    "the codebook is " + vectors.getShape() + ", the dynamics expects " + want);
+        }
+        NDManager m = vectors.getManager();
+        // The mask token reads as the zero vector; the transposed copy scores the real codes.
+        codebookIn = NDArrays.concat(new NDList(vectors, m.zeros(new Shape(1, codeDim))), 0);
+        codebookOut = vectors.transpose().duplicate();
     }
 
     /** The id of the mask token. */
@@ -68,7 +152,7 @@ public final class MaskGitDynamics extends Module {
      */
     public NDArray logits(
             ParameterStore ps, NDArray tokenIds, NDArray actionIds, boolean training) {
-        return head.apply(ps, features(ps, tokenIds, actionIds, training), training);
+        return score(ps, features(ps, tokenIds, actionIds, training), training);
     }
 
     /**
@@ -82,7 +166,27 @@ public final class MaskGitDynamics extends Module {
 
     /** Logits {@code [..., codes]} (inference) of features {@code [..., D]}. */
     public NDArray head(ParameterStore ps, NDArray features) {
-        return head.apply(ps, features, false);
+        return score(ps, features, false);
+    }
+
+    /**
+     * The head's logits, plus with the tie each code's score as the similarity of its code vector
+     * to the features' projection into code space.
+     */
+    private NDArray score(ParameterStore ps, NDArray features, boolean training) {
+        NDArray logits = head.apply(ps, features, training);
+        if (!tied()) {
+            return logits;
+        }
+        checkCodebook();
+        return logits.add(tieOut.apply(ps, features, training).matMul(codebookOut));
+    }
+
+    private void checkCodebook() {
+        if (codebookIn == null) {
+            throw new IllegalStateException(
+                    "a dynamics with the codebook tie needs useCodebook before it runs");
+        }
     }
 
     /**
@@ -119,6 +223,13 @@ public final class MaskGitDynamics extends Module {
     private NDArray embed(
             ParameterStore ps, NDArray tokenIds, NDArray actionIds, boolean training) {
         NDArray x = tokens.apply(ps, tokenIds, training);
+        if (tied()) {
+            checkCodebook();
+            NDArray vectors =
+                    Embedding.embedding(tokenIds, codebookIn, SparseFormat.DENSE)
+                            .singletonOrThrow();
+            x = x.add(tieIn.apply(ps, vectors, training));
+        }
         return x.add(actions.apply(ps, actionIds, training).expandDims(2));
     }
 

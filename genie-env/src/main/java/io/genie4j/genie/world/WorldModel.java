@@ -100,9 +100,10 @@ public final class WorldModel implements AutoCloseable {
                 lam.initialize(manager);
                 Checkpoints.loadParameters(lam, manager, source, LAM_PARAMS);
             }
-            MaskGitDynamics dyn = new MaskGitDynamics(config);
+            MaskGitDynamics dyn = new MaskGitDynamics(config, tok.quantizer().dim());
             dyn.initialize(manager);
             Checkpoints.loadParameters(dyn, manager, source, DYNAMICS_PARAMS);
+            dyn.useCodebook(tok.quantizer().vectors(manager));
             ActionTable table = ActionTable.load(source);
             if (table != null && table.codes() != config.actions()) {
                 throw new IllegalArgumentException(

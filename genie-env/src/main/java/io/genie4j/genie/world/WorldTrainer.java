@@ -134,13 +134,14 @@ public final class WorldTrainer {
             Engine.getInstance().setRandomSeed((int) train.seed());
             boolean coTrained = !Files.exists(frozenDir.resolve("model.json"));
             LatentActionModel lam = coTrained ? new LatentActionModel(model) : null;
-            MaskGitDynamics dyn = new MaskGitDynamics(model);
+            MaskGitDynamics dyn = new MaskGitDynamics(model, tok.quantizer().dim());
             PairList<String, Parameter> params = new PairList<>();
             if (coTrained) {
                 lam.initialize(base);
                 params.addAll(lam.getParameters());
             }
             dyn.initialize(base);
+            dyn.useCodebook(tok.quantizer().vectors(base));
             params.addAll(dyn.getParameters());
             AdamW opt = new AdamW(base, params);
             // The action counts over the whole run when the LAM is frozen (a co-trained LAM's
@@ -251,14 +252,18 @@ public final class WorldTrainer {
             Checkpoints.loadParameters(
                     lam, base, Checkpoints.Source.of(runDir), WorldModel.LAM_PARAMS);
         }
-        Checkpoints.loadParameters(
-                dyn, base, Checkpoints.Source.of(runDir), WorldModel.DYNAMICS_PARAMS);
+        boolean tieAdded = loadDynamics(runDir, dyn, base);
         // Loaded arrays replace the initialised ones and must collect gradients again.
         for (var p : params) {
             p.getValue().getArray().setRequiresGradient(true);
         }
         Path optimizer = runDir.resolve(OPTIMIZER);
-        if (Files.exists(optimizer)) {
+        if (tieAdded) {
+            listener.onNotice(
+                    "the codebook tie is new to this run: continuing from its weights at step "
+                            + start.step()
+                            + " with the tie at zero and a fresh optimiser");
+        } else if (Files.exists(optimizer)) {
             opt.decode(Files.readAllBytes(optimizer));
         } else {
             // A model saved without its optimiser (the shipped one, copied out, say): training
@@ -277,6 +282,33 @@ public final class WorldTrainer {
             lam.quantizer().setUsage(counts);
         } else if (counts != null) {
             System.arraycopy(counts, 0, usage, 0, usage.length);
+        }
+    }
+
+    /**
+     * Loads the run's dynamics into {@code dyn}. A tied dynamics whose run was saved before the tie
+     * was switched on ({@code train world --resume --codebook-tie}) takes the saved weights, and
+     * its tie keeps its zero start; returns whether that happened.
+     */
+    private static boolean loadDynamics(Path runDir, MaskGitDynamics dyn, NDManager base)
+            throws IOException {
+        Checkpoints.Source source = Checkpoints.Source.of(runDir);
+        try {
+            Checkpoints.loadParameters(dyn, base, source, WorldModel.DYNAMICS_PARAMS);
+            return false;
+        } catch (IllegalArgumentException tiedFailed) {
+            if (!dyn.tied()) {
+                throw tiedFailed;
+            }
+            MaskGitDynamics untied = new MaskGitDynamics(dyn.config().withCodebookTie(false));
+            untied.initialize(base);
+            try {
+                Checkpoints.loadParameters(untied, base, source, WorldModel.DYNAMICS_PARAMS);
+            } catch (IllegalArgumentException e) {
+                throw tiedFailed;
+            }
+            dyn.takeWeights(untied);
+            return true;
         }
     }
 

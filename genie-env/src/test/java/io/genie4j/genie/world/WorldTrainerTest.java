@@ -1,10 +1,15 @@
 package io.genie4j.genie.world;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.genie.TinyVideo;
 import io.genie4j.genie.TinyWorld;
@@ -195,6 +200,99 @@ class WorldTrainerTest {
     }
 
     @Test
+    void theCodebookTieStartsAsTheModelWithoutItAndGrowsOnARunWithoutIt() throws Exception {
+        Path run = TinyWorld.world(tmp, 10);
+        try (WorldModel plain = WorldModel.load(run);
+                NDManager m = NDManager.newBaseManager()) {
+            WorldConfig c = plain.config();
+            assertFalse(plain.dynamics().tied());
+            ParameterStore ps = new ParameterStore(m, false);
+            long[] ids = new long[2 * 3 * c.tokensPerFrame()];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = (i * 7L) % (c.codes() + 1);
+            }
+            NDArray tokens = m.create(ids, new Shape(2, 3, c.tokensPerFrame()));
+            NDArray actions = m.create(new long[] {0, 1, 2, 0, 3, 1}, new Shape(2, 3));
+            float[] before = plain.dynamics().logits(ps, tokens, actions, false).toFloatArray();
+            int codeDim = plain.tokenizer().quantizer().dim();
+            MaskGitDynamics tied = new MaskGitDynamics(c.withCodebookTie(true), codeDim);
+            tied.initialize(m);
+            IllegalStateException unready =
+                    assertThrows(
+                            IllegalStateException.class,
+                            () -> tied.logits(ps, tokens, actions, false));
+            assertTrue(unready.getMessage().contains("useCodebook"), unready.getMessage());
+            tied.useCodebook(plain.tokenizer().quantizer().vectors(m));
+            tied.takeWeights(plain.dynamics());
+            float[] after = tied.logits(ps, tokens, actions, false).toFloatArray();
+            assertArrayEquals(before, after, 1e-5f, "a zero tie changes nothing");
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> new MaskGitDynamics(c.withCodebookTie(true)));
+        }
+        // A run switched to the tie (train world --resume --codebook-tie) grows it from zero.
+        Checkpoints.setConfigField(run, WorldModel.KIND, "codebookTie", true);
+        Checkpoints.extendRun(run, WorldModel.KIND, 16);
+        List<String> notices = new java.util.ArrayList<>();
+        TrainingLoop.Result r =
+                WorldTrainer.train(
+                        tmp.resolve("data"),
+                        run,
+                        null,
+                        null,
+                        null,
+                        0,
+                        true,
+                        new TrainListener() {
+                            @Override
+                            public void onStep(StepInfo info) {}
+
+                            @Override
+                            public void onNotice(String message) {
+                                notices.add(message);
+                            }
+                        });
+        assertEquals(16, r.step());
+        assertTrue(notices.toString().contains("codebook tie is new"), notices.toString());
+        try (WorldModel grown = WorldModel.load(run)) {
+            assertTrue(grown.config().codebookTie());
+            assertTrue(grown.dynamics().tied());
+            double tie = 0;
+            for (var p : grown.dynamics().getParameters()) {
+                if (p.getKey().contains("tie_")) {
+                    tie += p.getValue().getArray().abs().sum().getFloat();
+                }
+            }
+            assertTrue(tie > 0, "the tie trained away from zero");
+        }
+        // Resuming it again reads the saved tie as it is, with the optimiser's state.
+        Checkpoints.extendRun(run, WorldModel.KIND, 18);
+        notices.clear();
+        WorldTrainer.train(
+                tmp.resolve("data"),
+                run,
+                null,
+                null,
+                null,
+                0,
+                true,
+                new TrainListener() {
+                    @Override
+                    public void onStep(StepInfo info) {}
+
+                    @Override
+                    public void onNotice(String message) {
+                        notices.add(message);
+                    }
+                });
+        assertTrue(notices.isEmpty(), notices.toString());
+        // A model.json written before the setting existed reads as untied.
+        ObjectNode old = Checkpoints.JSON.valueToTree(WorldConfig.tiny(TokenizerConfig.tiny()));
+        old.remove("codebookTie");
+        assertFalse(Checkpoints.JSON.treeToValue(old, WorldConfig.class).codebookTie());
+    }
+
+    @Test
     void loadingAMismatchedCheckpointFailsClearly() throws Exception {
         Path run = TinyWorld.world(tmp, 2);
         ObjectNode json = Checkpoints.readModelJson(run, WorldModel.KIND);
@@ -314,7 +412,8 @@ class WorldTrainerTest {
                         config.heads(),
                         config.layers(),
                         config.ffMult(),
-                        config.context());
+                        config.context(),
+                        false);
         IllegalArgumentException bad =
                 assertThrows(
                         IllegalArgumentException.class,
