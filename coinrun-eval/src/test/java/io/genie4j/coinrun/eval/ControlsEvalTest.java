@@ -74,7 +74,9 @@ class ControlsEvalTest {
                             "changed_share",
                             "changed_accuracy",
                             "changed_accuracy_noop_code",
-                            "accuracy")) {
+                            "accuracy",
+                            "changed_new_code_near_old",
+                            "changed_prediction_near")) {
                 double v = (Double) forced.get(a).get(k).get("mean");
                 assertTrue(v >= 0 && v <= 1, a + " " + k + " " + v);
             }
@@ -83,5 +85,12 @@ class ControlsEvalTest {
                 forced.get("NOOP").get("changed_accuracy"),
                 forced.get("NOOP").get("changed_accuracy_noop_code"));
         assertTrue((Double) forced.get("RIGHT").get("changed_share").get("mean") > 0);
+        // A right prediction is a near one: the code is its own nearest.
+        for (String a : List.of("LEFT", "NOOP", "RIGHT")) {
+            assertTrue(
+                    (Double) forced.get(a).get("changed_prediction_near").get("mean")
+                            >= (Double) forced.get(a).get("changed_accuracy").get("mean"),
+                    a + " " + forced.get(a));
+        }
     }
 }

@@ -2,6 +2,7 @@ package io.genie4j.genie.world;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
@@ -176,8 +177,10 @@ public final class ControlsEval {
      * real frames so far (tokenised) and the action's code are given, every token of the next frame
      * is masked, and the arg-max of one pass is compared with the real next frame's tokens. Per
      * [level][action]: the share of tokens that differ from the previous frame's, the share of
-     * those predicted right with the action's own code, the same with NOOP's code in its place, and
-     * the share of all tokens predicted right; each averaged over the steps.
+     * those predicted right with the action's own code, the same with NOOP's code in its place, the
+     * share of all tokens predicted right, the share of the changed ones whose new code is a near
+     * neighbour of the old one in the codebook, and the share predicted as a near neighbour of the
+     * right code; each averaged over the steps.
      */
     private static double[][][] teacherForced(
             WorldModel model,
@@ -193,10 +196,21 @@ public final class ControlsEval {
         int n = model.config().tokensPerFrame();
         int t1 = steps + 1;
         MaskGitDynamics dyn = model.dynamics();
-        double[][][] out = new double[levels][a][4];
+        double[][][] out = new double[levels][a][6];
         int clips = levels * a;
         try (NDManager m = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(m, false);
+            // Cosine similarities between codes, and per code that of its NEAR_CODES-th nearest
+            // (itself first): a code at least as similar is one of its near neighbours.
+            NDArray vectors = model.tokenizer().quantizer().vectors(m);
+            NDArray similarity = vectors.matMul(vectors.transpose());
+            float[] sim = similarity.toFloatArray();
+            int codeCount = (int) vectors.getShape().get(0);
+            float[] near =
+                    similarity
+                            .sort(-1)
+                            .get(new NDIndex(":, {}", -Math.min(NEAR_CODES, codeCount)))
+                            .toFloatArray();
             for (int c0 = 0; c0 < clips; c0 += batch) {
                 int b = Math.min(batch, clips - c0);
                 try (NDManager bm = m.newSubManager();
@@ -268,16 +282,22 @@ public final class ControlsEval {
                             int hitOwn = 0;
                             int hitNoop = 0;
                             int hitAll = 0;
+                            int nearOld = 0;
+                            int nearOwn = 0;
                             for (int j = 0; j < n; j++) {
-                                long now = z[(i * t1 + t) * n + j];
-                                long before = z[(i * t1 + t - 1) * n + j];
-                                if (predOwn[i * n + j] == now) {
+                                int now = (int) z[(i * t1 + t) * n + j];
+                                int before = (int) z[(i * t1 + t - 1) * n + j];
+                                int guess = (int) predOwn[i * n + j];
+                                if (guess == now) {
                                     hitAll++;
                                 }
                                 if (now != before) {
                                     changed++;
-                                    hitOwn += predOwn[i * n + j] == now ? 1 : 0;
+                                    hitOwn += guess == now ? 1 : 0;
                                     hitNoop += predNoop[i * n + j] == now ? 1 : 0;
+                                    nearOld +=
+                                            sim[before * codeCount + now] >= near[before] ? 1 : 0;
+                                    nearOwn += sim[now * codeCount + guess] >= near[now] ? 1 : 0;
                                 }
                             }
                             double[] f = out[c / a][c % a];
@@ -285,6 +305,8 @@ public final class ControlsEval {
                             f[1] += changed == 0 ? 0 : hitOwn / (double) changed / steps;
                             f[2] += changed == 0 ? 0 : hitNoop / (double) changed / steps;
                             f[3] += hitAll / (double) n / steps;
+                            f[4] += changed == 0 ? 0 : nearOld / (double) changed / steps;
+                            f[5] += changed == 0 ? 0 : nearOwn / (double) changed / steps;
                         }
                     }
                 }
@@ -293,10 +315,18 @@ public final class ControlsEval {
         return out;
     }
 
+    /** Codes counted as near neighbours in the codebook: the nearest ten, the code included. */
+    static final int NEAR_CODES = 10;
+
     private static Map<String, Object> forcedFigures(double[][][] forced, EpisodeBootstrap boot) {
         int levels = forced.length;
         String[] keys = {
-            "changed_share", "changed_accuracy", "changed_accuracy_noop_code", "accuracy"
+            "changed_share",
+            "changed_accuracy",
+            "changed_accuracy_noop_code",
+            "accuracy",
+            "changed_new_code_near_old",
+            "changed_prediction_near"
         };
         Map<String, Object> out = new LinkedHashMap<>();
         for (int k = 0; k < ACTIONS.length; k++) {
@@ -317,7 +347,15 @@ public final class ControlsEval {
                         + " that differ from the previous real frame's (copying the last frame"
                         + " gets 1 - changed_share of all tokens and none of these);"
                         + " changed_accuracy: of those, predicted right with the action's code;"
-                        + " changed_accuracy_noop_code: with NOOP's code in its place; means over"
+                        + " changed_accuracy_noop_code: with NOOP's code in its place;"
+                        + " changed_new_code_near_old: of the changed tokens, those whose new code"
+                        + " is one of the "
+                        + NEAR_CODES
+                        + " nearest to the old one in the tokenizer's codebook (cosine, the code"
+                        + " itself included); changed_prediction_near: those predicted as one of"
+                        + " the "
+                        + NEAR_CODES
+                        + " codes nearest to the right one, the right one included; means over"
                         + " steps, 95% bootstrap intervals over levels.");
         return out;
     }
