@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.genie4j.env.Json;
+import io.genie4j.genie.train.Checkpoints;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -307,6 +308,26 @@ class WorldModelCommandsTest {
         assertEquals(0, w.exit(), w.err());
         assertEquals(3L, json(w).get("step"));
         assertTrue(Files.exists(world.resolve("tokenizer").resolve("model.json")));
+        // The codebook tie added to the run: every command below runs the tied dynamics.
+        Result tie =
+                run(
+                        "train",
+                        "world",
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        world.toString(),
+                        "--resume",
+                        "--steps",
+                        "4",
+                        "--codebook-tie");
+        assertEquals(0, tie.exit(), tie.err());
+        assertEquals(
+                true,
+                Checkpoints.readModelJson(world, "world")
+                        .path("config")
+                        .path("codebookTie")
+                        .asBoolean());
 
         Path image = frames.resolve("005.png");
         Path gif = tmp.resolve("demo.gif");
