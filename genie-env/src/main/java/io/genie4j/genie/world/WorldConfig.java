@@ -37,7 +37,8 @@ import io.genie4j.genie.tokenizer.TokenizerConfig;
  * @param codebookTie whether the dynamics also sees each token as its tokenizer code vector and
  *     scores each candidate code by its code vector (beside its own embedding and head, both
  *     learned per code id). A changed token's new code is most often a near neighbour of its old
- *     one in the codebook (under RIGHT on held-out CoinRun levels, median rank 4 of 1024), which
+ *     one in the codebook (holding RIGHT on 256 held-out CoinRun levels, 71% are among the old
+ *     code's 10 nearest of 1024: {@code eval controls}' {@code changed_new_code_near_old}), which
  *     per-id embeddings have to learn code by code; false in a model.json written before this
  *     setting existed
  */
