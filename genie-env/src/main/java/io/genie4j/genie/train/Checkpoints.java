@@ -85,22 +85,25 @@ public final class Checkpoints {
      */
     public static void setTrainField(Path dir, String kind, String field, double value)
             throws IOException {
-        ObjectNode json = readModelJson(dir, kind);
-        if (!(json.get("train_config") instanceof ObjectNode t)) {
-            throw new IllegalArgumentException(dir.resolve("model.json") + " has no train_config");
-        }
-        t.put(field, value);
-        writeModelJson(dir, json);
+        setField(dir, kind, "train_config", section -> section.put(field, value));
     }
 
-    /** Sets a field of the model config in {@code dir}'s {@code model.json} (atomically). */
+    /**
+     * Sets one field of the model {@code config} in {@code dir}'s {@code model.json} (atomically).
+     */
     public static void setConfigField(Path dir, String kind, String field, boolean value)
             throws IOException {
+        setField(dir, kind, "config", section -> section.put(field, value));
+    }
+
+    private static void setField(
+            Path dir, String kind, String section, java.util.function.Consumer<ObjectNode> set)
+            throws IOException {
         ObjectNode json = readModelJson(dir, kind);
-        if (!(json.get("config") instanceof ObjectNode c)) {
-            throw new IllegalArgumentException(dir.resolve("model.json") + " has no config");
+        if (!(json.get(section) instanceof ObjectNode node)) {
+            throw new IllegalArgumentException(dir.resolve("model.json") + " has no " + section);
         }
-        c.put(field, value);
+        set.accept(node);
         writeModelJson(dir, json);
     }
 

@@ -15,6 +15,7 @@ import io.genie4j.genie.nn.Embed;
 import io.genie4j.genie.nn.KvCache;
 import io.genie4j.genie.nn.Module;
 import io.genie4j.genie.nn.StTransformer;
+import io.genie4j.genie.nn.VectorQuantizer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -117,22 +118,28 @@ public final class MaskGitDynamics extends Module {
     }
 
     /**
-     * Gives a tied dynamics the tokenizer's code vectors {@code [codes, codeDim]} (as the tokenizer
-     * looks them up: unit length), which it keeps, with no gradient (the tokenizer is frozen), in
-     * their manager: they must outlive this dynamics' use. An untied dynamics ignores them.
+     * Gives a tied dynamics the code vectors of the tokenizer's {@code quantizer} (unit length, as
+     * it looks them up), which it keeps, with no gradient (the tokenizer is frozen), in {@code
+     * manager}: it must outlive this dynamics' use. An untied dynamics needs none and reads none.
      */
-    public void useCodebook(NDArray vectors) {
+    public void useCodebook(VectorQuantizer quantizer, NDManager manager) {
         if (!tied()) {
             return;
         }
-        Shape want = new Shape(config.codes(), codeDim);
-        if (!vectors.getShape().equals(want)) {
+        if (quantizer.codes() != config.codes() || quantizer.dim() != codeDim) {
             throw new IllegalArgumentException(
-                    "the codebook is " + vectors.getShape() + ", the dynamics expects " + want);
+                    "the codebook has "
+                            + quantizer.codes()
+                            + " codes of width "
+                            + quantizer.dim()
+                            + ", the dynamics expects "
+                            + config.codes()
+                            + " of width "
+                            + codeDim);
         }
-        NDManager m = vectors.getManager();
+        NDArray vectors = quantizer.vectors(manager);
         // The mask token reads as the zero vector; the transposed copy scores the real codes.
-        codebookIn = NDArrays.concat(new NDList(vectors, m.zeros(new Shape(1, codeDim))), 0);
+        codebookIn = NDArrays.concat(new NDList(vectors, manager.zeros(new Shape(1, codeDim))), 0);
         codebookOut = vectors.transpose().duplicate();
     }
 

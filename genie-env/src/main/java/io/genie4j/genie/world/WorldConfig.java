@@ -160,15 +160,23 @@ public record WorldConfig(
 
     /** A copy whose LAM takes {@code input}. */
     public WorldConfig withLamInput(LamInput input) {
-        return withLam(input, lamDecoderInput);
+        return with(input, lamDecoderInput, codebookTie);
     }
 
     /** A copy whose LAM decoder sees {@code input}. */
     public WorldConfig withLamDecoderInput(LamDecoderInput input) {
-        return withLam(lamInput, input);
+        return with(lamInput, input, codebookTie);
     }
 
-    private WorldConfig withLam(LamInput input, LamDecoderInput decoderInput) {
+    /**
+     * A copy whose dynamics reads and predicts tokens through the tokenizer's codebook as well (see
+     * {@code codebookTie}).
+     */
+    public WorldConfig withCodebookTie(boolean on) {
+        return with(lamInput, lamDecoderInput, on);
+    }
+
+    private WorldConfig with(LamInput input, LamDecoderInput decoderInput, boolean tie) {
         return new WorldConfig(
                 imageSize,
                 grid,
@@ -190,36 +198,7 @@ public record WorldConfig(
                 layers,
                 ffMult,
                 context,
-                codebookTie);
-    }
-
-    /**
-     * A copy whose dynamics reads and predicts tokens through the tokenizer's codebook as well (see
-     * {@code codebookTie}).
-     */
-    public WorldConfig withCodebookTie(boolean on) {
-        return new WorldConfig(
-                imageSize,
-                grid,
-                codes,
-                tokenizerWindow,
-                lamInput,
-                lamDecoderInput,
-                lamPatch,
-                lamDim,
-                lamHeads,
-                lamEncoderLayers,
-                lamDecoderLayers,
-                actions,
-                actionDim,
-                lamBeta,
-                lamEntropyWeight,
-                dim,
-                heads,
-                layers,
-                ffMult,
-                context,
-                on);
+                tie);
     }
 
     /** Checks that the numbers fit together; throws {@link IllegalArgumentException} if not. */

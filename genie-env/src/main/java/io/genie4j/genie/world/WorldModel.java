@@ -103,7 +103,7 @@ public final class WorldModel implements AutoCloseable {
             MaskGitDynamics dyn = new MaskGitDynamics(config, tok.quantizer().dim());
             dyn.initialize(manager);
             Checkpoints.loadParameters(dyn, manager, source, DYNAMICS_PARAMS);
-            dyn.useCodebook(tok.quantizer().vectors(manager));
+            dyn.useCodebook(tok.quantizer(), manager);
             ActionTable table = ActionTable.load(source);
             if (table != null && table.codes() != config.actions()) {
                 throw new IllegalArgumentException(

@@ -141,7 +141,7 @@ public final class WorldTrainer {
                 params.addAll(lam.getParameters());
             }
             dyn.initialize(base);
-            dyn.useCodebook(tok.quantizer().vectors(base));
+            dyn.useCodebook(tok.quantizer(), base);
             params.addAll(dyn.getParameters());
             AdamW opt = new AdamW(base, params);
             // The action counts over the whole run when the LAM is frozen (a co-trained LAM's

@@ -113,6 +113,27 @@ class WorldTrainerTest {
         return runs;
     }
 
+    /** Resumes the world run {@code run} on the tiny video beside it, adding its notices. */
+    private TrainingLoop.Result resume(Path run, List<String> notices) throws Exception {
+        return WorldTrainer.train(
+                tmp.resolve("data"),
+                run,
+                null,
+                null,
+                null,
+                0,
+                true,
+                new TrainListener() {
+                    @Override
+                    public void onStep(StepInfo info) {}
+
+                    @Override
+                    public void onNotice(String message) {
+                        notices.add(message);
+                    }
+                });
+    }
+
     @Test
     void actionDropoutChangesTheRunAndIsSavedWithIt() throws Exception {
         Path[] runs = trainedPlainAndWith("dropout", TinyWorld.train(10).withActionDropout(0.5f));
@@ -170,24 +191,7 @@ class WorldTrainerTest {
         ActionTable.fit("Game-v0", List.of("A"), new long[][] {{1, 0, 0, 0}}).save(run);
         Files.writeString(run.resolve(EventHeads.FILE), "{}");
         List<String> notices = new java.util.ArrayList<>();
-        TrainingLoop.Result r =
-                WorldTrainer.train(
-                        tmp.resolve("data"),
-                        run,
-                        null,
-                        null,
-                        null,
-                        0,
-                        true,
-                        new TrainListener() {
-                            @Override
-                            public void onStep(StepInfo info) {}
-
-                            @Override
-                            public void onNotice(String message) {
-                                notices.add(message);
-                            }
-                        });
+        TrainingLoop.Result r = resume(run, notices);
         assertEquals(14, r.step());
         assertEquals(1, notices.size(), notices.toString());
         assertTrue(notices.get(0).contains("at step 10 with a fresh optimiser"), notices.get(0));
@@ -222,7 +226,7 @@ class WorldTrainerTest {
                             IllegalStateException.class,
                             () -> tied.logits(ps, tokens, actions, false));
             assertTrue(unready.getMessage().contains("useCodebook"), unready.getMessage());
-            tied.useCodebook(plain.tokenizer().quantizer().vectors(m));
+            tied.useCodebook(plain.tokenizer().quantizer(), m);
             tied.takeWeights(plain.dynamics());
             float[] after = tied.logits(ps, tokens, actions, false).toFloatArray();
             assertArrayEquals(before, after, 1e-5f, "a zero tie changes nothing");
@@ -234,24 +238,7 @@ class WorldTrainerTest {
         Checkpoints.setConfigField(run, WorldModel.KIND, "codebookTie", true);
         Checkpoints.extendRun(run, WorldModel.KIND, 16);
         List<String> notices = new java.util.ArrayList<>();
-        TrainingLoop.Result r =
-                WorldTrainer.train(
-                        tmp.resolve("data"),
-                        run,
-                        null,
-                        null,
-                        null,
-                        0,
-                        true,
-                        new TrainListener() {
-                            @Override
-                            public void onStep(StepInfo info) {}
-
-                            @Override
-                            public void onNotice(String message) {
-                                notices.add(message);
-                            }
-                        });
+        TrainingLoop.Result r = resume(run, notices);
         assertEquals(16, r.step());
         assertTrue(notices.toString().contains("codebook tie is new"), notices.toString());
         try (WorldModel grown = WorldModel.load(run)) {
@@ -268,23 +255,7 @@ class WorldTrainerTest {
         // Resuming it again reads the saved tie as it is, with the optimiser's state.
         Checkpoints.extendRun(run, WorldModel.KIND, 18);
         notices.clear();
-        WorldTrainer.train(
-                tmp.resolve("data"),
-                run,
-                null,
-                null,
-                null,
-                0,
-                true,
-                new TrainListener() {
-                    @Override
-                    public void onStep(StepInfo info) {}
-
-                    @Override
-                    public void onNotice(String message) {
-                        notices.add(message);
-                    }
-                });
+        resume(run, notices);
         assertTrue(notices.isEmpty(), notices.toString());
         // A model.json written before the setting existed reads as untied.
         ObjectNode old = Checkpoints.JSON.valueToTree(WorldConfig.tiny(TokenizerConfig.tiny()));
