@@ -39,7 +39,9 @@ final class BenchCommand implements Runnable {
                 "Env steps/s in-process and over a loopback EnvServer, and round-trip latency.",
                 "Steps/s at several batch sizes, with observations through the socket and through"
                         + " shared memory; latency (p50/p99, microseconds) of single-env steps"
-                        + " and pings."
+                        + " and pings; and what moving the largest batch's observations from one"
+                        + " thread to another through shared memory costs on this machine, which"
+                        + " bounds the shared-memory figures."
             })
     static final class Protocol implements Callable<Integer> {
         @Option(

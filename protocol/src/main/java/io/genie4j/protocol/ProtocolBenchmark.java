@@ -1,13 +1,20 @@
 package io.genie4j.protocol;
 
+import io.genie4j.env.Env;
 import io.genie4j.env.registry.Envs;
 import io.genie4j.env.vector.VectorEnv;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Measures what the wire costs: env steps per second in-process against the same envs over a
@@ -84,7 +91,107 @@ public final class ProtocolBenchmark {
             }
             out.put("round_trip_us", latency);
         }
+        int largest = Arrays.stream(batchSizes).max().orElse(1);
+        long bytes;
+        try (Env<?, ?> env = Envs.make(envIds.get(0))) {
+            bytes = Batches.sharedBytes(env.observationSpace(), largest);
+        }
+        if (bytes > 0 && bytes <= Integer.MAX_VALUE) {
+            out.put("cross_core_copy", crossCoreCopy((int) bytes, Math.min(seconds, 2.0)));
+        }
         return out;
+    }
+
+    /**
+     * What moving one batch's observations between two threads costs on this machine, with no
+     * protocol at all: one thread writes {@code bytes} into a mapped shared-memory file, the
+     * calling thread copies them out into a new array, turn about, as the server and a local client
+     * do every step; and the same write and read on one thread. The two-thread figures bound the
+     * shared-memory throughput: where the cores share a cache they are close to the one-thread
+     * ones, but in a virtual machine whose cores sit on different caches of the host every write
+     * must first take the lines back from the other core, and the figures can be several times
+     * larger (on the same machine from one hour to the next, as the host places its cores).
+     *
+     * @return p50 microseconds: {@code write_us} and {@code read_us} across threads, {@code
+     *     one_thread_write_us} and {@code one_thread_read_us} on one
+     */
+    static Map<String, Object> crossCoreCopy(int bytes, double seconds) {
+        Path file =
+                SharedMemory.directory()
+                        .resolve("genie4j-bench-" + ProcessHandle.current().pid() + ".tmp");
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytes", bytes);
+        try (FileChannel ch =
+                FileChannel.open(
+                        file,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.DELETE_ON_CLOSE)) {
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+            byte[] src = new byte[bytes];
+            new SplittableRandom(0).nextBytes(src);
+            int rounds = (int) Math.max(16, Math.min(1 << 16, seconds * 2_000));
+            long[] writes = new long[rounds];
+            long[] reads = new long[rounds];
+            for (int i = 0; i < rounds; i++) {
+                long t0 = System.nanoTime();
+                map.put(0, src, 0, bytes);
+                long t1 = System.nanoTime();
+                byte[] out = new byte[bytes];
+                map.get(0, out, 0, bytes);
+                writes[i] = t1 - t0;
+                reads[i] = System.nanoTime() - t1;
+            }
+            m.put("one_thread_write_us", median(writes));
+            m.put("one_thread_read_us", median(reads));
+            AtomicLong turn = new AtomicLong();
+            long[] crossWrites = new long[rounds];
+            Thread writer =
+                    new Thread(
+                            () -> {
+                                for (int i = 0; i < rounds; i++) {
+                                    while (turn.get() != 2L * i) {
+                                        Thread.onSpinWait();
+                                    }
+                                    long t0 = System.nanoTime();
+                                    map.put(0, src, 0, bytes);
+                                    crossWrites[i] = System.nanoTime() - t0;
+                                    turn.set(2L * i + 1);
+                                }
+                            },
+                            "bench-copy-writer");
+            writer.setDaemon(true);
+            writer.start();
+            for (int i = 0; i < rounds; i++) {
+                while (turn.get() != 2L * i + 1) {
+                    Thread.onSpinWait();
+                }
+                long t0 = System.nanoTime();
+                byte[] out = new byte[bytes];
+                map.get(0, out, 0, bytes);
+                reads[i] = System.nanoTime() - t0;
+                turn.set(2L * i + 2);
+            }
+            writer.join();
+            m.put("write_us", median(crossWrites));
+            m.put("read_us", median(reads));
+            m.put("rounds", rounds);
+        } catch (IOException e) {
+            m.put("error", "could not map " + file + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            m.put("error", "interrupted");
+        }
+        return m;
+    }
+
+    /** The median of {@code nanos}, in microseconds to 0.1. */
+    private static double median(long[] nanos) {
+        long[] s = nanos.clone();
+        Arrays.sort(s);
+        return Math.round(s[s.length / 2] / 100.0) / 10.0;
     }
 
     private static double remote(
