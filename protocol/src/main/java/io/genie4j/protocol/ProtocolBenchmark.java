@@ -197,7 +197,12 @@ public final class ProtocolBenchmark {
     private static double median(long[] nanos) {
         long[] s = nanos.clone();
         Arrays.sort(s);
-        return Math.round(s[s.length / 2] / 100.0) / 10.0;
+        return micros(s[s.length / 2]);
+    }
+
+    /** Nanoseconds in microseconds, to 0.1. */
+    private static double micros(long nanos) {
+        return Math.round(nanos / 100.0) / 10.0;
     }
 
     private static double remote(
@@ -279,8 +284,8 @@ public final class ProtocolBenchmark {
         Arrays.sort(s);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("samples", n);
-        m.put("p50", Math.round(s[n / 2] / 100.0) / 10.0);
-        m.put("p99", Math.round(s[Math.min(n - 1, (int) (n * 0.99))] / 100.0) / 10.0);
+        m.put("p50", micros(s[n / 2]));
+        m.put("p99", micros(s[Math.min(n - 1, (int) (n * 0.99))]));
         return m;
     }
 }
