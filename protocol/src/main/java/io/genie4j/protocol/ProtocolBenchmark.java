@@ -5,9 +5,8 @@ import io.genie4j.env.registry.Envs;
 import io.genie4j.env.vector.VectorEnv;
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -110,7 +109,8 @@ public final class ProtocolBenchmark {
      * shared-memory throughput: where the cores share a cache they are close to the one-thread
      * ones, but in a virtual machine whose cores sit on different caches of the host every write
      * must first take the lines back from the other core, and the figures can be several times
-     * larger (on the same machine from one hour to the next, as the host places its cores).
+     * larger (on the same machine from one hour to the next, most likely as the host places its
+     * cores).
      *
      * @return p50 microseconds: {@code write_us} and {@code read_us} across threads, {@code
      *     one_thread_write_us} and {@code one_thread_read_us} on one
@@ -121,18 +121,14 @@ public final class ProtocolBenchmark {
                         .resolve("genie4j-bench-" + ProcessHandle.current().pid() + ".tmp");
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bytes", bytes);
-        try (FileChannel ch =
-                FileChannel.open(
-                        file,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.READ,
-                        StandardOpenOption.WRITE,
-                        StandardOpenOption.DELETE_ON_CLOSE)) {
-            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, bytes);
+        int rounds = (int) Math.max(16, Math.min(1 << 16, seconds * 2_000));
+        m.put("rounds", rounds);
+        try {
+            // A file left by an earlier run of a process with this pid that did not finish.
+            Files.deleteIfExists(file);
+            MappedByteBuffer map = SharedMemory.createFile(file, bytes);
             byte[] src = new byte[bytes];
             new SplittableRandom(0).nextBytes(src);
-            int rounds = (int) Math.max(16, Math.min(1 << 16, seconds * 2_000));
             long[] writes = new long[rounds];
             long[] reads = new long[rounds];
             for (int i = 0; i < rounds; i++) {
@@ -148,7 +144,6 @@ public final class ProtocolBenchmark {
             m.put("one_thread_read_us", median(reads));
             if (Runtime.getRuntime().availableProcessors() < 2) {
                 // Two spinning threads on one core would take turns by time slices.
-                m.put("rounds", rounds);
                 m.put("note", "one core: no second thread to copy across");
                 return m;
             }
@@ -183,12 +178,17 @@ public final class ProtocolBenchmark {
             writer.join();
             m.put("write_us", median(crossWrites));
             m.put("read_us", median(reads));
-            m.put("rounds", rounds);
         } catch (IOException e) {
             m.put("error", "could not map " + file + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             m.put("error", "interrupted");
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                System.err.println("could not delete " + file + ": " + e);
+            }
         }
         return m;
     }
