@@ -13,14 +13,12 @@ import io.genie4j.env.registry.PromptSource;
 import io.genie4j.env.spaces.Box;
 import io.genie4j.env.spaces.Discrete;
 import io.genie4j.env.spaces.Space;
-import io.genie4j.genie.data.PromptImage;
 import io.genie4j.genie.world.ActionTable;
 import io.genie4j.genie.world.EventHeads;
 import io.genie4j.genie.world.GenieWorld;
 import io.genie4j.genie.world.WorldModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -54,8 +52,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
 
     private final EnvSpec spec;
     private final GenieWorld world;
-    private final String prompt;
-    private final Tensor image;
+    private final Prompts prompts;
     private final Discrete actions;
     private final ActionTable table;
     private final EventHeads events;
@@ -70,61 +67,12 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         this.spec = options.spec();
         WorldModel model = model(options.getString("model"));
         this.world = new GenieWorld(model, 1, sampling(options));
-        Object promptValue = options.get("prompt");
-        this.prompt = promptValue instanceof String s ? s : "(pixels)";
         this.size = model.config().imageSize();
         this.table = actionTable(options, model);
         this.actions = new Discrete(table == null ? model.config().actions() : table.size());
         this.events = options.getBoolean("events") ? model.eventHeads() : null;
         this.observations = Box.image(size, size);
-        checkPrompt(promptValue);
-        this.image = promptImage(promptValue, size);
-    }
-
-    /**
-     * The prompt image (a file, read once, or pixels given as a tensor) as a frame, or {@code null}
-     * for a prompt source such as {@code coinrun}. An image that had to be cropped, resized or
-     * turned into colour is used with a one-line warning on standard error saying so.
-     */
-    static Tensor promptImage(Object prompt, int size) {
-        if (prompt instanceof Tensor pixels) {
-            PromptImage p = PromptImage.of(pixels, size);
-            if (p.adjustment() != null) {
-                System.err.println(ID + ": warning: " + p.adjustment());
-            }
-            return p.frame();
-        }
-        String name = (String) prompt;
-        if (name.equals(COINRUN) || PromptSource.find(name).isPresent()) {
-            return null;
-        }
-        try {
-            PromptImage p = PromptImage.read(Path.of(name), size);
-            if (p.adjustment() != null) {
-                System.err.println(ID + ": warning: " + p.adjustment());
-            }
-            return p.frame();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static void checkPrompt(Object value) {
-        if (value instanceof Tensor) {
-            return; // EnvOption checked it is uint8 [H, W, 3]
-        }
-        String prompt = (String) value;
-        if (!prompt.equals(COINRUN)
-                && PromptSource.find(prompt).isEmpty()
-                && !Files.isRegularFile(Path.of(prompt))) {
-            String names = PromptSource.names();
-            throw new IllegalArgumentException(
-                    "prompt must be "
-                            + (names.isEmpty() ? "" : "a prompt source (" + names + ") or ")
-                            + "an image file; "
-                            + prompt
-                            + " is neither");
-        }
+        this.prompts = Prompts.of(options, model);
     }
 
     /**
@@ -186,6 +134,13 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 "'coinrun' (a CoinRun level's first frame, level from the reset"
                                         + " seed), an image file, or RGB pixels (uint8 [H, W, 3])",
                                 promptNames()),
+                        EnvOption.ofPath(
+                                "prompt_video",
+                                "",
+                                "a directory of recorded episodes (genie4j record): each episode"
+                                        + " starts from one of their frames, drawn by the reset"
+                                        + " seed, in place of prompt (empty: prompt)",
+                                ""),
                         EnvOption.ofInt(
                                 "maskgit_steps",
                                 GenieWorld.Options.DEFAULT_MASKGIT_STEPS,
@@ -287,7 +242,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         Tensor frames =
                 options.containsKey("prompt_frames")
                         ? checkFrames(options.get("prompt_frames"))
-                        : promptFrame(episodeSeed);
+                        : prompts.frame(episodeSeed);
         int p = frames.rank() == 3 ? 1 : frames.dim(0);
         byte[] out = world.reset(frames.toByteArray(), p, new long[] {episodeSeed});
         last = Tensor.uint8(out, size, size, 3);
@@ -320,35 +275,6 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                             + ", 3]");
         }
         return t;
-    }
-
-    private Tensor promptFrame(long episodeSeed) {
-        return promptFrame(image, prompt, episodeSeed, size, world.model().envOptions());
-    }
-
-    /**
-     * The prompt frame: {@code image} (the prompt image file's frame) if not null, else the frame
-     * that prompt source {@code prompt} (such as {@code coinrun}) gives for the episode seed.
-     */
-    static Tensor promptFrame(
-            Tensor image,
-            String prompt,
-            long episodeSeed,
-            int size,
-            Map<String, Object> envOptions) {
-        if (image != null) {
-            return image;
-        }
-        return PromptSource.find(prompt)
-                .orElseThrow(
-                        () ->
-                                new IllegalStateException(
-                                        "prompt '"
-                                                + prompt
-                                                + "' needs the module that provides it on the"
-                                                + " class path (for 'coinrun', the coinrun"
-                                                + " module); give an image file instead"))
-                .frame(episodeSeed, size, envOptions);
     }
 
     private Map<String, Object> info() {

@@ -34,8 +34,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
     private final int n;
     private final Integer limit;
     private final GenieWorld world;
-    private final String prompt;
-    private final Tensor image;
+    private final Prompts prompts;
     private final int size;
     private final Discrete actions;
     private final ActionTable table;
@@ -52,13 +51,10 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         this.spec = options.spec().withMaxEpisodeSteps(limit);
         this.n = n;
         this.limit = limit;
-        Object promptValue = options.get("prompt");
-        this.prompt = promptValue instanceof String s ? s : "(pixels)";
-        GenieEnv.checkPrompt(promptValue);
         WorldModel model = GenieEnv.model(options.getString("model"));
         this.world = new GenieWorld(model, n, GenieEnv.sampling(options));
         this.size = model.config().imageSize();
-        this.image = GenieEnv.promptImage(promptValue, size);
+        this.prompts = Prompts.of(options, model);
         this.table = GenieEnv.actionTable(options, model);
         this.events = options.getBoolean("events") ? model.eventHeads() : null;
         this.actions = new Discrete(table == null ? model.config().actions() : table.size());
@@ -126,13 +122,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
             byte[] f =
                     given != null
                             ? given.toByteArray()
-                            : GenieEnv.promptFrame(
-                                            image,
-                                            prompt,
-                                            worldSeeds[i],
-                                            size,
-                                            world.model().envOptions())
-                                    .toByteArray();
+                            : prompts.frame(worldSeeds[i]).toByteArray();
             System.arraycopy(f, 0, frames, i * p * frameBytes, p * frameBytes);
         }
         byte[] out = world.reset(frames, p, worldSeeds);
@@ -216,9 +206,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
             if (needsReset[i]) {
                 which[j] = i;
                 s[j] = seeds.nextLong();
-                byte[] f =
-                        GenieEnv.promptFrame(image, prompt, s[j], size, world.model().envOptions())
-                                .toByteArray();
+                byte[] f = prompts.frame(s[j]).toByteArray();
                 System.arraycopy(f, 0, frames, j * fb, fb);
                 j++;
             }

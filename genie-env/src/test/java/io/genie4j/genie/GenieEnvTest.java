@@ -15,6 +15,7 @@ import io.genie4j.env.registry.Envs;
 import io.genie4j.env.vector.VectorEnv;
 import io.genie4j.env.vector.VectorReset;
 import io.genie4j.env.vector.VectorStep;
+import io.genie4j.genie.data.PromptVideo;
 import io.genie4j.genie.world.ActionTable;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -226,6 +227,31 @@ class GenieEnvTest {
             assertTrue(e.getMessage().contains("prompt_frames"), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> env.step(4));
         }
+    }
+
+    @Test
+    void promptVideoStartsEachEpisodeFromTheFrameItsSeedDraws() throws Exception {
+        Path video = tmp.resolve("prompt-video");
+        TinyVideo.write(video, 16, 3, 4);
+        PromptVideo frames = PromptVideo.load(video, 16);
+        try (Env<Tensor, Integer> fromVideo = make(Map.of("prompt_video", video.toString()));
+                Env<Tensor, Integer> given = make(Map.of())) {
+            for (long seed = 0; seed < 4; seed++) {
+                long episodeSeed = new java.util.SplittableRandom(seed).nextLong();
+                Tensor expected =
+                        given.reset(seed, Map.of("prompt_frames", frames.frame(episodeSeed)))
+                                .observation();
+                assertArrayEquals(
+                        expected.toByteArray(),
+                        fromVideo.reset(seed, Map.of()).observation().toByteArray(),
+                        "seed " + seed);
+            }
+        }
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> make(Map.of("prompt_video", image.toString())));
+        assertTrue(e.getMessage().contains("prompt_video"), e.getMessage());
     }
 
     @Test
