@@ -73,6 +73,21 @@ final class WorldRlCommand implements Callable<Integer> {
     Integer decoderContext;
 
     @Option(
+            names = "--prompt-video",
+            description =
+                    "Recorded CoinRun episodes (genie4j record, in the world's art) whose frames"
+                            + " start the world's episodes, one drawn per episode (default: the"
+                            + " first frames of CoinRun levels).")
+    Path promptVideo;
+
+    @Option(
+            names = "--horizon",
+            description =
+                    "Steps after which a world's episode is truncated (default: Genie-v0's limit,"
+                            + " 1000).")
+    Integer horizon;
+
+    @Option(
             names = "--quick",
             description = "A tiny study for a smoke test (32 steps per arm, 4 episodes).")
     boolean quick;
@@ -95,7 +110,8 @@ final class WorldRlCommand implements Callable<Integer> {
                     {"--points", points},
                     {"--num-envs", numEnvs},
                     {"--episodes", episodes},
-                    {"--maskgit-steps", maskgitSteps}
+                    {"--maskgit-steps", maskgitSteps},
+                    {"--horizon", horizon}
                 }) {
             if (o[1] != null) {
                 Checks.atLeast((String) o[0], (Integer) o[1], 1);
@@ -113,6 +129,8 @@ final class WorldRlCommand implements Callable<Integer> {
                         maskgitSteps != null ? maskgitSteps : b.maskgitSteps(),
                         b.slide() && !noSlide,
                         decoderContext != null ? decoderContext : b.decoderContext(),
+                        promptVideo,
+                        horizon != null ? horizon : b.horizon(),
                         ppo);
         WorldRlStudy.Result r = WorldRlStudy.run(model, c, out, System.err::println);
         System.out.print(r.markdown());

@@ -63,6 +63,10 @@ public final class WorldRlStudy {
      * @param slide whether the world's window of past frames slides (faster)
      * @param decoderContext frames the world's tokenizer decoder attends to (0: its window; 1: each
      *     frame alone, fastest)
+     * @param promptVideo recorded episodes whose frames start the world's episodes ({@code
+     *     Genie-v0}'s {@code prompt_video}), or null for the first frames of CoinRun levels
+     * @param horizon steps after which a world's episode is truncated (0: {@code Genie-v0}'s limit,
+     *     1000)
      * @param ppo PPO's settings (their steps are replaced by each stage's)
      */
     public record Config(
@@ -75,6 +79,8 @@ public final class WorldRlStudy {
             int maskgitSteps,
             boolean slide,
             int decoderContext,
+            Path promptVideo,
+            int horizon,
             PpoConfig ppo) {
 
         /** Checks every value, naming the bad one. */
@@ -91,10 +97,11 @@ public final class WorldRlStudy {
                     || episodes < 1
                     || testStart < 0
                     || maskgitSteps < 1
-                    || decoderContext < 0) {
+                    || decoderContext < 0
+                    || horizon < 0) {
                 throw new IllegalArgumentException(
-                        "num_envs, episodes and maskgit_steps must be >= 1, test_start and"
-                                + " decoder_context >= 0");
+                        "num_envs, episodes and maskgit_steps must be >= 1, test_start,"
+                                + " decoder_context and horizon >= 0");
             }
             if (!mode.equals("easy") && !mode.equals("hard")) {
                 throw new IllegalArgumentException("mode must be easy or hard, got " + mode);
@@ -116,6 +123,8 @@ public final class WorldRlStudy {
                     1,
                     true,
                     DEFAULT_DECODER_CONTEXT,
+                    null,
+                    0,
                     PpoConfig.defaults(200_000));
         }
 
@@ -138,6 +147,8 @@ public final class WorldRlStudy {
                     1,
                     true,
                     DEFAULT_DECODER_CONTEXT,
+                    null,
+                    0,
                     PpoConfig.fromMap(small, PpoConfig.defaults(32)));
         }
 
@@ -153,6 +164,12 @@ public final class WorldRlStudy {
             m.put("maskgit_steps", maskgitSteps);
             m.put("slide", slide);
             m.put("decoder_context", decoderContext);
+            m.put(
+                    "prompts",
+                    promptVideo == null
+                            ? "first frames of CoinRun levels"
+                            : promptVideo.toString());
+            m.put("horizon", horizon == 0 ? "Genie-v0's limit" : horizon);
             m.put("ppo", ppo.toMap());
             return m;
         }
@@ -197,13 +214,7 @@ public final class WorldRlStudy {
         }
         List<Point> points = new ArrayList<>();
         List<Map<String, Object>> training = new ArrayList<>();
-        // The world draws its CoinRun prompts in its video's art already; the options are its own.
-        Map<String, Object> world = new LinkedHashMap<>();
-        world.put("model", model == null ? "" : model.toString());
-        world.put("actions", GenieEnv.COINRUN);
-        world.put("maskgit_steps", c.maskgitSteps());
-        world.put("slide", c.slide());
-        world.put("decoder_context", c.decoderContext());
+        Map<String, Object> world = worldOptions(model, c);
         Map<String, Object> real = new LinkedHashMap<>(art);
         real.put("distribution_mode", c.mode());
         training.add(arm("world", GenieEnv.ID, world, c, out, points, log));
@@ -211,6 +222,26 @@ public final class WorldRlStudy {
         points.add(new Point("random", 0, baseline(c, art, true)));
         points.add(new Point("blind", 0, baseline(c, art, false)));
         return report(modelJson, c, training, points, start, out);
+    }
+
+    /**
+     * The {@code Genie-v0} options of the world arm: CoinRun's actions, the study's sampling,
+     * prompts and horizon. The world draws its CoinRun prompts in its video's art already.
+     */
+    static Map<String, Object> worldOptions(Path model, Config c) {
+        Map<String, Object> world = new LinkedHashMap<>();
+        world.put("model", model == null ? "" : model.toString());
+        world.put("actions", GenieEnv.COINRUN);
+        world.put("maskgit_steps", c.maskgitSteps());
+        world.put("slide", c.slide());
+        world.put("decoder_context", c.decoderContext());
+        if (c.promptVideo() != null) {
+            world.put("prompt_video", c.promptVideo().toString());
+        }
+        if (c.horizon() > 0) {
+            world.put("max_episode_steps", c.horizon());
+        }
+        return world;
     }
 
     /** Trains one arm in stages, scoring its policy on the held-out levels after each. */

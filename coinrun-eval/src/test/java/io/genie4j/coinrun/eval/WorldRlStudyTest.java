@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.coinrun.CoinRunEnv;
+import io.genie4j.env.Tensor;
+import io.genie4j.env.registry.Envs;
+import io.genie4j.env.vector.VectorEnv;
+import io.genie4j.env.vector.VectorStep;
+import io.genie4j.genie.GenieEnv;
+import io.genie4j.genie.TinyVideo;
 import io.genie4j.genie.TinyWorld;
 import io.genie4j.genie.world.ActionTable;
 import java.nio.file.Files;
@@ -73,6 +79,43 @@ class WorldRlStudyTest {
                                         out,
                                         log::add));
         assertTrue(again.getMessage().contains("already holds"), again.getMessage());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void worldEpisodesCanStartFromRecordedVideoAndEndAtAHorizon(@TempDir Path tmp)
+            throws Exception {
+        Path video = tmp.resolve("video");
+        TinyVideo.write(video, 64, 2, 6);
+        WorldRlStudy.Config q = WorldRlStudy.Config.quick();
+        WorldRlStudy.Config c =
+                new WorldRlStudy.Config(
+                        q.steps(),
+                        q.points(),
+                        q.numEnvs(),
+                        q.episodes(),
+                        q.testStart(),
+                        q.mode(),
+                        q.maskgitSteps(),
+                        q.slide(),
+                        q.decoderContext(),
+                        video,
+                        3,
+                        q.ppo());
+        assertEquals(video.toString(), c.toMap().get("prompts"));
+        assertEquals(3, c.toMap().get("horizon"));
+        assertEquals("first frames of CoinRun levels", q.toMap().get("prompts"));
+        Map<String, Object> options = WorldRlStudy.worldOptions(world(tmp), c);
+        assertEquals(video.toString(), options.get("prompt_video"));
+        try (VectorEnv<Tensor, Integer> env =
+                (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, options, 1)) {
+            env.reset(5L, Map.of());
+            for (int t = 1; t <= 3; t++) {
+                VectorStep<Tensor> s = env.step(List.of(1, 4));
+                assertEquals(t == 3, s.truncated()[0], "step " + t);
+                assertEquals(t == 3, s.truncated()[1], "step " + t);
+            }
+        }
     }
 
     @Test
