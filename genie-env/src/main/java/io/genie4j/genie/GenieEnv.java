@@ -27,16 +27,16 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code Genie-v0}: a generated world as an {@link Env}. Each episode starts from a prompt (the
- * first frame of a CoinRun level chosen by the reset seed, an image file, or frames given as the
- * reset option {@code prompt_frames}), and each step plays one of the model's latent actions
- * ({@code Discrete(8)} for the default model), or with option {@code actions=coinrun} one of
- * CoinRun's 15 actions, played as the latent action the model's {@link ActionTable} maps it to.
- * Observations are 64×64 RGB frames. A model with {@link EventHeads} pays their reward and ends the
- * episode when its termination head fires (option {@code events=false} turns both off); otherwise
- * reward is 0 and episodes end only by the time limit. Info: {@code step} and {@code uncertainty},
- * the mean entropy (nats) of the distributions the frame's tokens were drawn from, with real
- * actions {@code latent_action}, the code played, and with event heads {@code reward_probability}
- * and {@code termination_probability}.
+ * first frame of a CoinRun level chosen by the reset seed, a frame of recorded episodes chosen by
+ * it (option {@code prompt_video}), an image file, or frames given as the reset option {@code
+ * prompt_frames}), and each step plays one of the model's latent actions ({@code Discrete(8)} for
+ * the default model), or with option {@code actions=coinrun} one of CoinRun's 15 actions, played as
+ * the latent action the model's {@link ActionTable} maps it to. Observations are 64×64 RGB frames.
+ * A model with {@link EventHeads} pays their reward and ends the episode when its termination head
+ * fires (option {@code events=false} turns both off); otherwise reward is 0 and episodes end only
+ * by the time limit. Info: {@code step} and {@code uncertainty}, the mean entropy (nats) of the
+ * distributions the frame's tokens were drawn from, with real actions {@code latent_action}, the
+ * code played, and with event heads {@code reward_probability} and {@code termination_probability}.
  *
  * <p>The same model, prompt, seed and actions give the same frames.
  */
