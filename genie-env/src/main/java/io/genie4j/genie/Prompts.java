@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.LongFunction;
 
 /**
  * Where a {@code Genie-v0} episode's first frame comes from, as its options say: frames of recorded
@@ -20,26 +21,10 @@ import java.util.Map;
  */
 final class Prompts {
 
-    private final Tensor image;
-    private final PromptSource source;
-    private final String sourceName;
-    private final PromptVideo video;
-    private final int size;
-    private final Map<String, Object> envOptions;
+    private final LongFunction<Tensor> frames;
 
-    private Prompts(
-            Tensor image,
-            PromptSource source,
-            String sourceName,
-            PromptVideo video,
-            int size,
-            Map<String, Object> envOptions) {
-        this.image = image;
-        this.source = source;
-        this.sourceName = sourceName;
-        this.video = video;
-        this.size = size;
-        this.envOptions = envOptions;
+    private Prompts(LongFunction<Tensor> frames) {
+        this.frames = frames;
     }
 
     /**
@@ -56,17 +41,28 @@ final class Prompts {
         if (!videoDir.isEmpty()) {
             PromptVideo v = PromptVideo.load(Path.of(videoDir), size);
             checkSameEnvOptions(v.envOptions(), envOptions, v.dir());
-            return new Prompts(null, null, null, v, size, envOptions);
+            return new Prompts(v::frame);
         }
         Object value = options.get("prompt");
         if (value instanceof Tensor pixels) {
-            return new Prompts(
-                    image(PromptImage.of(pixels, size)), null, null, null, size, envOptions);
+            Tensor image = image(PromptImage.of(pixels, size));
+            return new Prompts(seed -> image);
         }
         String name = (String) value;
         PromptSource source = PromptSource.find(name).orElse(null);
-        if (source != null || name.equals(GenieEnv.COINRUN)) {
-            return new Prompts(null, source, name, null, size, envOptions);
+        if (source != null) {
+            return new Prompts(seed -> source.frame(seed, size, envOptions));
+        }
+        if (name.equals(GenieEnv.COINRUN)) {
+            return new Prompts(
+                    seed -> {
+                        throw new IllegalStateException(
+                                "prompt '"
+                                        + name
+                                        + "' needs the module that provides it on the class path"
+                                        + " (for 'coinrun', the coinrun module); give an image"
+                                        + " file instead");
+                    });
         }
         if (!Files.isRegularFile(Path.of(name))) {
             String names = PromptSource.names();
@@ -78,13 +74,8 @@ final class Prompts {
                             + " is neither");
         }
         try {
-            return new Prompts(
-                    image(PromptImage.read(Path.of(name), size)),
-                    null,
-                    null,
-                    null,
-                    size,
-                    envOptions);
+            Tensor image = image(PromptImage.read(Path.of(name), size));
+            return new Prompts(seed -> image);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -120,19 +111,6 @@ final class Prompts {
 
     /** The first frame of the episode with {@code episodeSeed}: uint8 {@code [size, size, 3]}. */
     Tensor frame(long episodeSeed) {
-        if (video != null) {
-            return video.frame(episodeSeed);
-        }
-        if (image != null) {
-            return image;
-        }
-        if (source == null) {
-            throw new IllegalStateException(
-                    "prompt '"
-                            + sourceName
-                            + "' needs the module that provides it on the class path (for"
-                            + " 'coinrun', the coinrun module); give an image file instead");
-        }
-        return source.frame(episodeSeed, size, envOptions);
+        return frames.apply(episodeSeed);
     }
 }
