@@ -48,6 +48,14 @@ final class SamplingOptions {
                             + " models trained with actionDropout; default: ${DEFAULT-VALUE}).")
     float guidance;
 
+    @Option(
+            names = "--soft-decode",
+            description =
+                    "Decode each generated token as the mean code vector of the distribution it"
+                            + " was sampled from rather than the sampled code (what the world"
+                            + " does is unchanged; its frames are smoother).")
+    boolean softDecode;
+
     /** The options, checked, with the model's full context and the cache on. */
     GenieWorld.Options options() {
         Checks.atLeast("--maskgit-steps", maskgitSteps, 1);
@@ -55,6 +63,6 @@ final class SamplingOptions {
         Checks.atLeast("--decoder-context", decoderContext, 0);
         Checks.atLeast("--guidance", guidance, 0);
         return new GenieWorld.Options(
-                maskgitSteps, temperature, 0, true, slide, decoderContext, guidance);
+                maskgitSteps, temperature, 0, true, slide, decoderContext, guidance, softDecode);
     }
 }

@@ -111,7 +111,8 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                 true,
                 options.getBoolean("slide"),
                 options.getInt("decoder_context"),
-                (float) options.getDouble("guidance"));
+                (float) options.getDouble("guidance"),
+                options.getBoolean("soft_decode"));
     }
 
     static EnvRegistration registration() {
@@ -162,6 +163,12 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 0,
                                 "frames the tokenizer's decoder attends to (0: its window; 1:"
                                         + " each frame decoded alone, fastest)"),
+                        EnvOption.ofBoolean(
+                                "soft_decode",
+                                false,
+                                "the decoder draws each generated token as the mean of the codes"
+                                        + " it was sampled from, not the code sampled (the world"
+                                        + " plays the same; its frames are smoother)"),
                         EnvOption.ofDouble(
                                 "guidance",
                                 1.0,

@@ -165,8 +165,17 @@ public final class VideoTokenizer extends Module {
     /** Frames {@code [B, T, H, W, 3]} as floats in pixel units, from codes {@code [B, T, h, w]}. */
     public NDArray decode(ParameterStore ps, NDArray codes) {
         Shape s = codes.getShape();
-        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false);
-        return fromUnit(unpatchify(decodeVectors(ps, q, false)));
+        return decodeFromVectors(
+                ps, quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false));
+    }
+
+    /**
+     * Frames {@code [B, T, H, W, 3]} as floats in pixel units, from code vectors {@code [B, T, h·w,
+     * codeDim]}: each the unit vector of a code (as {@link VectorQuantizer#lookup} gives it) or a
+     * mixture of them, such as the mean under a distribution over codes.
+     */
+    public NDArray decodeFromVectors(ParameterStore ps, NDArray vectors) {
+        return fromUnit(unpatchify(decodeVectors(ps, vectors, false)));
     }
 
     /** Whether {@code p} belongs to the decoder side (after the quantiser). */
@@ -192,8 +201,13 @@ public final class VideoTokenizer extends Module {
      */
     public void decodeFill(ParameterStore ps, NDArray codes, KvCache cache) {
         Shape s = codes.getShape();
-        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false);
-        decoder.fillCache(ps, decoderIn.apply(ps, q, false), cache);
+        decodeFillVectors(
+                ps, quantizer.lookup(ps, codes.reshape(s.get(0), s.get(1), -1), false), cache);
+    }
+
+    /** As {@link #decodeFill}, from code vectors {@code [B, T, h·w, codeDim]}. */
+    public void decodeFillVectors(ParameterStore ps, NDArray vectors, KvCache cache) {
+        decoder.fillCache(ps, decoderIn.apply(ps, vectors, false), cache);
     }
 
     /**
@@ -203,10 +217,17 @@ public final class VideoTokenizer extends Module {
      */
     public NDArray decodeStep(ParameterStore ps, NDArray codes, KvCache cache) {
         Shape s = codes.getShape();
-        NDArray q = quantizer.lookup(ps, codes.reshape(s.get(0), 1, -1), false);
+        return decodeStepVectors(
+                ps, quantizer.lookup(ps, codes.reshape(s.get(0), 1, -1), false), cache);
+    }
+
+    /** As {@link #decodeStep}, from one frame's code vectors {@code [B, 1, h·w, codeDim]}. */
+    public NDArray decodeStepVectors(ParameterStore ps, NDArray vectors, KvCache cache) {
         NDArray y =
                 decoderOut.apply(
-                        ps, decoder.step(ps, decoderIn.apply(ps, q, false), cache, true), false);
+                        ps,
+                        decoder.step(ps, decoderIn.apply(ps, vectors, false), cache, true),
+                        false);
         return fromUnit(unpatchify(y));
     }
 

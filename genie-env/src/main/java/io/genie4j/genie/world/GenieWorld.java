@@ -61,6 +61,11 @@ public final class GenieWorld implements AutoCloseable {
      *     (one dynamics pass per iteration), other values cost a second pass. Meant for models
      *     trained with action dropout ({@link io.genie4j.genie.train.TrainConfig#actionDropout()});
      *     a model that never saw "no action" after its first frame gives worse frames with it
+     * @param softDecode what the tokenizer's decoder reads for a generated token: the code vector
+     *     of the token sampled (false, Genie's way) or the mean of every code's vector under the
+     *     distribution it was sampled from (true), so that a position the model is unsure of is
+     *     drawn as the average of its likely codes, not one of them. The dynamics reads the sampled
+     *     tokens either way, so what happens in the world is the same; only its pixels change
      */
     public record Options(
             int maskgitSteps,
@@ -69,7 +74,8 @@ public final class GenieWorld implements AutoCloseable {
             boolean cache,
             boolean slide,
             int decoderContext,
-            float guidance) {
+            float guidance,
+            boolean softDecode) {
 
         /**
          * The default MaskGIT iterations per frame. On the shipped model 4 iterations give about
@@ -106,7 +112,7 @@ public final class GenieWorld implements AutoCloseable {
             }
         }
 
-        /** Options without guidance. */
+        /** Options without guidance, decoding the sampled tokens. */
         public Options(
                 int maskgitSteps,
                 float temperature,
@@ -114,7 +120,19 @@ public final class GenieWorld implements AutoCloseable {
                 boolean cache,
                 boolean slide,
                 int decoderContext) {
-            this(maskgitSteps, temperature, context, cache, slide, decoderContext, 1f);
+            this(maskgitSteps, temperature, context, cache, slide, decoderContext, 1f, false);
+        }
+
+        /** Options decoding the sampled tokens. */
+        public Options(
+                int maskgitSteps,
+                float temperature,
+                int context,
+                boolean cache,
+                boolean slide,
+                int decoderContext,
+                float guidance) {
+            this(maskgitSteps, temperature, context, cache, slide, decoderContext, guidance, false);
         }
 
         /** The default iterations and temperature, the model's context, cached. */
@@ -125,33 +143,66 @@ public final class GenieWorld implements AutoCloseable {
         /** A copy with the cache on or off. */
         public Options withCache(boolean on) {
             return new Options(
-                    maskgitSteps, temperature, context, on, slide, decoderContext, guidance);
+                    maskgitSteps,
+                    temperature,
+                    context,
+                    on,
+                    slide,
+                    decoderContext,
+                    guidance,
+                    softDecode);
         }
 
         /** A copy with another temperature. */
         public Options withTemperature(float t) {
-            return new Options(maskgitSteps, t, context, cache, slide, decoderContext, guidance);
+            return new Options(
+                    maskgitSteps, t, context, cache, slide, decoderContext, guidance, softDecode);
         }
 
         /** A copy with another number of MaskGIT iterations. */
         public Options withMaskgitSteps(int k) {
-            return new Options(k, temperature, context, cache, slide, decoderContext, guidance);
+            return new Options(
+                    k, temperature, context, cache, slide, decoderContext, guidance, softDecode);
         }
 
         /** A copy whose full window slides (true) or restarts from its last half (false). */
         public Options withSlide(boolean on) {
             return new Options(
-                    maskgitSteps, temperature, context, cache, on, decoderContext, guidance);
+                    maskgitSteps,
+                    temperature,
+                    context,
+                    cache,
+                    on,
+                    decoderContext,
+                    guidance,
+                    softDecode);
         }
 
         /** A copy with another guidance weight (1: off). */
         public Options withGuidance(float w) {
-            return new Options(maskgitSteps, temperature, context, cache, slide, decoderContext, w);
+            return new Options(
+                    maskgitSteps,
+                    temperature,
+                    context,
+                    cache,
+                    slide,
+                    decoderContext,
+                    w,
+                    softDecode);
         }
 
         /** A copy whose decoder attends to {@code frames} frames (0: the tokenizer's window). */
         public Options withDecoderContext(int frames) {
-            return new Options(maskgitSteps, temperature, context, cache, slide, frames, guidance);
+            return new Options(
+                    maskgitSteps, temperature, context, cache, slide, frames, guidance, softDecode);
+        }
+
+        /**
+         * A copy whose decoder reads the mean code vector (true) or the sampled token's (false).
+         */
+        public Options withSoftDecode(boolean on) {
+            return new Options(
+                    maskgitSteps, temperature, context, cache, slide, decoderContext, guidance, on);
         }
     }
 
@@ -173,6 +224,14 @@ public final class GenieWorld implements AutoCloseable {
     private final Deque<long[]> tokens = new ArrayDeque<>();
     private final Deque<long[]> actionIds = new ArrayDeque<>();
     private final Deque<long[]> decoderWindow = new ArrayDeque<>();
+    // With soft decoding: the decoder window's code vectors [B * N * dim] beside its tokens, and
+    // every code's unit vector, as a Java array (for prompts) and in the engine (for the means).
+    private final boolean soft;
+    private final Deque<float[]> decoderVectors = new ArrayDeque<>();
+    private final float[] unitCodes;
+    private final NDArray codebook;
+    private final int codeDim;
+    private float[] sampledVectors;
     private final double[] uncertainty;
     private final EventHeads events;
     private double[][] eventProbabilities;
@@ -214,6 +273,15 @@ public final class GenieWorld implements AutoCloseable {
         this.decoderCache = new KvCache(manager, model.tokenizer().decoderLayers(), decoderFrames);
         this.uncertainty = new double[batch];
         this.events = model.eventHeads();
+        this.soft = options.softDecode();
+        this.codeDim = model.tokenizer().quantizer().dim();
+        if (soft) {
+            this.codebook = model.tokenizer().quantizer().vectors(manager);
+            this.unitCodes = codebook.toFloatArray();
+        } else {
+            this.codebook = null;
+            this.unitCodes = null;
+        }
     }
 
     /** Worlds in the batch. */
@@ -289,6 +357,7 @@ public final class GenieWorld implements AutoCloseable {
         tokens.clear();
         actionIds.clear();
         decoderWindow.clear();
+        decoderVectors.clear();
         dynamicsCache.clear();
         decoderCache.clear();
         int n = config.tokensPerFrame();
@@ -330,6 +399,9 @@ public final class GenieWorld implements AutoCloseable {
             List<long[]> list = new ArrayList<>(tokens);
             for (long[] f : list.subList(Math.max(0, p - Math.max(1, decoderFrames / 2)), p)) {
                 decoderWindow.add(f);
+                if (soft) {
+                    decoderVectors.add(codeVectors(f));
+                }
             }
             NDArray pixels = decodeWindow(sm, true);
             return VideoTokenizer.toUint8(pixels).toByteArray();
@@ -410,9 +482,15 @@ public final class GenieWorld implements AutoCloseable {
             if (restart) {
                 while (decoderWindow.size() > decoderFrames / 2) {
                     decoderWindow.removeFirst();
+                    if (soft) {
+                        decoderVectors.removeFirst();
+                    }
                 }
             }
             decoderWindow.add(ids);
+            if (soft) {
+                decoderVectors.add(sampledVectors);
+            }
             NDArray pixels = decodeWindow(sm, restart);
             steps++;
             return VideoTokenizer.toUint8(pixels).toByteArray();
@@ -469,6 +547,12 @@ public final class GenieWorld implements AutoCloseable {
                 }
                 for (long[] frame : decoderWindow) {
                     System.arraycopy(ids, j * n, frame, w * n, n);
+                }
+                if (soft) {
+                    float[] v = codeVectors(Arrays.copyOfRange(ids, j * n, (j + 1) * n));
+                    for (float[] frame : decoderVectors) {
+                        System.arraycopy(v, 0, frame, w * n * codeDim, n * codeDim);
+                    }
                 }
                 rngs[w] = new SplittableRandom(seeds[j]);
                 uncertainty[w] = 0;
@@ -565,6 +649,7 @@ public final class GenieWorld implements AutoCloseable {
         Arrays.fill(ids, model.dynamics().maskId());
         boolean[] fixed = new boolean[batch * n];
         double[] entropySum = new double[batch];
+        float[] vectors = soft ? new float[batch * n * codeDim] : null;
         NDArray actArray = sm.create(act);
         NDArray noAction = guidance != 1f ? sm.zeros(actArray.getShape(), DataType.INT64) : null;
         float[] conf = new float[n];
@@ -592,6 +677,7 @@ public final class GenieWorld implements AutoCloseable {
             long[] picks;
             float[] chosen;
             float[] entropy;
+            float[] means = null;
             try (NDManager im = sm.newSubManager()) {
                 NDArray h = features(im, ids, actArray);
                 if (open < n) {
@@ -635,6 +721,10 @@ public final class GenieWorld implements AutoCloseable {
                 }
                 picks = drawn.toLongArray();
                 chosen = p.gather(drawn.expandDims(-1), -1).toFloatArray();
+                if (soft) {
+                    // The mean code vector under each token's distribution [B, open, dim].
+                    means = p.matMul(codebook).toFloatArray();
+                }
             }
             // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise
             // breaks the near-ties of saturated probabilities by the seed, not by float rounding.
@@ -653,6 +743,9 @@ public final class GenieWorld implements AutoCloseable {
                     int idx = (int) rows[r];
                     ids[idx] = picks[r];
                     fixed[idx] = true;
+                    if (soft) {
+                        System.arraycopy(means, r * codeDim, vectors, idx * codeDim, codeDim);
+                    }
                     entropySum[b] += entropy[r];
                 }
             }
@@ -661,6 +754,7 @@ public final class GenieWorld implements AutoCloseable {
         for (int b = 0; b < batch; b++) {
             uncertainty[b] = entropySum[b] / n;
         }
+        sampledVectors = vectors;
         return ids;
     }
 
@@ -692,6 +786,9 @@ public final class GenieWorld implements AutoCloseable {
         int s = config.imageSize();
         VideoTokenizer tok = model.tokenizer();
         int l = decoderWindow.size();
+        if (soft) {
+            return decodeVectorWindow(m, restart);
+        }
         if (cached && !restart) {
             NDArray codes = m.create(decoderWindow.getLast(), new Shape(batch, g, g));
             return tok.decodeStep(ps, codes, decoderCache).reshape(batch, s, s, 3);
@@ -707,6 +804,54 @@ public final class GenieWorld implements AutoCloseable {
             return tok.decodeStep(ps, last, decoderCache).reshape(batch, s, s, 3);
         }
         return tok.decode(ps, codes).get(new NDIndex(":, -1"));
+    }
+
+    /** As {@link #decodeWindow}, from the window's code vectors (soft decoding). */
+    private NDArray decodeVectorWindow(NDManager m, boolean restart) {
+        int n = config.tokensPerFrame();
+        int s = config.imageSize();
+        VideoTokenizer tok = model.tokenizer();
+        int l = decoderVectors.size();
+        if (cached && !restart) {
+            NDArray last = m.create(decoderVectors.getLast(), new Shape(batch, 1, n, codeDim));
+            return tok.decodeStepVectors(ps, last, decoderCache).reshape(batch, s, s, 3);
+        }
+        NDArray all =
+                m.create(
+                        stackVectors(decoderVectors, n * codeDim), new Shape(batch, l, n, codeDim));
+        if (cached) {
+            if (l == 1) {
+                decoderCache.clear();
+            } else {
+                tok.decodeFillVectors(ps, all.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
+            }
+            NDArray last = all.get(new NDIndex(":, {}:", l - 1));
+            return tok.decodeStepVectors(ps, last, decoderCache).reshape(batch, s, s, 3);
+        }
+        return tok.decodeFromVectors(ps, all).get(new NDIndex(":, -1"));
+    }
+
+    /** The unit code vectors {@code [B * N * dim]} of tokens {@code [B * N]}. */
+    private float[] codeVectors(long[] ids) {
+        float[] out = new float[ids.length * codeDim];
+        for (int i = 0; i < ids.length; i++) {
+            System.arraycopy(unitCodes, (int) ids[i] * codeDim, out, i * codeDim, codeDim);
+        }
+        return out;
+    }
+
+    /** Frames {@code [B*width]} floats each, stacked to {@code [B, frames, width]}. */
+    private float[] stackVectors(Deque<float[]> frames, int width) {
+        int l = frames.size();
+        float[] out = new float[batch * l * width];
+        int f = 0;
+        for (float[] fr : frames) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(fr, b * width, out, (b * l + f) * width, width);
+            }
+            f++;
+        }
+        return out;
     }
 
     /** Frames {@code [B*width]} each, stacked to {@code [B, frames, width]}. */

@@ -44,6 +44,7 @@ public final class WorldBenchmark {
         out.put("slide", options.slide());
         out.put("decoder_context", options.decoderContext());
         out.put("guidance", options.guidance());
+        out.put("soft_decode", options.softDecode());
         out.put("threads", Runtime.getRuntime().availableProcessors());
         double peak = TrainBenchmark.matmulPeakGflops(Math.max(1, seconds / 3));
         Map<String, Object> cached = new LinkedHashMap<>();
@@ -116,6 +117,7 @@ public final class WorldBenchmark {
         options.put("slide", o.slide());
         options.put("decoder_context", o.decoderContext());
         options.put("guidance", (double) o.guidance());
+        options.put("soft_decode", o.softDecode());
         boolean realActions = model.actionTable() != null;
         if (realActions) {
             options.put("actions", "coinrun");

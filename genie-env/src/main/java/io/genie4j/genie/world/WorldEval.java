@@ -238,6 +238,7 @@ public final class WorldEval {
             json.put("decoder_context", options.decoderContext());
             json.put("temperature", options.temperature());
             json.put("guidance", options.guidance());
+            json.put("soft_decode", options.softDecode());
             json.put(
                     "intervals",
                     "95% percentile bootstrap over episodes ("

@@ -238,6 +238,71 @@ class GenieWorldTest {
     }
 
     @Test
+    void softDecodingChangesThePixelsButNotWhatTheWorldDoes() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
+            GenieWorld.Options soft = greedy.withSoftDecode(true);
+            long[][] hardTokens = new long[11][];
+            long[][] softTokens = new long[11][];
+            long[][] naiveTokens = new long[11][];
+            // 10 steps: past the dynamics' and the decoder's windows, so both restart.
+            byte[][] hard = play(m, greedy, new long[] {1, 2}, 10, hardTokens);
+            byte[][] cached = play(m, soft, new long[] {1, 2}, 10, softTokens);
+            byte[][] naive = play(m, soft.withCache(false), new long[] {1, 2}, 10, naiveTokens);
+            for (int i = 1; i < cached.length; i++) {
+                assertArrayEquals(hardTokens[i], softTokens[i], "tokens of frame " + i);
+                assertArrayEquals(naiveTokens[i], softTokens[i], "tokens of frame " + i);
+            }
+            assertFramesAgree(naive, cached);
+            // The prompt is decoded from its tokens either way; generated frames are not.
+            assertFramesAgree(new byte[][] {hard[0]}, new byte[][] {cached[0]});
+            assertFalse(Arrays.deepEquals(hard, cached));
+        }
+    }
+
+    @Test
+    void softDecodingDrawsTheMeanOfTheCodesAModelIsSplitBetween() throws Exception {
+        try (WorldModel m = WorldModel.load(run)) {
+            for (Pair<String, Parameter> p : m.dynamics().getParameters()) {
+                if (p.getKey().matches("\\d*head_bias")) {
+                    float[] bias = new float[m.config().codes()];
+                    bias[7] = 50f;
+                    bias[9] = 50f;
+                    p.getValue().getArray().set(bias);
+                }
+                if (p.getKey().matches("\\d*head_weight")) {
+                    // Logits that are the bias alone: an even split between codes 7 and 9.
+                    NDArray w = p.getValue().getArray();
+                    w.set(new float[(int) w.size()]);
+                }
+            }
+            GenieWorld.Options soft =
+                    GenieWorld.Options.defaults().withDecoderContext(1).withSoftDecode(true);
+            byte[] frame;
+            try (GenieWorld w = new GenieWorld(m, 2, soft)) {
+                w.reset(prompt(), 2, new long[] {1, 2});
+                frame = w.step(new int[] {0, 1});
+                assertTrue(
+                        Arrays.stream(w.lastTokens()).allMatch(t -> t == 7 || t == 9),
+                        "the sampled tokens are the two likely codes");
+            }
+            try (NDManager nm = NDManager.newBaseManager()) {
+                NDArray codes = m.tokenizer().quantizer().vectors(nm);
+                NDArray mean = codes.get(7).add(codes.get(9)).div(2);
+                int n = m.config().tokensPerFrame();
+                NDArray vectors = mean.reshape(1, 1, 1, -1).repeat(0, 2).repeat(2, n);
+                byte[] expected =
+                        io.genie4j.genie.tokenizer.VideoTokenizer.toUint8(
+                                        m.tokenizer()
+                                                .decodeFromVectors(
+                                                        new ParameterStore(nm, false), vectors))
+                                .toByteArray();
+                assertFramesAgree(new byte[][] {expected}, new byte[][] {frame});
+            }
+        }
+    }
+
+    @Test
     void guidedSteppingMatchesNaiveRecomputationAndChangesTheFrames() throws Exception {
         try (WorldModel m = WorldModel.load(run)) {
             GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
