@@ -781,54 +781,43 @@ public final class GenieWorld implements AutoCloseable {
      * restart refills it from the window and otherwise only the new frame is decoded.
      */
     private NDArray decodeWindow(NDManager m, boolean restart) {
-        int n = config.tokensPerFrame();
-        int g = config.grid();
         int s = config.imageSize();
         VideoTokenizer tok = model.tokenizer();
-        int l = decoderWindow.size();
-        if (soft) {
-            return decodeVectorWindow(m, restart);
-        }
         if (cached && !restart) {
-            NDArray codes = m.create(decoderWindow.getLast(), new Shape(batch, g, g));
-            return tok.decodeStep(ps, codes, decoderCache).reshape(batch, s, s, 3);
+            return tok.decodeStepVectors(ps, windowVectors(m, true), decoderCache)
+                    .reshape(batch, s, s, 3);
         }
-        NDArray codes = m.create(stack(decoderWindow, n), new Shape(batch, l, g, g));
-        if (cached) {
-            if (l == 1) {
-                decoderCache.clear();
-            } else {
-                tok.decodeFill(ps, codes.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
-            }
-            NDArray last = codes.get(new NDIndex(":, {}", l - 1));
-            return tok.decodeStep(ps, last, decoderCache).reshape(batch, s, s, 3);
+        NDArray all = windowVectors(m, false);
+        if (!cached) {
+            return tok.decodeFromVectors(ps, all).get(new NDIndex(":, -1"));
         }
-        return tok.decode(ps, codes).get(new NDIndex(":, -1"));
+        int l = decoderWindow.size();
+        if (l == 1) {
+            decoderCache.clear();
+        } else {
+            tok.decodeFillVectors(ps, all.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
+        }
+        return tok.decodeStepVectors(ps, all.get(new NDIndex(":, {}:", l - 1)), decoderCache)
+                .reshape(batch, s, s, 3);
     }
 
-    /** As {@link #decodeWindow}, from the window's code vectors (soft decoding). */
-    private NDArray decodeVectorWindow(NDManager m, boolean restart) {
+    /**
+     * What the decoder reads for its window, {@code [B, frames, N, dim]}: the window's code vectors
+     * (its last frame's alone if {@code lastOnly}), the sampled tokens' or, decoding softly, the
+     * mean ones.
+     */
+    private NDArray windowVectors(NDManager m, boolean lastOnly) {
         int n = config.tokensPerFrame();
-        int s = config.imageSize();
-        VideoTokenizer tok = model.tokenizer();
-        int l = decoderVectors.size();
-        if (cached && !restart) {
-            NDArray last = m.create(decoderVectors.getLast(), new Shape(batch, 1, n, codeDim));
-            return tok.decodeStepVectors(ps, last, decoderCache).reshape(batch, s, s, 3);
+        int l = lastOnly ? 1 : decoderWindow.size();
+        if (soft) {
+            float[] v =
+                    lastOnly ? decoderVectors.getLast() : stackVectors(decoderVectors, n * codeDim);
+            return m.create(v, new Shape(batch, l, n, codeDim));
         }
-        NDArray all =
-                m.create(
-                        stackVectors(decoderVectors, n * codeDim), new Shape(batch, l, n, codeDim));
-        if (cached) {
-            if (l == 1) {
-                decoderCache.clear();
-            } else {
-                tok.decodeFillVectors(ps, all.get(new NDIndex(":, 0:{}", l - 1)), decoderCache);
-            }
-            NDArray last = all.get(new NDIndex(":, {}:", l - 1));
-            return tok.decodeStepVectors(ps, last, decoderCache).reshape(batch, s, s, 3);
-        }
-        return tok.decodeFromVectors(ps, all).get(new NDIndex(":, -1"));
+        long[] ids = lastOnly ? decoderWindow.getLast() : stack(decoderWindow, n);
+        return model.tokenizer()
+                .quantizer()
+                .lookup(ps, m.create(ids, new Shape(batch, l, n)), false);
     }
 
     /** The unit code vectors {@code [B * N * dim]} of tokens {@code [B * N]}. */
