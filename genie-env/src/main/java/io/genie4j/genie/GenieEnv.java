@@ -310,7 +310,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         info.put("reward_probability", p[0][0]);
         info.put("termination_probability", p[0][1]);
         double reward = events.rewardFires(p[0][0]) ? events.rewardValue() : 0.0;
-        return new Step<>(last, reward, events.terminationFires(p[0][1]), false, info);
+        return new Step<>(last, reward, events.ends(p[0]), false, info);
     }
 
     @Override

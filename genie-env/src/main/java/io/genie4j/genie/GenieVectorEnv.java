@@ -236,7 +236,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         }
         for (int i = 0; i < n; i++) {
             rewards[i] = events.rewardFires(p[i][0]) ? events.rewardValue() : 0.0;
-            terminated[i] = events.terminationFires(p[i][1]);
+            terminated[i] = events.ends(p[i]);
             infos.get(i).put("reward_probability", p[i][0]);
             infos.get(i).put("termination_probability", p[i][1]);
         }

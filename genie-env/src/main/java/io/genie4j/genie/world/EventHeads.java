@@ -15,7 +15,8 @@ import java.nio.file.Path;
  * fitted on recorded episodes with the backbone frozen ({@link EventSamples}), stored beside the
  * model as {@value #FILE}. A head fires when its probability reaches its threshold (chosen for the
  * best F1 on the fitting episodes); a reward event pays {@link #rewardValue()}, the mean non-zero
- * reward seen.
+ * reward seen. If every reward in the fitting episodes ended its episode (CoinRun's coin does), a
+ * reward event ends the episode too ({@link #ends}), so a world cannot pay the same coin twice.
  */
 public final class EventHeads {
 
@@ -45,6 +46,7 @@ public final class EventHeads {
     private final Head reward;
     private final Head termination;
     private final double rewardValue;
+    private final boolean rewardEndsEpisode;
     private final ObjectNode fit;
 
     EventHeads(
@@ -53,6 +55,7 @@ public final class EventHeads {
             Head reward,
             Head termination,
             double rewardValue,
+            boolean rewardEndsEpisode,
             ObjectNode fit) {
         if (scale.length != mean.length
                 || reward.weights().length != mean.length
@@ -64,6 +67,7 @@ public final class EventHeads {
         this.reward = reward;
         this.termination = termination;
         this.rewardValue = rewardValue;
+        this.rewardEndsEpisode = rewardEndsEpisode;
         this.fit = fit;
     }
 
@@ -88,6 +92,22 @@ public final class EventHeads {
             z[i] = (state[i] - mean[i]) / scale[i];
         }
         return new double[] {reward.probability(z), termination.probability(z)};
+    }
+
+    /**
+     * Whether a reward ends the episode: every rewarded transition of the fitting episodes was its
+     * episode's last.
+     */
+    public boolean rewardEndsEpisode() {
+        return rewardEndsEpisode;
+    }
+
+    /**
+     * Whether the transition with event probabilities {@code p} ({@link #probabilities}) ends the
+     * episode: the termination head fires, or the reward head does and rewards end episodes.
+     */
+    public boolean ends(double[] p) {
+        return terminationFires(p[1]) || (rewardEndsEpisode && rewardFires(p[0]));
     }
 
     /** Whether the reward head fires for this probability. */
@@ -165,10 +185,12 @@ public final class EventHeads {
         Head termination = logistic(z, s.terminals(), s.weights(), total);
         double paid = 0;
         int paidCount = 0;
+        boolean allEnded = true;
         for (int i = 0; i < m; i++) {
             if (s.rewards()[i]) {
                 paid += s.rewardValues()[i];
                 paidCount++;
+                allEnded &= s.terminals()[i];
             }
         }
         return new EventHeads(
@@ -177,6 +199,7 @@ public final class EventHeads {
                 reward,
                 termination,
                 paidCount == 0 ? 0 : paid / paidCount,
+                paidCount > 0 && allEnded,
                 fitInfo == null ? Checkpoints.JSON.createObjectNode() : fitInfo);
     }
 
@@ -267,6 +290,7 @@ public final class EventHeads {
         root.put("version", 1);
         root.put("state", "mean then max over the frame's tokens of the dynamics' output features");
         root.put("reward_value", rewardValue);
+        root.put("reward_ends_episode", rewardEndsEpisode);
         root.set("fit", fit);
         putArray(root, "mean", mean);
         putArray(root, "scale", scale);
@@ -312,6 +336,7 @@ public final class EventHeads {
                         head(root.path("reward")),
                         head(root.path("termination")),
                         root.path("reward_value").asDouble(),
+                        root.path("reward_ends_episode").asBoolean(false),
                         root.path("fit").isObject()
                                 ? (ObjectNode) root.path("fit")
                                 : Checkpoints.JSON.createObjectNode());

@@ -66,6 +66,30 @@ class EventHeadsTest {
     }
 
     @Test
+    void aRewardEndsTheEpisodeOnlyIfEveryRewardInTheFittingEpisodesDid() {
+        EventSamples s = synthetic(3000, 1);
+        // In the synthetic signal rewards and endings are independent: a reward ends nothing.
+        EventHeads apart = EventHeads.fit(s, null);
+        assertFalse(apart.rewardEndsEpisode());
+        double[] coin = apart.probabilities(new float[] {3, 0, 0, 0, 0, 0});
+        assertTrue(apart.rewardFires(coin[0]) && !apart.ends(coin));
+        // As in CoinRun: every rewarded transition is its episode's last.
+        boolean[] term = s.terminals().clone();
+        for (int i = 0; i < term.length; i++) {
+            term[i] |= s.rewards()[i];
+        }
+        EventHeads coinRun =
+                EventHeads.fit(
+                        new EventSamples(
+                                s.states(), s.rewards(), s.rewardValues(), term, s.weights()),
+                        null);
+        assertTrue(coinRun.rewardEndsEpisode());
+        coin = coinRun.probabilities(new float[] {3, 0, 0, 0, 0, 0});
+        assertTrue(coinRun.rewardFires(coin[0]) && coinRun.ends(coin));
+        assertFalse(coinRun.ends(coinRun.probabilities(new float[6])));
+    }
+
+    @Test
     void aurocCountsTiesAsHalfAndWeighsSamples() {
         boolean[] y = {false, true, false, true};
         assertEquals(1.0, EventSamples.auroc(new double[] {0.1, 0.9, 0.2, 0.8}, y, ones(4)), 1e-12);
@@ -95,6 +119,7 @@ class EventHeadsTest {
         assertEquals(heads.probabilities(x)[1], back.probabilities(x)[1], 1e-12);
         assertNull(EventHeads.load(Checkpoints.Source.of(tmp.resolve("none"))));
         assertFalse(heads.rewardFires(heads.probabilities(new float[6])[0]));
+        assertEquals(heads.rewardEndsEpisode(), back.rewardEndsEpisode());
     }
 
     @Test
