@@ -73,6 +73,13 @@ final class WorldRlCommand implements Callable<Integer> {
     Integer decoderContext;
 
     @Option(
+            names = "--soft-decode",
+            description =
+                    "Decode the world's frames from the mean code vectors of the distributions its"
+                            + " tokens were drawn from (Genie-v0's soft_decode; smoother frames).")
+    boolean softDecode;
+
+    @Option(
             names = "--prompt-video",
             description =
                     "Recorded CoinRun episodes (genie4j record, in the world's art) whose frames"
@@ -129,6 +136,7 @@ final class WorldRlCommand implements Callable<Integer> {
                         maskgitSteps != null ? maskgitSteps : b.maskgitSteps(),
                         b.slide() && !noSlide,
                         decoderContext != null ? decoderContext : b.decoderContext(),
+                        softDecode || b.softDecode(),
                         promptVideo,
                         horizon != null ? horizon : b.horizon(),
                         ppo);

@@ -63,6 +63,8 @@ public final class WorldRlStudy {
      * @param slide whether the world's window of past frames slides (faster)
      * @param decoderContext frames the world's tokenizer decoder attends to (0: its window; 1: each
      *     frame alone, fastest)
+     * @param softDecode whether the world's frames are decoded from the mean code vectors of the
+     *     distributions its tokens were drawn from ({@code Genie-v0}'s {@code soft_decode})
      * @param promptVideo recorded episodes whose frames start the world's episodes ({@code
      *     Genie-v0}'s {@code prompt_video}), or null for the first frames of CoinRun levels
      * @param horizon steps after which a world's episode is truncated (0: {@code Genie-v0}'s limit,
@@ -79,6 +81,7 @@ public final class WorldRlStudy {
             int maskgitSteps,
             boolean slide,
             int decoderContext,
+            boolean softDecode,
             Path promptVideo,
             int horizon,
             PpoConfig ppo) {
@@ -123,6 +126,7 @@ public final class WorldRlStudy {
                     1,
                     true,
                     DEFAULT_DECODER_CONTEXT,
+                    false,
                     null,
                     0,
                     PpoConfig.defaults(200_000));
@@ -147,6 +151,7 @@ public final class WorldRlStudy {
                     1,
                     true,
                     DEFAULT_DECODER_CONTEXT,
+                    false,
                     null,
                     0,
                     PpoConfig.fromMap(small, PpoConfig.defaults(32)));
@@ -164,6 +169,7 @@ public final class WorldRlStudy {
             m.put("maskgit_steps", maskgitSteps);
             m.put("slide", slide);
             m.put("decoder_context", decoderContext);
+            m.put("soft_decode", softDecode);
             m.put(
                     "prompts",
                     promptVideo == null
@@ -235,6 +241,7 @@ public final class WorldRlStudy {
         world.put("maskgit_steps", c.maskgitSteps());
         world.put("slide", c.slide());
         world.put("decoder_context", c.decoderContext());
+        world.put("soft_decode", c.softDecode());
         if (c.promptVideo() != null) {
             world.put("prompt_video", c.promptVideo().toString());
         }

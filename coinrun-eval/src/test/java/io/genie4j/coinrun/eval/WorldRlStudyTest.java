@@ -99,6 +99,7 @@ class WorldRlStudyTest {
                         q.maskgitSteps(),
                         q.slide(),
                         q.decoderContext(),
+                        true,
                         video,
                         3,
                         q.ppo());
@@ -107,6 +108,8 @@ class WorldRlStudyTest {
         assertEquals("first frames of CoinRun levels", q.toMap().get("prompts"));
         Map<String, Object> options = WorldRlStudy.worldOptions(world(tmp), c);
         assertEquals(video.toString(), options.get("prompt_video"));
+        assertEquals(true, options.get("soft_decode"));
+        assertEquals(true, c.toMap().get("soft_decode"));
         try (VectorEnv<Tensor, Integer> env =
                 (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, options, 1)) {
             env.reset(5L, Map.of());
