@@ -430,6 +430,9 @@ public final class ControlsEval {
         out.put("maskgit_steps", options.maskgitSteps());
         out.put("temperature", options.temperature());
         out.put("guidance", options.guidance());
+        out.put("slide", options.slide());
+        out.put("decoder_context", options.decoderContext());
+        out.put("soft_decode", options.softDecode());
         out.put("actions", List.of(NAMES));
         List<Integer> codeList = new ArrayList<>();
         for (int c : codes) {
