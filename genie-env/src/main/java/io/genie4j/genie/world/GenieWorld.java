@@ -123,18 +123,6 @@ public final class GenieWorld implements AutoCloseable {
             this(maskgitSteps, temperature, context, cache, slide, decoderContext, 1f, false);
         }
 
-        /** Options decoding the sampled tokens. */
-        public Options(
-                int maskgitSteps,
-                float temperature,
-                int context,
-                boolean cache,
-                boolean slide,
-                int decoderContext,
-                float guidance) {
-            this(maskgitSteps, temperature, context, cache, slide, decoderContext, guidance, false);
-        }
-
         /** The default iterations and temperature, the model's context, cached. */
         public static Options defaults() {
             return new Options(DEFAULT_MASKGIT_STEPS, DEFAULT_TEMPERATURE, 0, true, false, 0);
