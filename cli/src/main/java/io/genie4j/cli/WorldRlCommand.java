@@ -80,6 +80,14 @@ final class WorldRlCommand implements Callable<Integer> {
     boolean softDecode;
 
     @Option(
+            names = "--no-termination",
+            description =
+                    "Ignore the world's termination head: a world's episode ends at a reward (if"
+                            + " rewards end episodes, as CoinRun's coin does) or at the horizon"
+                            + " (Genie-v0's termination=false).")
+    boolean noTermination;
+
+    @Option(
             names = "--prompt-video",
             description =
                     "Recorded CoinRun episodes (genie4j record, in the world's art) whose frames"
@@ -137,6 +145,7 @@ final class WorldRlCommand implements Callable<Integer> {
                         b.slide() && !noSlide,
                         decoderContext != null ? decoderContext : b.decoderContext(),
                         softDecode || b.softDecode(),
+                        b.termination() && !noTermination,
                         promptVideo,
                         horizon != null ? horizon : b.horizon(),
                         ppo);

@@ -33,10 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * the default model), or with option {@code actions=coinrun} one of CoinRun's 15 actions, played as
  * the latent action the model's {@link ActionTable} maps it to. Observations are 64×64 RGB frames.
  * A model with {@link EventHeads} pays their reward and ends the episode when its termination head
- * fires (option {@code events=false} turns both off); otherwise reward is 0 and episodes end only
- * by the time limit. Info: {@code step} and {@code uncertainty}, the mean entropy (nats) of the
- * distributions the frame's tokens were drawn from, with real actions {@code latent_action}, the
- * code played, and with event heads {@code reward_probability} and {@code termination_probability}.
+ * fires (option {@code events=false} turns both off, {@code termination=false} the termination
+ * alone); otherwise reward is 0 and episodes end only by the time limit. Info: {@code step} and
+ * {@code uncertainty}, the mean entropy (nats) of the distributions the frame's tokens were drawn
+ * from, with real actions {@code latent_action}, the code played, and with event heads {@code
+ * reward_probability} and {@code termination_probability}.
  *
  * <p>The same model, prompt, seed and actions give the same frames.
  */
@@ -70,7 +71,7 @@ public final class GenieEnv implements Env<Tensor, Integer> {
         this.size = model.config().imageSize();
         this.table = actionTable(options, model);
         this.actions = new Discrete(table == null ? model.config().actions() : table.size());
-        this.events = options.getBoolean("events") ? model.eventHeads() : null;
+        this.events = events(options, model);
         this.observations = Box.image(size, size);
         this.prompts = Prompts.of(options, model);
     }
@@ -100,6 +101,18 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                             + t.env());
         }
         return t;
+    }
+
+    /**
+     * The event heads registry options ask for: the model's (null if it has none), none with {@code
+     * events=false}, and without their termination head with {@code termination=false}.
+     */
+    static EventHeads events(EnvOptions options, WorldModel model) {
+        EventHeads heads = options.getBoolean("events") ? model.eventHeads() : null;
+        if (heads == null || options.getBoolean("termination")) {
+            return heads;
+        }
+        return heads.withoutTermination();
     }
 
     /** The sampling options of registry options. */
@@ -181,6 +194,12 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                 true,
                                 "reward and termination from the model's event heads, if it has"
                                         + " them (false: reward 0, no termination)"),
+                        EnvOption.ofBoolean(
+                                "termination",
+                                true,
+                                "end an episode when the termination head fires (false: only a"
+                                        + " reward that ends episodes, as CoinRun's coin does, and"
+                                        + " the time limit end it)"),
                         EnvOption.ofString(
                                 "actions",
                                 "latent",

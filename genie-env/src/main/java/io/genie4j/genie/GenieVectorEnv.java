@@ -56,7 +56,7 @@ public final class GenieVectorEnv implements VectorEnv<Tensor, Integer> {
         this.size = model.config().imageSize();
         this.prompts = Prompts.of(options, model);
         this.table = GenieEnv.actionTable(options, model);
-        this.events = options.getBoolean("events") ? model.eventHeads() : null;
+        this.events = GenieEnv.events(options, model);
         this.actions = new Discrete(table == null ? model.config().actions() : table.size());
         this.observations = Box.image(size, size);
     }

@@ -127,6 +127,8 @@ class GenieEnvTest {
 
     @Test
     void eventHeadsPayRewardsAndEndEpisodesUnlessTurnedOff() throws Exception {
+        // termination=false: the head is still read (its probability is in the info) but ends
+        // nothing, in the single env and the vector env.
         Path paying = withHeads("world-paying", 20, -20);
         try (Env<Tensor, Integer> on = make(Map.of("model", paying.toString()));
                 Env<Tensor, Integer> off =
@@ -144,11 +146,17 @@ class GenieEnvTest {
         }
         Path ending = withHeads("world-ending", -20, 20);
         EnvChecker.check(() -> make(Map.of("model", ending.toString(), "max_episode_steps", 20)));
-        try (Env<Tensor, Integer> e = make(Map.of("model", ending.toString()))) {
+        try (Env<Tensor, Integer> e = make(Map.of("model", ending.toString()));
+                Env<Tensor, Integer> kept =
+                        make(Map.of("model", ending.toString(), "termination", false))) {
             e.reset(2L, Map.of());
+            kept.reset(2L, Map.of());
             Step<Tensor> s = e.step(0);
             assertTrue(s.terminated());
             assertEquals(0.0, s.reward());
+            Step<Tensor> k = kept.step(0);
+            assertFalse(k.terminated());
+            assertTrue((Double) k.info().get("termination_probability") > 0.99);
         }
         Map<String, Object> o = new java.util.HashMap<>();
         o.put("model", ending.toString());
@@ -163,6 +171,15 @@ class GenieEnvTest {
             assertFalse(s.truncated()[0] || s.truncated()[1]);
             VectorStep<Tensor> next = v.step(List.of(0, 1));
             assertEquals(0L, next.infos().get(0).get("step"), "the step after an end resets");
+        }
+        o.put("termination", false);
+        @SuppressWarnings("unchecked")
+        VectorEnv<Tensor, Integer> w =
+                (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, o, 1);
+        try (w) {
+            w.reset(3L, Map.of());
+            VectorStep<Tensor> s = w.step(List.of(0, 1));
+            assertFalse(s.terminated()[0] || s.terminated()[1]);
         }
     }
 

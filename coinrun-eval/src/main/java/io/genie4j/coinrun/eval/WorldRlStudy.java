@@ -65,6 +65,8 @@ public final class WorldRlStudy {
      *     frame alone, fastest)
      * @param softDecode whether the world's frames are decoded from the mean code vectors of the
      *     distributions its tokens were drawn from ({@code Genie-v0}'s {@code soft_decode})
+     * @param termination whether the world's termination head ends episodes ({@code Genie-v0}'s
+     *     {@code termination}); without it a world's episode ends at a reward or the horizon
      * @param promptVideo recorded episodes whose frames start the world's episodes ({@code
      *     Genie-v0}'s {@code prompt_video}), or null for the first frames of CoinRun levels
      * @param horizon steps after which a world's episode is truncated (0: {@code Genie-v0}'s limit,
@@ -82,6 +84,7 @@ public final class WorldRlStudy {
             boolean slide,
             int decoderContext,
             boolean softDecode,
+            boolean termination,
             Path promptVideo,
             int horizon,
             PpoConfig ppo) {
@@ -127,6 +130,7 @@ public final class WorldRlStudy {
                     true,
                     DEFAULT_DECODER_CONTEXT,
                     false,
+                    true,
                     null,
                     0,
                     PpoConfig.defaults(200_000));
@@ -152,6 +156,7 @@ public final class WorldRlStudy {
                     true,
                     DEFAULT_DECODER_CONTEXT,
                     false,
+                    true,
                     null,
                     0,
                     PpoConfig.fromMap(small, PpoConfig.defaults(32)));
@@ -170,6 +175,7 @@ public final class WorldRlStudy {
             m.put("slide", slide);
             m.put("decoder_context", decoderContext);
             m.put("soft_decode", softDecode);
+            m.put("termination", termination);
             m.put(
                     "prompts",
                     promptVideo == null
@@ -242,6 +248,7 @@ public final class WorldRlStudy {
         world.put("slide", c.slide());
         world.put("decoder_context", c.decoderContext());
         world.put("soft_decode", c.softDecode());
+        world.put("termination", c.termination());
         if (c.promptVideo() != null) {
             world.put("prompt_video", c.promptVideo().toString());
         }

@@ -100,6 +100,7 @@ class WorldRlStudyTest {
                         q.slide(),
                         q.decoderContext(),
                         true,
+                        false,
                         video,
                         3,
                         q.ppo());
@@ -110,6 +111,9 @@ class WorldRlStudyTest {
         assertEquals(video.toString(), options.get("prompt_video"));
         assertEquals(true, options.get("soft_decode"));
         assertEquals(true, c.toMap().get("soft_decode"));
+        assertEquals(false, options.get("termination"));
+        assertEquals(false, c.toMap().get("termination"));
+        assertEquals(true, q.toMap().get("termination"));
         try (VectorEnv<Tensor, Integer> env =
                 (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, options, 1)) {
             env.reset(5L, Map.of());

@@ -110,6 +110,16 @@ public final class EventHeads {
         return terminationFires(p[1]) || (rewardEndsEpisode && rewardFires(p[0]));
     }
 
+    /**
+     * These heads with a termination head that never fires: episodes then end only by a reward that
+     * ends them ({@link #rewardEndsEpisode}) or by the time limit. For worlds in which the
+     * termination head fires falsely more often than not.
+     */
+    public EventHeads withoutTermination() {
+        Head never = new Head(termination.weights(), termination.bias(), NEVER);
+        return new EventHeads(mean, scale, reward, never, rewardValue, rewardEndsEpisode, fit);
+    }
+
     /** Whether the reward head fires for this probability. */
     public boolean rewardFires(double probability) {
         return probability >= reward.threshold();
