@@ -108,6 +108,13 @@ final class WorldRlCommand implements Callable<Integer> {
     boolean quick;
 
     @Option(
+            names = "--seed",
+            description =
+                    "PPO's seed in both arms: the networks' initialisation, resets, sampling"
+                            + " (default: 1).")
+    Long seed;
+
+    @Option(
             names = "--out",
             defaultValue = "world-rl",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -133,6 +140,9 @@ final class WorldRlCommand implements Callable<Integer> {
             }
         }
         PpoConfig ppo = b.ppo().withSteps(s);
+        if (seed != null) {
+            ppo = ppo.withSeed(seed);
+        }
         WorldRlStudy.Config c =
                 new WorldRlStudy.Config(
                         s,

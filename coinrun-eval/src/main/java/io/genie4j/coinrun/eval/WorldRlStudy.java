@@ -23,11 +23,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.commons.math3.random.RandomGenerator;
+import org.apache.commons.math3.random.Well19937c;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -370,6 +373,7 @@ public final class WorldRlStudy {
             evals.add(m);
         }
         json.put("evaluations", evals);
+        json.put("lead_closed", leadClosed(points));
         json.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
         String md = markdown(points, c);
         Files.createDirectories(out);
@@ -377,6 +381,87 @@ public final class WorldRlStudy {
         AtomicFiles.writeString(out.resolve("world-rl.md"), md);
         plot(points, c, out.resolve("world-rl.png"));
         return new Result(json, md);
+    }
+
+    /** Resamples of the share of the lead closed. */
+    static final int LEAD_RESAMPLES = 2000;
+
+    /**
+     * The issue's figure, per evaluation step: the share of the real-trained arm's lead over random
+     * play that the world-trained arm closes, (world − random) / (real − random) in success rate,
+     * with a 95% percentile bootstrap interval (each agent's successes redrawn as binomial counts
+     * of its rate, independently; resamples in which the real arm does not lead are left out and
+     * counted). Null share when the real arm does not lead random play at that step.
+     */
+    static List<Map<String, Object>> leadClosed(List<Point> points) {
+        EpisodeStats random = null;
+        for (Point p : points) {
+            if (p.agent().equals("random")) {
+                random = p.stats();
+            }
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (random == null) {
+            return out;
+        }
+        for (Point w : points) {
+            if (!w.agent().equals("world")) {
+                continue;
+            }
+            for (Point r : points) {
+                if (r.agent().equals("real") && r.steps() == w.steps()) {
+                    out.add(leadClosed(w.steps(), w.stats(), r.stats(), random));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Object> leadClosed(
+            long steps, EpisodeStats world, EpisodeStats real, EpisodeStats random) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("trained_steps", steps);
+        double lead = real.successRate() - random.successRate();
+        m.put(
+                "share",
+                lead > 0 ? round3((world.successRate() - random.successRate()) / lead) : null);
+        RandomGenerator rng = new Well19937c(steps);
+        double[] shares = new double[LEAD_RESAMPLES];
+        int kept = 0;
+        for (int i = 0; i < LEAD_RESAMPLES; i++) {
+            double w = redraw(world, rng);
+            double rr = redraw(real, rng);
+            double r0 = redraw(random, rng);
+            if (rr - r0 > 0) {
+                shares[kept++] = (w - r0) / (rr - r0);
+            }
+        }
+        double[] sorted = Arrays.copyOf(shares, kept);
+        Arrays.sort(sorted);
+        m.put(
+                "ci95",
+                kept == 0 || lead <= 0
+                        ? null
+                        : List.of(
+                                round3(sorted[(int) Math.floor(0.025 * (kept - 1))]),
+                                round3(sorted[(int) Math.ceil(0.975 * (kept - 1))])));
+        m.put("resamples_without_a_lead", LEAD_RESAMPLES - kept);
+        return m;
+    }
+
+    /** A success rate redrawn as a binomial count of its episodes. */
+    private static double redraw(EpisodeStats s, RandomGenerator rng) {
+        int n = s.count();
+        int k = 0;
+        double p = s.successRate();
+        for (int i = 0; i < n; i++) {
+            k += rng.nextDouble() < p ? 1 : 0;
+        }
+        return (double) k / n;
+    }
+
+    private static double round3(double x) {
+        return Math.round(x * 1000) / 1000.0;
     }
 
     static String markdown(List<Point> points, Config c) {
@@ -405,6 +490,27 @@ public final class WorldRlStudy {
                         c.mode(),
                         c.episodes(),
                         c.testStart()));
+        for (Map<String, Object> l : leadClosed(points)) {
+            Object share = l.get("share");
+            @SuppressWarnings("unchecked")
+            List<Double> ci = (List<Double>) l.get("ci95");
+            b.append(
+                    share == null || ci == null
+                            ? String.format(
+                                    Locale.ROOT,
+                                    "At %d steps the real-trained agent does not lead random"
+                                            + " play.%n",
+                                    l.get("trained_steps"))
+                            : String.format(
+                                    Locale.ROOT,
+                                    "At %d steps the world-trained agent closes %.0f%% [%.0f, %.0f]"
+                                            + " of the real-trained agent's lead over random"
+                                            + " play.%n",
+                                    l.get("trained_steps"),
+                                    100 * (Double) share,
+                                    100 * ci.get(0),
+                                    100 * ci.get(1)));
+        }
         return b.toString();
     }
 

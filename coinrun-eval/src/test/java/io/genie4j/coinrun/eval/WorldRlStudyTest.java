@@ -1,11 +1,13 @@
 package io.genie4j.coinrun.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.genie4j.agents.EpisodeStats;
 import io.genie4j.coinrun.CoinRunEnv;
 import io.genie4j.env.Tensor;
 import io.genie4j.env.registry.Envs;
@@ -44,6 +46,42 @@ class WorldRlStudyTest {
         return run;
     }
 
+    /** {@code n} episodes of which the first {@code k} succeeded. */
+    private static EpisodeStats outcomes(String agent, int n, int k) {
+        List<EpisodeStats.Episode> e = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            e.add(new EpisodeStats.Episode(0, i, i < k ? 10 : 0, 50, i < k));
+        }
+        return new EpisodeStats(agent, e, 50L * n, 1);
+    }
+
+    @Test
+    void theShareOfTheLeadClosedIsReadAtEqualStepsWithAnInterval() {
+        List<WorldRlStudy.Point> points =
+                List.of(
+                        new WorldRlStudy.Point("world", 100, outcomes("world", 500, 227)),
+                        new WorldRlStudy.Point("world", 200, outcomes("world", 500, 130)),
+                        new WorldRlStudy.Point("real", 100, outcomes("real", 500, 263)),
+                        new WorldRlStudy.Point("real", 200, outcomes("real", 500, 120)),
+                        new WorldRlStudy.Point("random", 0, outcomes("random", 500, 130)),
+                        new WorldRlStudy.Point("blind", 0, outcomes("blind", 500, 252)));
+        List<Map<String, Object>> lead = WorldRlStudy.leadClosed(points);
+        assertEquals(2, lead.size());
+        Map<String, Object> first = lead.get(0);
+        assertEquals(100L, first.get("trained_steps"));
+        // (45.4 - 26.0) / (52.6 - 26.0)
+        assertEquals(0.729, (Double) first.get("share"), 1e-3);
+        @SuppressWarnings("unchecked")
+        List<Double> ci = (List<Double>) first.get("ci95");
+        assertTrue(ci.get(0) < 0.729 && 0.729 < ci.get(1), ci.toString());
+        assertTrue(ci.get(0) > 0.4 && ci.get(1) < 1.1, "500 episodes an arm: " + ci);
+        // At 200 steps the real arm is behind random play: no share to read.
+        assertNull(lead.get(1).get("share"));
+        String md = WorldRlStudy.markdown(points, WorldRlStudy.Config.quick());
+        assertTrue(md.contains("closes 73% ["), md);
+        assertTrue(md.contains("At 200 steps the real-trained agent does not lead"), md);
+    }
+
     @Test
     void quickStudyTrainsInTheWorldAndInTheGameAndScoresBothOnHeldOutLevels(@TempDir Path tmp)
             throws Exception {
@@ -67,6 +105,7 @@ class WorldRlStudyTest {
             assertEquals(4, e.get("episodes"), e.toString());
         }
         assertTrue(r.markdown().contains("PPO trained in the world model"), r.markdown());
+        assertTrue(r.json().containsKey("lead_closed"), r.json().toString());
         assertEquals(4, log.size(), log.toString());
         // A second study into the same directory would mix runs: refused.
         IllegalArgumentException again =
