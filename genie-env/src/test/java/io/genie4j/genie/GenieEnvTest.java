@@ -55,6 +55,15 @@ class GenieEnvTest {
         return (Env<Tensor, Integer>) Envs.make(GenieEnv.ID, o);
     }
 
+    /** {@code n} worlds as a vector env, with {@link #make}'s defaults under {@code extra}. */
+    @SuppressWarnings("unchecked")
+    static VectorEnv<Tensor, Integer> makeVector(int n, Map<String, Object> extra) {
+        Map<String, Object> o = new java.util.HashMap<>(extra);
+        o.putIfAbsent("model", run.toString());
+        o.putIfAbsent("prompt", image.toString());
+        return (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, n, o, 1);
+    }
+
     @Test
     void isRegisteredAndPassesTheEnvChecker() {
         assertTrue(Envs.ids().contains(GenieEnv.ID));
@@ -158,13 +167,7 @@ class GenieEnvTest {
             assertFalse(k.terminated());
             assertTrue((Double) k.info().get("termination_probability") > 0.99);
         }
-        Map<String, Object> o = new java.util.HashMap<>();
-        o.put("model", ending.toString());
-        o.put("prompt", image.toString());
-        @SuppressWarnings("unchecked")
-        VectorEnv<Tensor, Integer> v =
-                (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, o, 1);
-        try (v) {
+        try (VectorEnv<Tensor, Integer> v = makeVector(2, Map.of("model", ending.toString()))) {
             v.reset(3L, Map.of());
             VectorStep<Tensor> s = v.step(List.of(0, 1));
             assertTrue(s.terminated()[0] && s.terminated()[1]);
@@ -172,11 +175,8 @@ class GenieEnvTest {
             VectorStep<Tensor> next = v.step(List.of(0, 1));
             assertEquals(0L, next.infos().get(0).get("step"), "the step after an end resets");
         }
-        o.put("termination", false);
-        @SuppressWarnings("unchecked")
-        VectorEnv<Tensor, Integer> w =
-                (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 2, o, 1);
-        try (w) {
+        try (VectorEnv<Tensor, Integer> w =
+                makeVector(2, Map.of("model", ending.toString(), "termination", false))) {
             w.reset(3L, Map.of());
             VectorStep<Tensor> s = w.step(List.of(0, 1));
             assertFalse(s.terminated()[0] || s.terminated()[1]);
@@ -308,14 +308,10 @@ class GenieEnvTest {
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void theVectorVersionStepsAllWorldsInOneBatchAndResetsThemTogether() {
-        Map<String, Object> o =
-                Map.of("model", run.toString(), "prompt", image.toString(), "max_episode_steps", 3);
-        try (VectorEnv<Tensor, Integer> a =
-                        (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 3, o, 1);
-                VectorEnv<Tensor, Integer> b =
-                        (VectorEnv<Tensor, Integer>) Envs.makeVector(GenieEnv.ID, 3, o, 1)) {
+        Map<String, Object> o = Map.of("max_episode_steps", 3);
+        try (VectorEnv<Tensor, Integer> a = makeVector(3, o);
+                VectorEnv<Tensor, Integer> b = makeVector(3, o)) {
             assertTrue(a instanceof GenieVectorEnv, a.getClass().getName());
             assertEquals(3, (int) a.spec().maxEpisodeSteps());
             VectorReset<Tensor> ra = a.reset(4L, Map.of());

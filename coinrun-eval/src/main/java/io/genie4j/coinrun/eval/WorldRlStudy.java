@@ -373,9 +373,10 @@ public final class WorldRlStudy {
             evals.add(m);
         }
         json.put("evaluations", evals);
-        json.put("lead_closed", leadClosed(points));
+        List<Map<String, Object>> lead = leadClosed(points);
+        json.put("lead_closed", lead);
         json.put("seconds", Math.round((System.nanoTime() - start) / 1e8) / 10.0);
-        String md = markdown(points, c);
+        String md = markdown(points, lead, c);
         Files.createDirectories(out);
         AtomicFiles.writeString(out.resolve("world-rl.json"), Json.write(json) + "\n");
         AtomicFiles.writeString(out.resolve("world-rl.md"), md);
@@ -464,7 +465,10 @@ public final class WorldRlStudy {
         return Math.round(x * 1000) / 1000.0;
     }
 
-    static String markdown(List<Point> points, Config c) {
+    /**
+     * The table of evaluations, then a sentence per point on the lead closed ({@link #leadClosed}).
+     */
+    static String markdown(List<Point> points, List<Map<String, Object>> lead, Config c) {
         StringBuilder b = new StringBuilder();
         b.append(
                 "| agent | trained steps | held-out levels solved | 95% interval | mean return"
@@ -490,7 +494,7 @@ public final class WorldRlStudy {
                         c.mode(),
                         c.episodes(),
                         c.testStart()));
-        for (Map<String, Object> l : leadClosed(points)) {
+        for (Map<String, Object> l : lead) {
             Object share = l.get("share");
             @SuppressWarnings("unchecked")
             List<Double> ci = (List<Double>) l.get("ci95");

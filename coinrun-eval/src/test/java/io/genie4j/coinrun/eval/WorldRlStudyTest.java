@@ -77,7 +77,7 @@ class WorldRlStudyTest {
         assertTrue(ci.get(0) > 0.4 && ci.get(1) < 1.1, "500 episodes an arm: " + ci);
         // At 200 steps the real arm is behind random play: no share to read.
         assertNull(lead.get(1).get("share"));
-        String md = WorldRlStudy.markdown(points, WorldRlStudy.Config.quick());
+        String md = WorldRlStudy.markdown(points, lead, WorldRlStudy.Config.quick());
         assertTrue(md.contains("closes 73% ["), md);
         assertTrue(md.contains("At 200 steps the real-trained agent does not lead"), md);
     }
