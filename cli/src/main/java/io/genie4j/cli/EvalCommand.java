@@ -92,7 +92,11 @@ final class EvalCommand implements Runnable {
                         + " actions); latent action use; for CoinRun data, a table of latent codes"
                         + " against the real actions taken. Every figure has a 95%% bootstrap"
                         + " interval over episodes; the margin over the still frame is given per"
-                        + " step."
+                        + " step.",
+                "Beside them, the ceilings: a perfect dynamics (the clips' own frames through"
+                        + " the tokenizer) and the real env's own ΔtPSNR (each clip played again"
+                        + " in its env with random actions; needs data recorded by genie4j record,"
+                        + " which stores the env options)."
             })
     static final class World implements Callable<Integer> {
         @Option(

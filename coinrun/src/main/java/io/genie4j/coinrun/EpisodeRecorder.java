@@ -5,6 +5,7 @@ import io.genie4j.env.Env;
 import io.genie4j.env.Reset;
 import io.genie4j.env.Step;
 import io.genie4j.env.Tensor;
+import io.genie4j.env.episodes.Episode;
 import io.genie4j.env.episodes.EpisodeDataset;
 import io.genie4j.env.episodes.EpisodeWriter;
 import io.genie4j.env.registry.Envs;
@@ -249,6 +250,7 @@ public final class EpisodeRecorder {
             Reset<Tensor> r = env.reset(seed, Map.of());
             Map<String, Object> meta = new LinkedHashMap<>();
             meta.put("policy", config.policy());
+            meta.put(Episode.ENV_OPTIONS, options);
             if (coinrun) {
                 meta.put("level_seed", r.info().get("level_seed"));
             }

@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.genie4j.env.Env;
+import io.genie4j.env.Tensor;
 import io.genie4j.env.episodes.Episode;
 import io.genie4j.env.episodes.EpisodeDataset;
 import io.genie4j.env.episodes.EpisodeReader;
+import io.genie4j.env.registry.Envs;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -43,6 +46,7 @@ class EpisodeRecorderTest {
             for (int t = 1; t < a.length; t++) {
                 assertTrue(a[t] != a[t - 1], "no action repeats");
             }
+            assertReplays(e, a);
             assertTrue(e.endedTerminated() || e.endedTruncated());
             frames += e.frameCount();
         }
@@ -225,5 +229,22 @@ class EpisodeRecorderTest {
                 () -> EpisodeRecorder.record(bad, out, () -> started[0] = true, n -> {}));
         assertFalse(java.nio.file.Files.exists(out), "nothing created");
         assertFalse(started[0], "no progress bar started");
+    }
+
+    /** The env made with the episode's recorded options plays its recorded frames again. */
+    @SuppressWarnings("unchecked")
+    private static void assertReplays(Episode e, long[] actions) {
+        Map<String, Object> options = (Map<String, Object>) e.metadata().get(Episode.ENV_OPTIONS);
+        assertEquals(e.seed(), ((Number) options.get("start_level")).longValue(), "" + options);
+        assertEquals("easy", options.get("distribution_mode"));
+        try (Env<Tensor, Integer> env = (Env<Tensor, Integer>) Envs.make(e.envId(), options)) {
+            assertEquals(e.frame(0), env.reset(e.seed(), Map.of()).observation());
+            for (int t = 0; t < actions.length; t++) {
+                assertEquals(
+                        e.frame(t + 1),
+                        env.step((int) actions[t]).observation(),
+                        "frame " + (t + 1) + " replays");
+            }
+        }
     }
 }

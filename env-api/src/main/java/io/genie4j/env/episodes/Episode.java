@@ -34,6 +34,14 @@ public record Episode(
         Map<String, Object> metadata) {
 
     /**
+     * The metadata key of the options the env was made with for this episode. With them, the
+     * episode's env id and reset seed, the recorded actions play the recorded frames again (the env
+     * contract's determinism), so an evaluation can ask what the real env would have shown under
+     * other actions from any recorded state.
+     */
+    public static final String ENV_OPTIONS = "env_options";
+
+    /**
      * Checks that the arrays agree.
      *
      * @throws IllegalArgumentException naming the array whose shape is wrong

@@ -42,6 +42,8 @@ public record Clip(Source source, int start, int length) {
      *     unknown), or null when the episode records none
      * @param rewards the reward of each transition ({@code T - 1}), or null when unknown
      * @param terminated whether the episode's last transition ended it (not a time limit)
+     * @param replay how to play the episode again in the env it was recorded in, or null when its
+     *     file does not say
      */
     public record Source(
             String name,
@@ -49,16 +51,17 @@ public record Clip(Source source, int start, int length) {
             int frames,
             int[] actions,
             float[] rewards,
-            boolean terminated) {
+            boolean terminated,
+            Replay replay) {
 
         /** An episode without recorded actions. */
         public Source(String name, byte[] pixels, int frames) {
-            this(name, pixels, frames, null, null, false);
+            this(name, pixels, frames, null, null, false, null);
         }
 
         /** An episode with recorded actions but no rewards. */
         public Source(String name, byte[] pixels, int frames, int[] actions) {
-            this(name, pixels, frames, actions, null, false);
+            this(name, pixels, frames, actions, null, false, null);
         }
 
         /** The reward of transition {@code t} (0 where unknown). */
@@ -87,6 +90,21 @@ public record Clip(Source source, int start, int length) {
             for (int i = 0; i < length; i++) {
                 System.arraycopy(pixels, (start + i * stride) * fb, out, offset + i * fb, fb);
             }
+        }
+    }
+
+    /**
+     * What an episode's file says of the env it was recorded in: made with {@code options} and
+     * reset with {@code seed}, the recorded actions give the recorded frames again (the env
+     * contract's determinism).
+     *
+     * @param envId the registered env id
+     * @param options the options the env was made with
+     * @param seed the reset seed
+     */
+    public record Replay(String envId, java.util.Map<String, Object> options, long seed) {
+        public Replay {
+            options = java.util.Map.copyOf(options);
         }
     }
 }

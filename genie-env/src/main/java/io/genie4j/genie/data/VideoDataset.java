@@ -81,7 +81,14 @@ public final class VideoDataset {
             Tensor frames;
             int[] actions = null;
             float[] rewards;
+            Clip.Replay replay = null;
             try (EpisodeReader r = EpisodeReader.open(file)) {
+                if (r.metadata().get(Episode.ENV_OPTIONS) instanceof Map<?, ?> m
+                        && r.envId() != null) {
+                    Map<String, Object> o = new java.util.TreeMap<>();
+                    m.forEach((k, v) -> o.put(String.valueOf(k), v));
+                    replay = new Clip.Replay(r.envId(), o, r.seed());
+                }
                 frames = r.readFrames();
                 rewards = r.rewards();
                 Tensor a = r.actions();
@@ -110,7 +117,13 @@ public final class VideoDataset {
             }
             Clip.Source src =
                     new Clip.Source(
-                            e.file(), frames.toByteArray(), s[0], actions, rewards, e.terminated());
+                            e.file(),
+                            frames.toByteArray(),
+                            s[0],
+                            actions,
+                            rewards,
+                            e.terminated(),
+                            replay);
             (isValidation(e.file(), validationFraction) ? val : train).add(src);
         }
         if (val.isEmpty() && validationFraction > 0 && train.size() > 1) {

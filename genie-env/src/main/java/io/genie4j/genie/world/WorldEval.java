@@ -75,7 +75,10 @@ public final class WorldEval {
             throw new IllegalArgumentException("no episode has " + length + " frames");
         }
         Scores scores = new Scores(model, clips, context, horizon);
+        scores.gameSkipped = GameReference.unplayable(clips);
         SplittableRandom random = new SplittableRandom(seed);
+        // Its own stream, so that the game reference leaves every other figure as it was.
+        SplittableRandom gameRandom = new SplittableRandom(seed ^ 0x6A4D45L);
         try (NDManager base = model.manager().newSubManager()) {
             ParameterStore ps = new ParameterStore(base, false);
             for (int i = 0; i < clips.size(); i += batch) {
@@ -88,6 +91,10 @@ public final class WorldEval {
                 try (NDManager sm = base.newSubManager()) {
                     NDArray v = Patches.video(sm, video, n, length, scores.side, scores.side, 3);
                     still = stillRollout(model, ps, v, context, horizon);
+                    scores.scoreTokenizer(b, tokenizerRollout(model, ps, v, context));
+                }
+                if (scores.gameSkipped == null) {
+                    scoreGame(model, ps, base, b, clips, deltaStep, gameRandom, scores);
                 }
                 scoreRollouts(model, options, seed, b, inferred, still, scores);
                 if (scores.realAt != null) {
@@ -122,6 +129,11 @@ public final class WorldEval {
         final int realActions;
         final ActionTable realTable;
         final double[][] realAt;
+        final double[][] tokenizerAt;
+        final double[] gameRealAtDelta;
+        final double[] gameRandomAtDelta;
+        final int[] gameEnded = new int[1];
+        String gameSkipped;
         double lamInferred;
         double lamRandom;
 
@@ -137,6 +149,9 @@ public final class WorldEval {
             stillAt = new double[horizon][count];
             ssimOf = new double[count];
             randomAtDelta = new double[count];
+            tokenizerAt = new double[horizon][count];
+            gameRealAtDelta = new double[count];
+            gameRandomAtDelta = new double[count];
             usage = new long[actions];
             int real = 0;
             for (Clip clip : clips) {
@@ -172,6 +187,24 @@ public final class WorldEval {
 
         int frameBytes() {
             return side * side * 3;
+        }
+
+        /** PSNR of each frame of a perfect dynamics ({@code frames [n, horizon]}). */
+        void scoreTokenizer(Batch b, byte[] frames) {
+            int fb = frameBytes();
+            for (int j = 0; j < b.n(); j++) {
+                for (int k = 0; k < horizon; k++) {
+                    tokenizerAt[k][b.first() + j] =
+                            Math.min(
+                                    STILL_CAP,
+                                    ImageMetrics.psnr(
+                                            b.video(),
+                                            (j * length + context + k) * fb,
+                                            frames,
+                                            (j * horizon + k) * fb,
+                                            fb));
+                }
+            }
         }
 
         void countActions(List<Clip> clips, Batch b, long[] inferred) {
@@ -282,7 +315,69 @@ public final class WorldEval {
             if (realAt != null) {
                 putRealActions(json, boot, stillOf);
             }
+            putReferences(json, boot, stillOf, deltaStep);
             return json;
+        }
+
+        /**
+         * What a perfect dynamics would score through this tokenizer (the ceiling of the margin),
+         * and the real env's own ΔtPSNR on the same clips (the ceiling of ΔtPSNR).
+         */
+        private void putReferences(
+                Map<String, Object> json, EpisodeBootstrap boot, double[] stillOf, int deltaStep) {
+            int count = stillOf.length;
+            double[] tokOf = new double[count];
+            double[] marginOf = new double[count];
+            List<Double> marginCurve = new ArrayList<>();
+            for (int k = 0; k < horizon; k++) {
+                double[] margin = new double[count];
+                for (int i = 0; i < count; i++) {
+                    tokOf[i] += tokenizerAt[k][i] / horizon;
+                    margin[i] = tokenizerAt[k][i] - stillAt[k][i];
+                }
+                marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
+            }
+            for (int i = 0; i < count; i++) {
+                marginOf[i] = tokOf[i] - stillOf[i];
+            }
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put(
+                    "what",
+                    "a perfect dynamics: each clip's own frames tokenised and decoded as the"
+                            + " world's are, the most any world with this tokenizer can score");
+            p.put("rollout_psnr", round(EpisodeBootstrap.mean(tokOf), 2));
+            p.put("rollout_psnr_ci95", ci(boot, tokOf));
+            p.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
+            p.put("margin_over_still_frame_ci95", ci(boot, marginOf));
+            p.put("margin_per_step", marginCurve);
+            json.put("perfect_dynamics", p);
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put(
+                    "what",
+                    "the real env's own ΔtPSNR@"
+                            + deltaStep
+                            + ": each clip played again in the env it was recorded in, from its"
+                            + " last prompt frame with the recorded actions and with uniformly"
+                            + " random ones, both tokenised and decoded as the world's frames are;"
+                            + " the ΔtPSNR a perfect world would reach on these clips");
+            if (gameSkipped != null) {
+                g.put("skipped", gameSkipped);
+            } else {
+                double[] deltaOf = new double[count];
+                for (int i = 0; i < count; i++) {
+                    deltaOf[i] = gameRealAtDelta[i] - gameRandomAtDelta[i];
+                }
+                g.put(
+                        "psnr_recorded_actions_at_t",
+                        round(EpisodeBootstrap.mean(gameRealAtDelta), 2));
+                g.put(
+                        "psnr_random_actions_at_t",
+                        round(EpisodeBootstrap.mean(gameRandomAtDelta), 2));
+                g.put("delta_psnr", round(EpisodeBootstrap.mean(deltaOf), 2));
+                g.put("delta_psnr_ci95", ci(boot, deltaOf));
+                g.put("episodes_ended_before_t", gameEnded[0]);
+            }
+            json.put("game_delta_psnr", g);
         }
 
         /**
@@ -480,6 +575,65 @@ public final class WorldEval {
     }
 
     /**
+     * The real env's ΔtPSNR through the model's tokenizer ({@link GameReference}): the recorded
+     * frames and the env's frames under uniformly random actions, each tokenised and decoded after
+     * the same prompt, scored at step {@code deltaStep} against the recorded frame.
+     */
+    private static void scoreGame(
+            WorldModel model,
+            ParameterStore ps,
+            NDManager base,
+            Batch b,
+            List<Clip> clips,
+            int deltaStep,
+            SplittableRandom random,
+            Scores scores) {
+        int fb = scores.frameBytes();
+        int n = b.n();
+        int length = scores.context + deltaStep;
+        byte[] alt;
+        try {
+            alt =
+                    GameReference.randomActionVideo(
+                            clips,
+                            b.first(),
+                            n,
+                            scores.context,
+                            deltaStep,
+                            random,
+                            scores.gameEnded);
+        } catch (GameReference.ReplayMismatch e) {
+            scores.gameSkipped = e.getMessage();
+            return;
+        }
+        byte[] recorded = new byte[n * length * fb];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(
+                    b.video(), j * scores.length * fb, recorded, j * length * fb, length * fb);
+        }
+        try (NDManager sm = base.newSubManager()) {
+            int s = scores.side;
+            byte[] real =
+                    tokenizerRollout(
+                            model,
+                            ps,
+                            Patches.video(sm, recorded, n, length, s, s, 3),
+                            scores.context);
+            byte[] random0 =
+                    tokenizerRollout(
+                            model, ps, Patches.video(sm, alt, n, length, s, s, 3), scores.context);
+            for (int j = 0; j < n; j++) {
+                int truth = (j * length + length - 1) * fb;
+                int at = (j * deltaStep + deltaStep - 1) * fb;
+                scores.gameRealAtDelta[b.first() + j] =
+                        Math.min(STILL_CAP, ImageMetrics.psnr(recorded, truth, real, at, fb));
+                scores.gameRandomAtDelta[b.first() + j] =
+                        Math.min(STILL_CAP, ImageMetrics.psnr(recorded, truth, random0, at, fb));
+            }
+        }
+    }
+
+    /**
      * PSNR of the {@code deltaStep}-th frame generated with uniformly random latent actions from
      * the same prompts and seeds: the other half of ΔtPSNR (Genie §3).
      */
@@ -617,18 +771,37 @@ public final class WorldEval {
         for (int k = 0; k < horizon; k++) {
             parts.add(last);
         }
-        NDArray all = NDArrays.concat(parts, 1);
+        return decodeFrom(model, ps, NDArrays.concat(parts, 1), context);
+    }
+
+    /**
+     * Frames {@code [n, T - context]} (uint8 bytes) of a perfect dynamics: each of {@code video}'s
+     * {@code T} frames tokenised and decoded after the first {@code context}, as the still
+     * baseline's are. What the tokenizer lets any world reach.
+     */
+    private static byte[] tokenizerRollout(
+            WorldModel model, ParameterStore ps, NDArray video, int context) {
+        NDArray codes =
+                WorldModel.tokenize(model.tokenizer(), ps, video, model.config().tokenizerWindow());
+        return decodeFrom(model, ps, codes, context);
+    }
+
+    /**
+     * Frames {@code from ..} of token video {@code codes} ({@code [n, T, ...]}) decoded, each after
+     * the frames of the decoder's window before it: uint8 bytes {@code [n, T - from]}.
+     */
+    private static byte[] decodeFrom(WorldModel model, ParameterStore ps, NDArray codes, int from) {
         VideoTokenizer tok = model.tokenizer();
         int window = tok.config().maxFrames();
-        if (context + horizon <= window) {
-            NDArray frames = tok.decode(ps, all);
-            return VideoTokenizer.toUint8(frames.get(new NDIndex(":, {}:", context))).toByteArray();
+        int t = (int) codes.getShape().get(1);
+        if (t <= window) {
+            NDArray frames = tok.decode(ps, codes);
+            return VideoTokenizer.toUint8(frames.get(new NDIndex(":, {}:", from))).toByteArray();
         }
-        // Longer than the decoder's window: each frame decoded after the frames in its window.
         NDList out = new NDList();
-        for (int f = context; f < context + horizon; f++) {
+        for (int f = from; f < t; f++) {
             int first = Math.max(0, f - window + 1);
-            NDArray frames = tok.decode(ps, all.get(new NDIndex(":, {}:{}", first, f + 1)));
+            NDArray frames = tok.decode(ps, codes.get(new NDIndex(":, {}:{}", first, f + 1)));
             out.add(frames.get(new NDIndex(":, -1:")));
         }
         return VideoTokenizer.toUint8(NDArrays.concat(out, 1)).toByteArray();
