@@ -192,6 +192,17 @@ final class TrainCommand implements Runnable {
         Float changedBoost;
 
         @Option(
+                names = "--visible-frames",
+                description =
+                        "Share, in [0, 1), of each training clip's frames after the first that the"
+                                + " dynamics is given whole (no token masked), so that masked"
+                                + " frames often follow a whole frame, as generated frames do"
+                                + " when the world is played (default: the config's, 0: every"
+                                + " frame masked, as Genie trains). With --resume it changes the"
+                                + " run's setting from the next step on.")
+        Float visibleFrames;
+
+        @Option(
                 names = "--codebook-tie",
                 description =
                         "The dynamics also reads each token as its tokenizer code vector and scores"
@@ -217,6 +228,10 @@ final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException(
                         "--changed-boost must be in [0, 100], got " + Checks.number(changedBoost));
             }
+            if (visibleFrames != null && !(visibleFrames >= 0 && visibleFrames < 1)) {
+                throw new IllegalArgumentException(
+                        "--visible-frames must be in [0, 1), got " + Checks.number(visibleFrames));
+            }
             if (run.resume && run.steps != null) {
                 Checkpoints.extendRun(run.out, WorldModel.KIND, run.steps);
             }
@@ -226,6 +241,10 @@ final class TrainCommand implements Runnable {
             if (run.resume && changedBoost != null) {
                 Checkpoints.setTrainField(
                         run.out, WorldModel.KIND, "changedTokenBoost", changedBoost);
+            }
+            if (run.resume && visibleFrames != null) {
+                Checkpoints.setTrainField(
+                        run.out, WorldModel.KIND, "visibleFrameShare", visibleFrames);
             }
             if (run.resume && codebookTie) {
                 Checkpoints.setConfigField(run.out, WorldModel.KIND, "codebookTie", true);
@@ -262,6 +281,9 @@ final class TrainCommand implements Runnable {
             }
             if (changedBoost != null) {
                 train = train.withChangedTokenBoost(changedBoost);
+            }
+            if (visibleFrames != null) {
+                train = train.withVisibleFrameShare(visibleFrames);
             }
             WorldConfig m = model;
             TrainConfig t = train;

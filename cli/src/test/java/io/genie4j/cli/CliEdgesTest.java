@@ -303,7 +303,8 @@ class CliEdgesTest {
         for (String[] bad :
                 new String[][] {
                     {"--action-dropout", "1", "--action-dropout must be in [0, 1), got 1"},
-                    {"--changed-boost", "-2", "--changed-boost must be in [0, 100], got -2"}
+                    {"--changed-boost", "-2", "--changed-boost must be in [0, 100], got -2"},
+                    {"--visible-frames", "1", "--visible-frames must be in [0, 1), got 1"}
                 }) {
             assertRefused(
                     run(

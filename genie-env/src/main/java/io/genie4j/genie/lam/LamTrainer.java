@@ -57,7 +57,8 @@ public final class LamTrainer {
     /** The training defaults for this machine: 32 transitions a step, 6000 steps. */
     public static TrainConfig defaults() {
         return new TrainConfig(
-                32, 3, 1, 5e-4f, 5e-5f, 200, 6000, 0.01f, 1.0f, 1, 250, 25, 100, 0.05, 0, 0f, 0f);
+                32, 3, 1, 5e-4f, 5e-5f, 200, 6000, 0.01f, 1.0f, 1, 250, 25, 100, 0.05, 0, 0f, 0f,
+                0f);
     }
 
     /**

@@ -29,6 +29,11 @@ package io.genie4j.genie.train;
  *     that motion (a scrolling camera changes most tokens of a frame) is not outweighed by the many
  *     tokens that a copy of the last frame predicts; 0 (off) in a model.json written before this
  *     setting existed
+ * @param visibleFrameShare world model only: the share of a clip's frames after the first that the
+ *     dynamics is given whole in training (no token masked, no loss on them) while the others are
+ *     masked at the clip's rate, so that masked frames often follow a whole frame, as every
+ *     generated frame follows whole past frames when the world is played; 0 (every frame masked, as
+ *     Genie trains) in a model.json written before this setting existed
  */
 public record TrainConfig(
         int batch,
@@ -47,12 +52,14 @@ public record TrainConfig(
         double validationFraction,
         int maxEpisodes,
         float actionDropout,
-        float changedTokenBoost) {
+        float changedTokenBoost,
+        float visibleFrameShare) {
 
     /** The tokenizer defaults for this machine. */
     public static TrainConfig tokenizerDefaults() {
         return new TrainConfig(
-                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300, 0f, 0f);
+                8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300, 0f, 0f,
+                0f);
     }
 
     /**
@@ -61,7 +68,8 @@ public record TrainConfig(
      */
     public static TrainConfig worldDefaults() {
         return new TrainConfig(
-                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300, 0f, 0f);
+                4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300, 0f, 0f,
+                0f);
     }
 
     /**
@@ -97,6 +105,10 @@ public record TrainConfig(
             throw new IllegalArgumentException(
                     "changedTokenBoost must be in [0, 100], got " + changedTokenBoost);
         }
+        if (!(visibleFrameShare >= 0 && visibleFrameShare < 1)) {
+            throw new IllegalArgumentException(
+                    "visibleFrameShare must be in [0, 1), got " + visibleFrameShare);
+        }
         return this;
     }
 
@@ -119,15 +131,20 @@ public record TrainConfig(
 
     /** A copy with another action dropout. */
     public TrainConfig withActionDropout(float share) {
-        return withWorldLoss(share, changedTokenBoost);
+        return withWorldLoss(share, changedTokenBoost, visibleFrameShare);
     }
 
     /** A copy with another boost on changed tokens. */
     public TrainConfig withChangedTokenBoost(float boost) {
-        return withWorldLoss(actionDropout, boost);
+        return withWorldLoss(actionDropout, boost, visibleFrameShare);
     }
 
-    private TrainConfig withWorldLoss(float dropout, float boost) {
+    /** A copy with another share of frames given whole. */
+    public TrainConfig withVisibleFrameShare(float share) {
+        return withWorldLoss(actionDropout, changedTokenBoost, share);
+    }
+
+    private TrainConfig withWorldLoss(float dropout, float boost, float visible) {
         return new TrainConfig(
                 batch,
                 clipLength,
@@ -145,7 +162,8 @@ public record TrainConfig(
                 validationFraction,
                 maxEpisodes,
                 dropout,
-                boost);
+                boost,
+                visible);
     }
 
     /** A copy with a different step count. */
@@ -167,6 +185,7 @@ public record TrainConfig(
                 validationFraction,
                 maxEpisodes,
                 actionDropout,
-                changedTokenBoost);
+                changedTokenBoost,
+                visibleFrameShare);
     }
 }

@@ -20,13 +20,26 @@ public final class MaskGit {
     /**
      * The training mask {@code [b, t, n]} (1 where masked): for each clip a rate drawn from U(0.5,
      * 1), then each token of frames 2..t masked with that probability (the first frame is always
-     * given).
+     * given), as Genie trains.
      */
     public static float[] trainingMask(Random rng, int b, int t, int n) {
+        return trainingMask(rng, b, t, n, 0);
+    }
+
+    /**
+     * The training mask with a share {@code visible} of frames 2..t, each drawn independently,
+     * given whole; the rest masked as {@link #trainingMask(Random, int, int, int)} masks them. When
+     * the world is played, a generated frame follows whole past frames; with every frame masked at
+     * 50% or more in training, none ever did.
+     */
+    public static float[] trainingMask(Random rng, int b, int t, int n, double visible) {
         float[] mask = new float[b * t * n];
         for (int i = 0; i < b; i++) {
             double rate = 0.5 + 0.5 * rng.nextDouble();
             for (int f = 1; f < t; f++) {
+                if (visible > 0 && rng.nextDouble() < visible) {
+                    continue;
+                }
                 for (int j = 0; j < n; j++) {
                     if (rng.nextDouble() < rate) {
                         mask[(i * t + f) * n + j] = 1f;

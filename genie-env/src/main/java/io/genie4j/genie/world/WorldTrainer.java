@@ -378,7 +378,11 @@ public final class WorldTrainer {
                 NDArray mask =
                         sm.create(
                                 MaskGit.trainingMask(
-                                        new Random(train.seed() * 31L + step), b, t, n),
+                                        new Random(train.seed() * 31L + step),
+                                        b,
+                                        t,
+                                        n,
+                                        train.visibleFrameShare()),
                                 new Shape(b, t, n));
                 NDArray maskLong = mask.toType(DataType.INT64, false);
                 NDArray input = targets.mul(maskLong.neg().add(1)).add(maskLong.mul(dyn.maskId()));

@@ -2,10 +2,12 @@ package io.genie4j.genie.world;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class MaskGitTest {
@@ -51,5 +53,42 @@ class MaskGitTest {
             assertEquals(good, g[0].getFloat(), 1e-5);
             assertEquals(1.0, g[1].getFloat(), 1e-6);
         }
+    }
+
+    /**
+     * Genie's mask covers every frame after the first at the clip's rate of at least a half; with a
+     * share of frames given whole, about that share of frames has no masked token and the rest are
+     * masked as before. With none given whole the mask is the one Genie's training draws.
+     */
+    @Test
+    void aShareOfFramesIsGivenWholeAndTheRestMaskedAtTheClipsRate() {
+        int b = 200;
+        int t = 16;
+        int n = 64;
+        float[] genie = MaskGit.trainingMask(new Random(4), b, t, n);
+        assertArrayEquals(genie, MaskGit.trainingMask(new Random(4), b, t, n, 0));
+        float[] half = MaskGit.trainingMask(new Random(4), b, t, n, 0.5);
+        int whole = 0;
+        int frames = 0;
+        for (int i = 0; i < b; i++) {
+            for (int f = 0; f < t; f++) {
+                int masked = 0;
+                for (int j = 0; j < n; j++) {
+                    masked += (int) half[(i * t + f) * n + j];
+                }
+                if (f == 0) {
+                    assertEquals(0, masked, "the first frame is always given");
+                    continue;
+                }
+                frames++;
+                if (masked == 0) {
+                    whole++;
+                } else {
+                    assertTrue(
+                            masked >= 16, "a masked frame is masked at a rate of a half or more");
+                }
+            }
+        }
+        assertEquals(0.5, (double) whole / frames, 0.03, whole + " of " + frames);
     }
 }

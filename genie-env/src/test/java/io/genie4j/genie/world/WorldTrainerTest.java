@@ -312,7 +312,7 @@ class WorldTrainerTest {
                 lamRun,
                 LamConfig.tiny(16),
                 new TrainConfig(
-                        8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0, 0f, 0f),
+                        8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0, 0f, 0f, 0f),
                 0,
                 false,
                 TrainListener.NONE);
