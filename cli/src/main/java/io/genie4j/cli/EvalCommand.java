@@ -136,6 +136,15 @@ final class EvalCommand implements Runnable {
 
         @Mixin SamplingOptions sampling;
 
+        @Option(
+                names = "--against",
+                description =
+                        "Another world model directory to score on the same clips, prompts and"
+                                + " seeds: its figures under \"against\", and this model's minus"
+                                + " its, clip by clip with paired 95%% intervals, under"
+                                + " \"difference\" (for A/B runs).")
+        Path against;
+
         @Option(names = "--seed", defaultValue = "0", description = "Sampling seed.")
         long seed;
 
@@ -145,7 +154,7 @@ final class EvalCommand implements Runnable {
             Checks.atLeast("--batch", batch, 1);
             GenieWorld.Options o = sampling.options();
             Map<String, Object> r =
-                    WorldEval.evaluate(model, data, allEpisodes, clips, batch, o, seed);
+                    WorldEval.compare(model, against, data, allEpisodes, clips, batch, o, seed);
             System.out.println(Json.write(r));
             return 0;
         }

@@ -417,6 +417,32 @@ class WorldModelCommandsTest {
                     f + " " + v + " outside its interval " + ci);
         }
         assertEquals(10, ((List<?>) e.get("margin_per_step")).size());
+        Result self =
+                run(
+                        "eval",
+                        "world",
+                        "--model",
+                        world.toString(),
+                        "--against",
+                        world.toString(),
+                        "--data",
+                        data.toString(),
+                        "--all-episodes",
+                        "--clips",
+                        "4",
+                        "--batch",
+                        "2");
+        assertEquals(0, self.exit(), self.err());
+        Map<?, ?> sj = json(self);
+        Map<?, ?> against = (Map<?, ?>) sj.get("against");
+        assertEquals(sj.get("margin_over_still_frame"), against.get("margin_over_still_frame"));
+        assertEquals(e.get("delta_psnr"), sj.get("delta_psnr"), "--against leaves the figures");
+        Map<?, ?> diff = (Map<?, ?>) sj.get("difference");
+        for (String f : List.of("rollout_psnr", "margin_over_still_frame", "delta_psnr")) {
+            assertEquals(0.0, ((Number) diff.get(f)).doubleValue(), 1e-9, f + ": " + diff);
+            assertEquals(List.of(0.0, 0.0), diff.get(f + "_ci95"), f + ": " + diff);
+        }
+        assertEquals(10, ((List<?>) diff.get("margin_per_step")).size());
 
         Result unlabelled =
                 run("train", "actions", "--model", world.toString(), "--data", data.toString());

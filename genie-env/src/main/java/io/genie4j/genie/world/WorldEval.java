@@ -61,6 +61,20 @@ public final class WorldEval {
             int batch,
             GenieWorld.Options options,
             long seed) {
+        return score(model, split, context, horizon, deltaStep, maxClips, batch, options, seed)
+                .summary(model, options, deltaStep, seed);
+    }
+
+    private static Scores score(
+            WorldModel model,
+            List<Clip.Source> split,
+            int context,
+            int horizon,
+            int deltaStep,
+            int maxClips,
+            int batch,
+            GenieWorld.Options options,
+            long seed) {
         if (context < 1 || horizon < 1 || deltaStep < 1 || deltaStep > horizon) {
             throw new IllegalArgumentException(
                     "need context ≥ 1, horizon ≥ 1 and 1 ≤ delta step ≤ horizon");
@@ -103,7 +117,7 @@ public final class WorldEval {
                 scoreRandomActions(model, options, seed, b, deltaStep, random, scores);
             }
         }
-        return scores.summary(model, clips, options, deltaStep, seed);
+        return scores;
     }
 
     /** One batch of clips: the first clip's index, how many, and their frames back to back. */
@@ -120,6 +134,7 @@ public final class WorldEval {
         final int context;
         final int horizon;
         final int length;
+        final List<Clip> clips;
         final double[][] psnrAt;
         final double[][] stillAt;
         final double[] ssimOf;
@@ -144,6 +159,7 @@ public final class WorldEval {
             this.context = context;
             this.horizon = horizon;
             this.length = context + horizon;
+            this.clips = clips;
             int count = clips.size();
             psnrAt = new double[horizon][count];
             stillAt = new double[horizon][count];
@@ -221,49 +237,83 @@ public final class WorldEval {
             }
         }
 
-        Map<String, Object> summary(
-                WorldModel model,
-                List<Clip> clips,
-                GenieWorld.Options options,
-                int deltaStep,
-                long seed) {
-            int count = clips.size();
+        /** Bootstrap over the clips' episodes. */
+        EpisodeBootstrap bootstrap(long seed) {
             Map<Clip.Source, Integer> episodeIndex = new java.util.IdentityHashMap<>();
-            int[] episodeOf = new int[count];
-            for (int i = 0; i < count; i++) {
+            int[] episodeOf = new int[clips.size()];
+            for (int i = 0; i < episodeOf.length; i++) {
                 episodeOf[i] =
                         episodeIndex.computeIfAbsent(
                                 clips.get(i).source(), x -> episodeIndex.size());
             }
-            EpisodeBootstrap boot =
-                    new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
-            double[] psnrOf = new double[count];
-            double[] stillOf = new double[count];
+            return new EpisodeBootstrap(episodeOf, EpisodeBootstrap.RESAMPLES, seed);
+        }
+
+        int episodes() {
+            return (int) clips.stream().map(Clip::source).distinct().count();
+        }
+
+        /** Per clip: the mean over generated steps of {@code at [horizon][clips]}. */
+        double[] meanOverSteps(double[][] at) {
+            double[] out = new double[clips.size()];
+            for (int k = 0; k < horizon; k++) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] += at[k][i] / horizon;
+                }
+            }
+            return out;
+        }
+
+        /** Per clip: the rollout's margin over the still frame at step {@code k} (0-based). */
+        double[] marginAt(int k) {
+            double[] out = new double[clips.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = psnrAt[k][i] - stillAt[k][i];
+            }
+            return out;
+        }
+
+        /** Per clip: the rollout's margin over the still frame, averaged over the steps. */
+        double[] margin() {
+            double[] psnr = meanOverSteps(psnrAt);
+            double[] still = meanOverSteps(stillAt);
+            for (int i = 0; i < psnr.length; i++) {
+                psnr[i] -= still[i];
+            }
+            return psnr;
+        }
+
+        /** Per clip: ΔtPSNR at step {@code deltaStep}. */
+        double[] delta(int deltaStep) {
+            double[] out = new double[clips.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = psnrAt[deltaStep - 1][i] - randomAtDelta[i];
+            }
+            return out;
+        }
+
+        Map<String, Object> summary(
+                WorldModel model, GenieWorld.Options options, int deltaStep, long seed) {
+            int count = clips.size();
+            EpisodeBootstrap boot = bootstrap(seed);
+            double[] psnrOf = meanOverSteps(psnrAt);
+            double[] stillOf = meanOverSteps(stillAt);
             List<Double> curve = new ArrayList<>();
             List<Double> stillCurve = new ArrayList<>();
             List<Double> marginCurve = new ArrayList<>();
             List<List<Double>> marginCurveCi = new ArrayList<>();
             for (int k = 0; k < horizon; k++) {
-                double[] margin = new double[count];
-                for (int i = 0; i < count; i++) {
-                    psnrOf[i] += psnrAt[k][i] / horizon;
-                    stillOf[i] += stillAt[k][i] / horizon;
-                    margin[i] = psnrAt[k][i] - stillAt[k][i];
-                }
+                double[] margin = marginAt(k);
                 curve.add(round(EpisodeBootstrap.mean(psnrAt[k]), 2));
                 stillCurve.add(round(EpisodeBootstrap.mean(stillAt[k]), 2));
                 marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
                 marginCurveCi.add(ci(boot, margin));
             }
-            double[] marginOf = new double[count];
-            double[] deltaOf = new double[count];
-            for (int i = 0; i < count; i++) {
-                marginOf[i] = psnrOf[i] - stillOf[i];
-                deltaOf[i] = psnrAt[deltaStep - 1][i] - randomAtDelta[i];
-            }
+            double[] marginOf = margin();
+            double[] deltaOf = delta(deltaStep);
             Map<String, Object> json = new LinkedHashMap<>();
             json.put("clips", count);
-            json.put("clip_episodes", episodeIndex.size());
+            json.put("clip_episodes", episodes());
             json.put("context_frames", context);
             json.put("generated_frames", horizon);
             json.put("maskgit_steps", options.maskgitSteps());
@@ -718,28 +768,34 @@ public final class WorldEval {
             GenieWorld.Options options,
             long seed)
             throws IOException {
+        return compare(modelDir, null, data, allEpisodes, maxClips, batch, options, seed);
+    }
+
+    /**
+     * {@link #evaluate(Path, List, boolean, int, int, GenieWorld.Options, long)}, and when {@code
+     * againstDir} is not null the same for that model on the same clips, prompts and seeds, under
+     * {@code "against"}, with the differences (this model minus that one) clip by clip under {@code
+     * "difference"}: their bootstrap intervals are paired, so an A/B of two training runs is read
+     * at once, narrower than the two models' own intervals suggest.
+     */
+    public static Map<String, Object> compare(
+            Path modelDir,
+            Path againstDir,
+            List<Path> data,
+            boolean allEpisodes,
+            int maxClips,
+            int batch,
+            GenieWorld.Options options,
+            long seed)
+            throws IOException {
+        Map<String, Object> json;
+        List<Map<String, Object>> sets = new ArrayList<>();
+        List<Clip.Source> split;
+        Scores scores;
         try (WorldModel model = WorldModel.load(modelDir)) {
-            var train = model.json().path("train_config");
-            double fraction = allEpisodes ? 0 : train.path("validationFraction").asDouble(0.05);
-            int maxEpisodes = allEpisodes ? 0 : train.path("maxEpisodes").asInt(0);
-            List<Clip.Source> split = new ArrayList<>();
-            List<Map<String, Object>> sets = new ArrayList<>();
-            for (Path d : data) {
-                VideoDataset ds =
-                        VideoDataset.load(d, model.config().imageSize(), fraction, maxEpisodes);
-                List<Clip.Source> part = allEpisodes ? ds.train() : ds.validation();
-                if (part.isEmpty()) {
-                    throw new IllegalArgumentException(
-                            d + " has no validation episodes; pass --all-episodes");
-                }
-                split.addAll(part);
-                Map<String, Object> set = new LinkedHashMap<>();
-                set.put("data", d.toAbsolutePath().toString());
-                set.put("episodes", part.size());
-                sets.add(set);
-            }
-            Map<String, Object> json =
-                    evaluate(model, split, 2, 10, 4, maxClips, batch, options, seed);
+            split = split(model, data, allEpisodes, sets);
+            scores = score(model, split, 2, 10, 4, maxClips, batch, options, seed);
+            json = scores.summary(model, options, 4, seed);
             json.put("episodes", split.size());
             json.put("sets", sets);
             if (model.eventHeads() != null && split.stream().anyMatch(e -> e.rewards() != null)) {
@@ -752,8 +808,93 @@ public final class WorldEval {
                                 + " to whole episodes");
                 json.put("events", events);
             }
-            return json;
+            if (againstDir == null) {
+                return json;
+            }
+            int size = model.config().imageSize();
+            try (WorldModel other = WorldModel.load(againstDir)) {
+                if (other.config().imageSize() != size) {
+                    throw new IllegalArgumentException(
+                            againstDir
+                                    + " makes "
+                                    + other.config().imageSize()
+                                    + "-pixel frames, the model compared with it "
+                                    + size
+                                    + "; compare models of one frame size");
+                }
+                Scores theirs = score(other, split, 2, 10, 4, maxClips, batch, options, seed);
+                Map<String, Object> against = theirs.summary(other, options, 4, seed);
+                against.put("model", againstDir.toAbsolutePath().toString());
+                json.put("against", against);
+                json.put("difference", difference(scores, theirs, 4, seed));
+            }
         }
+        return json;
+    }
+
+    /** The clip-by-clip differences of two models' scores on the same clips, paired. */
+    private static Map<String, Object> difference(Scores a, Scores b, int deltaStep, long seed) {
+        EpisodeBootstrap boot = a.bootstrap(seed);
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put(
+                "what",
+                "this model minus --against, clip by clip on the same clips, prompts and seeds; 95%"
+                        + " intervals from a bootstrap over episodes of the paired differences");
+        double[] psnr = minus(a.meanOverSteps(a.psnrAt), b.meanOverSteps(b.psnrAt));
+        d.put("rollout_psnr", round(EpisodeBootstrap.mean(psnr), 2));
+        d.put("rollout_psnr_ci95", ci(boot, psnr));
+        double[] margin = minus(a.margin(), b.margin());
+        d.put("margin_over_still_frame", round(EpisodeBootstrap.mean(margin), 2));
+        d.put("margin_over_still_frame_ci95", ci(boot, margin));
+        List<Double> curve = new ArrayList<>();
+        List<List<Double>> curveCi = new ArrayList<>();
+        for (int k = 0; k < a.horizon; k++) {
+            double[] m = minus(a.marginAt(k), b.marginAt(k));
+            curve.add(round(EpisodeBootstrap.mean(m), 2));
+            curveCi.add(ci(boot, m));
+        }
+        d.put("margin_per_step", curve);
+        d.put("margin_per_step_ci95", curveCi);
+        double[] delta = minus(a.delta(deltaStep), b.delta(deltaStep));
+        d.put("delta_psnr", round(EpisodeBootstrap.mean(delta), 2));
+        d.put("delta_psnr_ci95", ci(boot, delta));
+        return d;
+    }
+
+    private static double[] minus(double[] a, double[] b) {
+        double[] out = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i] - b[i];
+        }
+        return out;
+    }
+
+    /**
+     * The episodes {@code model} is evaluated on: each dataset's validation split as the model's
+     * training run split it, or all its episodes; {@code sets} gets a line per dataset.
+     */
+    private static List<Clip.Source> split(
+            WorldModel model, List<Path> data, boolean allEpisodes, List<Map<String, Object>> sets)
+            throws IOException {
+        var train = model.json().path("train_config");
+        double fraction = allEpisodes ? 0 : train.path("validationFraction").asDouble(0.05);
+        int maxEpisodes = allEpisodes ? 0 : train.path("maxEpisodes").asInt(0);
+        List<Clip.Source> split = new ArrayList<>();
+        for (Path d : data) {
+            VideoDataset ds =
+                    VideoDataset.load(d, model.config().imageSize(), fraction, maxEpisodes);
+            List<Clip.Source> part = allEpisodes ? ds.train() : ds.validation();
+            if (part.isEmpty()) {
+                throw new IllegalArgumentException(
+                        d + " has no validation episodes; pass --all-episodes");
+            }
+            split.addAll(part);
+            Map<String, Object> set = new LinkedHashMap<>();
+            set.put("data", d.toAbsolutePath().toString());
+            set.put("episodes", part.size());
+            sets.add(set);
+        }
+        return split;
     }
 
     /**
