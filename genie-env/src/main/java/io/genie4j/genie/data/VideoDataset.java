@@ -26,18 +26,26 @@ public final class VideoDataset {
     private final List<Clip.Source> train;
     private final List<Clip.Source> validation;
     private final Map<String, Object> envOptions;
+    private final int available;
 
     private VideoDataset(
             Path dir,
             int size,
             List<Clip.Source> train,
             List<Clip.Source> validation,
-            Map<String, Object> envOptions) {
+            Map<String, Object> envOptions,
+            int available) {
         this.dir = dir;
         this.size = size;
         this.train = train;
         this.validation = validation;
         this.envOptions = envOptions;
+        this.available = available;
+    }
+
+    /** The episodes the directory holds, loaded or not (see {@code maxEpisodes}). */
+    public int available() {
+        return available;
     }
 
     /**
@@ -71,8 +79,17 @@ public final class VideoDataset {
             throw new IllegalArgumentException("no episodes in " + dir);
         }
         episodes.sort(java.util.Comparator.comparing(Episode.Summary::file));
+        int available = episodes.size();
         if (maxEpisodes > 0 && episodes.size() > maxEpisodes) {
             episodes = episodes.subList(0, maxEpisodes);
+            System.err.println(
+                    "genie4j: "
+                            + dir
+                            + " holds "
+                            + available
+                            + " episodes; loading the first "
+                            + maxEpisodes
+                            + " by file name (maxEpisodes in the train config; 0 loads them all)");
         }
         List<Clip.Source> train = new ArrayList<>();
         List<Clip.Source> val = new ArrayList<>();
@@ -133,7 +150,7 @@ public final class VideoDataset {
             train.add(val.remove(val.size() - 1));
         }
         return new VideoDataset(
-                dir, size, List.copyOf(train), List.copyOf(val), Map.copyOf(envOptions));
+                dir, size, List.copyOf(train), List.copyOf(val), Map.copyOf(envOptions), available);
     }
 
     static boolean isValidation(String file, double fraction) {

@@ -277,6 +277,7 @@ public final class Checkpoints {
         training.put("frames", frames);
         ObjectNode d = json.putObject("data");
         d.put("dir", dataset.dir().toAbsolutePath().toString());
+        d.put("episodes_available", dataset.available());
         d.put("train_episodes", dataset.train().size());
         d.put("train_frames", io.genie4j.genie.data.VideoDataset.frames(dataset.train()));
         d.put("validation_episodes", dataset.validation().size());

@@ -100,6 +100,29 @@ class VideoDatasetTest {
     }
 
     @Test
+    void aCapOnEpisodesLoadsTheFirstByNameAndRecordsHowManyThereWere() throws Exception {
+        write(12, 3);
+        VideoDataset capped = VideoDataset.load(tmp, 4, 0, 5);
+        assertEquals(5, capped.train().size());
+        assertEquals(12, capped.available());
+        assertEquals(
+                List.of("ep0.npz", "ep1.npz", "ep10.npz", "ep11.npz", "ep2.npz"),
+                capped.train().stream().map(Clip.Source::name).toList());
+        var json =
+                io.genie4j.genie.train.Checkpoints.newRunJson(
+                        "world",
+                        Map.of(),
+                        io.genie4j.genie.train.TrainConfig.worldDefaults(),
+                        0,
+                        0,
+                        0,
+                        capped);
+        assertEquals(12, json.path("data").path("episodes_available").asInt());
+        assertEquals(5, json.path("data").path("train_episodes").asInt());
+        assertEquals(12, VideoDataset.load(tmp, 4, 0, 0).train().size());
+    }
+
+    @Test
     void spreadClipsVisitEveryEpisodeAndEveryPartOfIt() throws Exception {
         write(6, 40);
         VideoDataset ds = VideoDataset.load(tmp, 4, 0.0, 0);
