@@ -16,9 +16,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -44,6 +47,15 @@ public final class WorldEval {
 
     /** The PSNR an identical frame counts as in the still-frame baseline. */
     static final double STILL_CAP = 60;
+
+    /** Real frames each clip's rollout is prompted with. */
+    static final int CONTEXT = 2;
+
+    /** Frames generated per clip. */
+    static final int HORIZON = 10;
+
+    /** The generated step ΔtPSNR is read at (Genie's t = 4). */
+    static final int DELTA_STEP = 4;
 
     private WorldEval() {}
 
@@ -239,7 +251,7 @@ public final class WorldEval {
 
         /** Bootstrap over the clips' episodes. */
         EpisodeBootstrap bootstrap(long seed) {
-            Map<Clip.Source, Integer> episodeIndex = new java.util.IdentityHashMap<>();
+            Map<Clip.Source, Integer> episodeIndex = new IdentityHashMap<>();
             int[] episodeOf = new int[clips.size()];
             for (int i = 0; i < episodeOf.length; i++) {
                 episodeOf[i] =
@@ -250,7 +262,9 @@ public final class WorldEval {
         }
 
         int episodes() {
-            return (int) clips.stream().map(Clip::source).distinct().count();
+            Set<Clip.Source> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            clips.forEach(c -> seen.add(c.source()));
+            return seen.size();
         }
 
         /** Per clip: the mean over generated steps of {@code at [horizon][clips]}. */
@@ -266,30 +280,17 @@ public final class WorldEval {
 
         /** Per clip: the rollout's margin over the still frame at step {@code k} (0-based). */
         double[] marginAt(int k) {
-            double[] out = new double[clips.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = psnrAt[k][i] - stillAt[k][i];
-            }
-            return out;
+            return minus(psnrAt[k], stillAt[k]);
         }
 
         /** Per clip: the rollout's margin over the still frame, averaged over the steps. */
         double[] margin() {
-            double[] psnr = meanOverSteps(psnrAt);
-            double[] still = meanOverSteps(stillAt);
-            for (int i = 0; i < psnr.length; i++) {
-                psnr[i] -= still[i];
-            }
-            return psnr;
+            return minus(meanOverSteps(psnrAt), meanOverSteps(stillAt));
         }
 
         /** Per clip: ΔtPSNR at step {@code deltaStep}. */
         double[] delta(int deltaStep) {
-            double[] out = new double[clips.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = psnrAt[deltaStep - 1][i] - randomAtDelta[i];
-            }
-            return out;
+            return minus(psnrAt[deltaStep - 1], randomAtDelta);
         }
 
         Map<String, Object> summary(
@@ -375,20 +376,11 @@ public final class WorldEval {
          */
         private void putReferences(
                 Map<String, Object> json, EpisodeBootstrap boot, double[] stillOf, int deltaStep) {
-            int count = stillOf.length;
-            double[] tokOf = new double[count];
-            double[] marginOf = new double[count];
+            double[] tokOf = meanOverSteps(tokenizerAt);
+            double[] marginOf = minus(tokOf, stillOf);
             List<Double> marginCurve = new ArrayList<>();
             for (int k = 0; k < horizon; k++) {
-                double[] margin = new double[count];
-                for (int i = 0; i < count; i++) {
-                    tokOf[i] += tokenizerAt[k][i] / horizon;
-                    margin[i] = tokenizerAt[k][i] - stillAt[k][i];
-                }
-                marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
-            }
-            for (int i = 0; i < count; i++) {
-                marginOf[i] = tokOf[i] - stillOf[i];
+                marginCurve.add(round(EpisodeBootstrap.mean(minus(tokenizerAt[k], stillAt[k])), 2));
             }
             Map<String, Object> p = new LinkedHashMap<>();
             p.put(
@@ -413,10 +405,7 @@ public final class WorldEval {
             if (gameSkipped != null) {
                 g.put("skipped", gameSkipped);
             } else {
-                double[] deltaOf = new double[count];
-                for (int i = 0; i < count; i++) {
-                    deltaOf[i] = gameRealAtDelta[i] - gameRandomAtDelta[i];
-                }
+                double[] deltaOf = minus(gameRealAtDelta, gameRandomAtDelta);
                 g.put(
                         "psnr_recorded_actions_at_t",
                         round(EpisodeBootstrap.mean(gameRealAtDelta), 2));
@@ -794,13 +783,23 @@ public final class WorldEval {
         Scores scores;
         try (WorldModel model = WorldModel.load(modelDir)) {
             split = split(model, data, allEpisodes, sets);
-            scores = score(model, split, 2, 10, 4, maxClips, batch, options, seed);
-            json = scores.summary(model, options, 4, seed);
+            scores =
+                    score(
+                            model,
+                            split,
+                            CONTEXT,
+                            HORIZON,
+                            DELTA_STEP,
+                            maxClips,
+                            batch,
+                            options,
+                            seed);
+            json = scores.summary(model, options, DELTA_STEP, seed);
             json.put("episodes", split.size());
             json.put("sets", sets);
             if (model.eventHeads() != null && split.stream().anyMatch(e -> e.rewards() != null)) {
                 Map<String, Object> events =
-                        EventSamples.collect(model, split, 2, seed, batch)
+                        EventSamples.collect(model, split, CONTEXT, seed, batch)
                                 .score(model.eventHeads());
                 events.put(
                         "what",
@@ -822,11 +821,21 @@ public final class WorldEval {
                                     + size
                                     + "; compare models of one frame size");
                 }
-                Scores theirs = score(other, split, 2, 10, 4, maxClips, batch, options, seed);
-                Map<String, Object> against = theirs.summary(other, options, 4, seed);
+                Scores theirs =
+                        score(
+                                other,
+                                split,
+                                CONTEXT,
+                                HORIZON,
+                                DELTA_STEP,
+                                maxClips,
+                                batch,
+                                options,
+                                seed);
+                Map<String, Object> against = theirs.summary(other, options, DELTA_STEP, seed);
                 against.put("model", againstDir.toAbsolutePath().toString());
                 json.put("against", against);
-                json.put("difference", difference(scores, theirs, 4, seed));
+                json.put("difference", difference(scores, theirs, DELTA_STEP, seed));
             }
         }
         return json;
