@@ -70,7 +70,7 @@ final class GameReference {
             Clip clip = clips.get(first + j);
             Clip.Source src = clip.source();
             Clip.Replay r = src.replay();
-            clip.source().copyClip(clip.start(), context, 1, out, j * length * fb);
+            src.copyClip(clip.start(), context, 1, out, j * length * fb);
             int last = clip.start() + context - 1;
             try (Env<Tensor, Integer> env =
                     (Env<Tensor, Integer>) Envs.make(r.envId(), r.options())) {
