@@ -425,18 +425,11 @@ public final class WorldEval {
          */
         private void putRealActions(
                 Map<String, Object> json, EpisodeBootstrap boot, double[] stillOf) {
-            int count = stillOf.length;
-            double[] realOf = new double[count];
+            double[] realOf = meanOverSteps(realAt);
+            double[] marginOf = minus(realOf, stillOf);
             List<Double> curve = new ArrayList<>();
             for (int k = 0; k < horizon; k++) {
-                for (int i = 0; i < count; i++) {
-                    realOf[i] += realAt[k][i] / horizon;
-                }
                 curve.add(round(EpisodeBootstrap.mean(realAt[k]), 2));
-            }
-            double[] marginOf = new double[count];
-            for (int i = 0; i < count; i++) {
-                marginOf[i] = realOf[i] - stillOf[i];
             }
             Map<String, Object> r = new LinkedHashMap<>();
             r.put(
