@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
@@ -117,7 +118,9 @@ public final class WorldEval {
                 try (NDManager sm = base.newSubManager()) {
                     NDArray v = Patches.video(sm, video, n, length, scores.side, scores.side, 3);
                     still = stillRollout(model, ps, v, context, horizon);
-                    scores.scoreTokenizer(b, tokenizerRollout(model, ps, v, context));
+                    NDArray codes = tokens(model, ps, v);
+                    scores.scoreTokenizer(b, decodeFrom(model, ps, codes, context));
+                    scores.scoreChanges(b, codes.toType(DataType.INT64, false).toLongArray());
                 }
                 if (scores.gameSkipped == null) {
                     scoreGame(model, ps, base, b, clips, deltaStep, gameRandom, scores);
@@ -157,6 +160,8 @@ public final class WorldEval {
         final ActionTable realTable;
         final double[][] realAt;
         final double[][] tokenizerAt;
+        final double[][] changedAt;
+        final int perFrame;
         final double[] gameRealAtDelta;
         final double[] gameRandomAtDelta;
         final int[] gameEnded = new int[1];
@@ -178,6 +183,8 @@ public final class WorldEval {
             ssimOf = new double[count];
             randomAtDelta = new double[count];
             tokenizerAt = new double[horizon][count];
+            changedAt = new double[horizon][count];
+            perFrame = config.tokensPerFrame();
             gameRealAtDelta = new double[count];
             gameRandomAtDelta = new double[count];
             usage = new long[actions];
@@ -232,6 +239,14 @@ public final class WorldEval {
                                             (j * horizon + k) * fb,
                                             fb));
                 }
+            }
+        }
+
+        /** The share of true tokens that change at each step, from the clips' token ids. */
+        void scoreChanges(Batch b, long[] codes) {
+            double[][] shares = changedShares(codes, b.n(), context, horizon, perFrame);
+            for (int k = 0; k < horizon; k++) {
+                System.arraycopy(shares[k], 0, changedAt[k], b.first(), b.n());
             }
         }
 
@@ -392,6 +407,14 @@ public final class WorldEval {
             p.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
             p.put("margin_over_still_frame_ci95", ci(boot, marginOf));
             p.put("margin_per_step", marginCurve);
+            double[] changedOf = meanOverSteps(changedAt);
+            List<Double> changedCurve = new ArrayList<>();
+            for (int k = 0; k < horizon; k++) {
+                changedCurve.add(round(EpisodeBootstrap.mean(changedAt[k]), 3));
+            }
+            p.put("tokens_changed_share", round(EpisodeBootstrap.mean(changedOf), 3));
+            p.put("tokens_changed_share_ci95", ci(boot, changedOf, 3));
+            p.put("tokens_changed_share_per_step", changedCurve);
             json.put("perfect_dynamics", p);
             Map<String, Object> g = new LinkedHashMap<>();
             g.put(
@@ -924,9 +947,40 @@ public final class WorldEval {
      */
     private static byte[] tokenizerRollout(
             WorldModel model, ParameterStore ps, NDArray video, int context) {
-        NDArray codes =
-                WorldModel.tokenize(model.tokenizer(), ps, video, model.config().tokenizerWindow());
-        return decodeFrom(model, ps, codes, context);
+        return decodeFrom(model, ps, tokens(model, ps, video), context);
+    }
+
+    /** The token ids of {@code video [n, T, ...]}, tokenised as the dynamics is trained on them. */
+    private static NDArray tokens(WorldModel model, ParameterStore ps, NDArray video) {
+        return WorldModel.tokenize(model.tokenizer(), ps, video, model.config().tokenizerWindow());
+    }
+
+    /**
+     * The share of each generated step's true tokens that differ from the same positions' tokens
+     * one frame before: {@code [horizon][n]} from the token ids {@code codes} of {@code n} clips of
+     * {@code context + horizon} frames of {@code perFrame} tokens, back to back. What a dynamics
+     * must change at each step, where copying the last frame's tokens is right elsewhere.
+     */
+    static double[][] changedShares(long[] codes, int n, int context, int horizon, int perFrame) {
+        int length = context + horizon;
+        if (codes.length != (long) n * length * perFrame) {
+            throw new IllegalArgumentException(
+                    codes.length + " token ids for " + n + " clips of " + length + " frames");
+        }
+        double[][] out = new double[horizon][n];
+        for (int j = 0; j < n; j++) {
+            for (int k = 0; k < horizon; k++) {
+                int now = (j * length + context + k) * perFrame;
+                int changed = 0;
+                for (int p = 0; p < perFrame; p++) {
+                    if (codes[now + p] != codes[now - perFrame + p]) {
+                        changed++;
+                    }
+                }
+                out[k][j] = changed / (double) perFrame;
+            }
+        }
+        return out;
     }
 
     /**
@@ -952,8 +1006,13 @@ public final class WorldEval {
 
     /** The 95% interval of the mean of {@code values}, rounded to 2 decimals. */
     static List<Double> ci(EpisodeBootstrap boot, double[] values) {
+        return ci(boot, values, 2);
+    }
+
+    /** The 95% interval of the mean of {@code values}, rounded to {@code digits} decimals. */
+    static List<Double> ci(EpisodeBootstrap boot, double[] values, int digits) {
         double[] c = boot.ci95(values);
-        return List.of(round(c[0], 2), round(c[1], 2));
+        return List.of(round(c[0], digits), round(c[1], digits));
     }
 
     static double round(double x, int digits) {

@@ -56,6 +56,9 @@ class WorldEvalTest {
         Map<String, Object> json = evaluate(model, corridorEpisodes(tmp.resolve("corridor"), true));
         Map<?, ?> perfect = (Map<?, ?>) json.get("perfect_dynamics");
         assertEquals(3, ((List<?>) perfect.get("margin_per_step")).size());
+        assertEquals(3, ((List<?>) perfect.get("tokens_changed_share_per_step")).size());
+        double changed = ((Number) perfect.get("tokens_changed_share")).doubleValue();
+        assertTrue(changed >= 0 && changed <= 1, "" + perfect);
         double psnr = ((Number) perfect.get("rollout_psnr")).doubleValue();
         assertTrue(psnr > 0 && psnr <= WorldEval.STILL_CAP, "" + perfect);
         Map<?, ?> game = (Map<?, ?>) json.get("game_delta_psnr");
@@ -75,6 +78,22 @@ class WorldEvalTest {
         assertTrue(skipped != null && skipped.contains("env_options"), "" + bare);
         assertEquals(json.get("delta_psnr"), bare.get("delta_psnr"), "the other figures stay");
         model.close();
+    }
+
+    @Test
+    void changedSharesCountTokensThatDifferFromTheFrameBefore() {
+        // Two clips of 1 prompt frame + 2 steps, 4 tokens a frame.
+        long[] codes = {
+            1, 2, 3, 4, /* step 1: */ 1, 2, 3, 9, /* step 2: */ 5, 6, 3, 9,
+            7, 7, 7, 7, /* step 1: */ 7, 7, 7, 7, /* step 2: */ 0, 0, 0, 0
+        };
+        double[][] shares = WorldEval.changedShares(codes, 2, 1, 2, 4);
+        assertEquals(0.25, shares[0][0]);
+        assertEquals(0.5, shares[1][0]);
+        assertEquals(0.0, shares[0][1]);
+        assertEquals(1.0, shares[1][1]);
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> WorldEval.changedShares(codes, 2, 1, 3, 4));
     }
 
     /** The tiny world's context holds 4 frames: 1 prompt frame, 3 generated, ΔtPSNR at 2. */
