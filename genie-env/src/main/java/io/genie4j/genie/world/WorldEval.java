@@ -314,14 +314,12 @@ public final class WorldEval {
             EpisodeBootstrap boot = bootstrap(seed);
             double[] psnrOf = meanOverSteps(psnrAt);
             double[] stillOf = meanOverSteps(stillAt);
-            List<Double> curve = new ArrayList<>();
-            List<Double> stillCurve = new ArrayList<>();
+            List<Double> curve = perStep(psnrAt, 2);
+            List<Double> stillCurve = perStep(stillAt, 2);
             List<Double> marginCurve = new ArrayList<>();
             List<List<Double>> marginCurveCi = new ArrayList<>();
             for (int k = 0; k < horizon; k++) {
                 double[] margin = marginAt(k);
-                curve.add(round(EpisodeBootstrap.mean(psnrAt[k]), 2));
-                stillCurve.add(round(EpisodeBootstrap.mean(stillAt[k]), 2));
                 marginCurve.add(round(EpisodeBootstrap.mean(margin), 2));
                 marginCurveCi.add(ci(boot, margin));
             }
@@ -408,10 +406,7 @@ public final class WorldEval {
             p.put("margin_over_still_frame_ci95", ci(boot, marginOf));
             p.put("margin_per_step", marginCurve);
             double[] changedOf = meanOverSteps(changedAt);
-            List<Double> changedCurve = new ArrayList<>();
-            for (int k = 0; k < horizon; k++) {
-                changedCurve.add(round(EpisodeBootstrap.mean(changedAt[k]), 3));
-            }
+            List<Double> changedCurve = perStep(changedAt, 3);
             p.put("tokens_changed_share", round(EpisodeBootstrap.mean(changedOf), 3));
             p.put("tokens_changed_share_ci95", ci(boot, changedOf, 3));
             p.put("tokens_changed_share_per_step", changedCurve);
@@ -450,10 +445,7 @@ public final class WorldEval {
                 Map<String, Object> json, EpisodeBootstrap boot, double[] stillOf) {
             double[] realOf = meanOverSteps(realAt);
             double[] marginOf = minus(realOf, stillOf);
-            List<Double> curve = new ArrayList<>();
-            for (int k = 0; k < horizon; k++) {
-                curve.add(round(EpisodeBootstrap.mean(realAt[k]), 2));
-            }
+            List<Double> curve = perStep(realAt, 2);
             Map<String, Object> r = new LinkedHashMap<>();
             r.put(
                     "what",
@@ -1002,6 +994,15 @@ public final class WorldEval {
             out.add(frames.get(new NDIndex(":, -1:")));
         }
         return VideoTokenizer.toUint8(NDArrays.concat(out, 1)).toByteArray();
+    }
+
+    /** The mean over clips of each step of {@code at [steps][clips]}, rounded. */
+    static List<Double> perStep(double[][] at, int digits) {
+        List<Double> curve = new ArrayList<>();
+        for (double[] step : at) {
+            curve.add(round(EpisodeBootstrap.mean(step), digits));
+        }
+        return curve;
     }
 
     /** The 95% interval of the mean of {@code values}, rounded to 2 decimals. */
