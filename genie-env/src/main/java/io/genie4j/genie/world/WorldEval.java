@@ -78,6 +78,20 @@ public final class WorldEval {
                 .summary(model, options, deltaStep, seed);
     }
 
+    /**
+     * {@link #score} with the command's clip shape: {@link #CONTEXT}, {@link #HORIZON}, {@link
+     * #DELTA_STEP}.
+     */
+    private static Scores scoreClips(
+            WorldModel model,
+            List<Clip.Source> split,
+            int maxClips,
+            int batch,
+            GenieWorld.Options options,
+            long seed) {
+        return score(model, split, CONTEXT, HORIZON, DELTA_STEP, maxClips, batch, options, seed);
+    }
+
     private static Scores score(
             WorldModel model,
             List<Clip.Source> split,
@@ -791,17 +805,7 @@ public final class WorldEval {
         Scores scores;
         try (WorldModel model = WorldModel.load(modelDir)) {
             split = split(model, data, allEpisodes, sets);
-            scores =
-                    score(
-                            model,
-                            split,
-                            CONTEXT,
-                            HORIZON,
-                            DELTA_STEP,
-                            maxClips,
-                            batch,
-                            options,
-                            seed);
+            scores = scoreClips(model, split, maxClips, batch, options, seed);
             json = scores.summary(model, options, DELTA_STEP, seed);
             json.put("episodes", split.size());
             json.put("sets", sets);
@@ -829,17 +833,7 @@ public final class WorldEval {
                                     + size
                                     + "; compare models of one frame size");
                 }
-                Scores theirs =
-                        score(
-                                other,
-                                split,
-                                CONTEXT,
-                                HORIZON,
-                                DELTA_STEP,
-                                maxClips,
-                                batch,
-                                options,
-                                seed);
+                Scores theirs = scoreClips(other, split, maxClips, batch, options, seed);
                 Map<String, Object> against = theirs.summary(other, options, DELTA_STEP, seed);
                 against.put("model", againstDir.toAbsolutePath().toString());
                 json.put("against", against);

@@ -57,15 +57,7 @@ class VideoDatasetTest {
         Clip.Source e = d.train().get(0);
         assertEquals(10f, e.reward(0));
         assertTrue(e.terminal(0));
-        var json =
-                io.genie4j.genie.train.Checkpoints.newRunJson(
-                        "world",
-                        Map.of(),
-                        io.genie4j.genie.train.TrainConfig.worldDefaults(),
-                        0,
-                        0,
-                        0,
-                        d);
+        var json = runJson(d);
         assertEquals(
                 Map.of("art", "v2", "level", 3L),
                 io.genie4j.genie.world.WorldModel.envOptions(json));
@@ -108,15 +100,7 @@ class VideoDatasetTest {
         assertEquals(
                 List.of("ep0.npz", "ep1.npz", "ep10.npz", "ep11.npz", "ep2.npz"),
                 capped.train().stream().map(Clip.Source::name).toList());
-        var json =
-                io.genie4j.genie.train.Checkpoints.newRunJson(
-                        "world",
-                        Map.of(),
-                        io.genie4j.genie.train.TrainConfig.worldDefaults(),
-                        0,
-                        0,
-                        0,
-                        capped);
+        var json = runJson(capped);
         assertEquals(12, json.path("data").path("episodes_available").asInt());
         assertEquals(5, json.path("data").path("train_episodes").asInt());
         assertEquals(12, VideoDataset.load(tmp, 4, 0, 0).train().size());
@@ -159,5 +143,17 @@ class VideoDatasetTest {
         try (BatchLoader l = new BatchLoader(ds.train(), 2, 3, 1, 42, 2)) {
             assertArrayEquals(third, l.next());
         }
+    }
+
+    /** A new world run's model.json for {@code dataset}, as {@code train world} starts one. */
+    private static com.fasterxml.jackson.databind.node.ObjectNode runJson(VideoDataset dataset) {
+        return io.genie4j.genie.train.Checkpoints.newRunJson(
+                "world",
+                Map.of(),
+                io.genie4j.genie.train.TrainConfig.worldDefaults(),
+                0,
+                0,
+                0,
+                dataset);
     }
 }
