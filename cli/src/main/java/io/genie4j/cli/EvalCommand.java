@@ -96,7 +96,11 @@ final class EvalCommand implements Runnable {
                 "Beside them, the ceilings: a perfect dynamics (the clips' own frames through"
                         + " the tokenizer) and the real env's own ΔtPSNR (each clip played again"
                         + " in its env with random actions; needs data recorded by genie4j record,"
-                        + " which stores the env options)."
+                        + " which stores the env options).",
+                "And one step at a time (one_step): each generated frame predicted from the"
+                        + " true frames before it under every latent action, the cross-entropy of"
+                        + " its true tokens in bits and how much of it the inferred action saves"
+                        + " (action_information_bits)."
             })
     static final class World implements Callable<Integer> {
         @Option(

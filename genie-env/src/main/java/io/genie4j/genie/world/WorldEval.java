@@ -6,11 +6,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.genie4j.genie.data.Clip;
 import io.genie4j.genie.data.VideoDataset;
 import io.genie4j.genie.metrics.EpisodeBootstrap;
 import io.genie4j.genie.metrics.ImageMetrics;
+import io.genie4j.genie.nn.KvCache;
 import io.genie4j.genie.nn.Patches;
 import io.genie4j.genie.tokenizer.VideoTokenizer;
 import java.io.IOException;
@@ -134,7 +136,9 @@ public final class WorldEval {
                     still = stillRollout(model, ps, v, context, horizon);
                     NDArray codes = tokens(model, ps, v);
                     scores.scoreTokenizer(b, decodeFrom(model, ps, codes, context));
-                    scores.scoreChanges(b, codes.toType(DataType.INT64, false).toLongArray());
+                    long[] ids = codes.toType(DataType.INT64, false).toLongArray();
+                    scores.scoreChanges(b, ids);
+                    scoreOneStep(model, ps, sm, b, ids, inferred, scores);
                 }
                 if (scores.gameSkipped == null) {
                     scoreGame(model, ps, base, b, clips, deltaStep, gameRandom, scores);
@@ -178,6 +182,10 @@ public final class WorldEval {
         final int perFrame;
         final double[] gameRealAtDelta;
         final double[] gameRandomAtDelta;
+        final double[] oneStepBits;
+        final double[] oneStepMeanActionBits;
+        final double[] oneStepBestActionBits;
+        final long[] oneStepHits = new long[4];
         final int[] gameEnded = new int[1];
         String gameSkipped;
         double lamInferred;
@@ -201,6 +209,9 @@ public final class WorldEval {
             perFrame = config.tokensPerFrame();
             gameRealAtDelta = new double[count];
             gameRandomAtDelta = new double[count];
+            oneStepBits = new double[count];
+            oneStepMeanActionBits = new double[count];
+            oneStepBestActionBits = new double[count];
             usage = new long[actions];
             int real = 0;
             for (Clip clip : clips) {
@@ -394,6 +405,7 @@ public final class WorldEval {
                 putRealActions(json, boot, stillOf);
             }
             putReferences(json, boot, stillOf, deltaStep);
+            putOneStep(json, boot);
             return json;
         }
 
@@ -449,6 +461,44 @@ public final class WorldEval {
                 g.put("episodes_ended_before_t", gameEnded[0]);
             }
             json.put("game_delta_psnr", g);
+        }
+
+        /** Per clip: bits per frame the dynamics takes from the inferred action, teacher-forced. */
+        double[] actionInformation() {
+            return minus(oneStepMeanActionBits, oneStepBits);
+        }
+
+        /** The teacher-forced one-step figures of {@link #scoreOneStep}. */
+        private void putOneStep(Map<String, Object> json, EpisodeBootstrap boot) {
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put(
+                    "what",
+                    "each generated step predicted once from the clip's true earlier tokens (all"
+                            + " reached by the inferred actions) with the step's frame wholly"
+                            + " masked, as MaskGIT's first iteration sees it; cross-entropy of the"
+                            + " true tokens in bits per frame ("
+                            + perFrame
+                            + " tokens), with the inferred action, averaged over all latent"
+                            + " actions, and with the best of them; action_information_bits is"
+                            + " the second minus the first, what the world takes from the action");
+            o.put("bits_per_frame", round(EpisodeBootstrap.mean(oneStepBits), 2));
+            o.put("bits_per_frame_ci95", ci(boot, oneStepBits));
+            o.put(
+                    "bits_per_frame_any_action",
+                    round(EpisodeBootstrap.mean(oneStepMeanActionBits), 2));
+            o.put(
+                    "bits_per_frame_best_action",
+                    round(EpisodeBootstrap.mean(oneStepBestActionBits), 2));
+            double[] info = actionInformation();
+            o.put("action_information_bits", round(EpisodeBootstrap.mean(info), 3));
+            o.put("action_information_bits_ci95", ci(boot, info, 3));
+            o.put(
+                    "changed_token_accuracy",
+                    round(oneStepHits[0] / (double) Math.max(1, oneStepHits[1]), 3));
+            o.put(
+                    "unchanged_token_accuracy",
+                    round(oneStepHits[2] / (double) Math.max(1, oneStepHits[3]), 3));
+            json.put("one_step", o);
         }
 
         /**
@@ -531,6 +581,123 @@ public final class WorldEval {
             }
             return inferred;
         }
+    }
+
+    /**
+     * Teacher-forced one-step scores of a batch ({@link Scores#putOneStep}): for each generated
+     * step, the dynamics attends to the clip's true tokens {@code codes} of every earlier frame,
+     * each reached by its inferred action ({@code inferred}, as in training; the first frame by
+     * none), and predicts the step's wholly masked frame under each latent action in turn.
+     */
+    private static void scoreOneStep(
+            WorldModel model,
+            ParameterStore ps,
+            NDManager base,
+            Batch b,
+            long[] codes,
+            long[] inferred,
+            Scores scores) {
+        MaskGitDynamics dyn = model.dynamics();
+        int n = b.n();
+        int per = scores.perFrame;
+        int length = scores.length;
+        int context = scores.context;
+        int actions = model.config().actions();
+        int vocab = model.config().codes();
+        try (NDManager sm = base.newSubManager();
+                KvCache cache = new KvCache(sm, dyn.layers(), model.config().context() - 1)) {
+            dyn.fillCache(
+                    ps,
+                    sm.create(
+                            frames(codes, n, length, per, 0, context), new Shape(n, context, per)),
+                    sm.create(actionIds(inferred, n, length, 0, context), new Shape(n, context)),
+                    cache);
+            for (int k = 0; k < scores.horizon; k++) {
+                int t = context + k;
+                long[] truth = frames(codes, n, length, per, t, 1);
+                double[][] bits = new double[actions][n];
+                long[] guess = new long[n * per];
+                try (NDManager km = sm.newSubManager()) {
+                    NDArray masked = km.full(new Shape(n, per), dyn.maskId(), DataType.INT64);
+                    for (int a = 0; a < actions; a++) {
+                        NDArray ids = km.full(new Shape(n), 1 + a, DataType.INT64);
+                        float[] logp =
+                                dyn.head(ps, dyn.stepFeatures(ps, masked, ids, cache, false))
+                                        .logSoftmax(-1)
+                                        .toFloatArray();
+                        for (int j = 0; j < n; j++) {
+                            boolean own = inferred[j * (length - 1) + t - 1] == a;
+                            for (int p = 0; p < per; p++) {
+                                int row = (j * per + p) * vocab;
+                                bits[a][j] -= logp[row + (int) truth[j * per + p]] / Math.log(2);
+                                if (own) {
+                                    guess[j * per + p] = argMax(logp, row, vocab);
+                                }
+                            }
+                        }
+                    }
+                    dyn.stepFeatures(
+                            ps,
+                            km.create(truth, new Shape(n, per)),
+                            km.create(actionIds(inferred, n, length, t, 1)),
+                            cache,
+                            true);
+                }
+                for (int j = 0; j < n; j++) {
+                    int clip = b.first() + j;
+                    int own = (int) inferred[j * (length - 1) + t - 1];
+                    double sum = 0;
+                    double best = Double.MAX_VALUE;
+                    for (int a = 0; a < actions; a++) {
+                        sum += bits[a][j];
+                        best = Math.min(best, bits[a][j]);
+                    }
+                    scores.oneStepBits[clip] += bits[own][j] / scores.horizon;
+                    scores.oneStepMeanActionBits[clip] += sum / actions / scores.horizon;
+                    scores.oneStepBestActionBits[clip] += best / scores.horizon;
+                    for (int p = 0; p < per; p++) {
+                        long now = truth[j * per + p];
+                        boolean changed = now != codes[((j * length) + t - 1) * per + p];
+                        int slot = changed ? 0 : 2;
+                        scores.oneStepHits[slot] += guess[j * per + p] == now ? 1 : 0;
+                        scores.oneStepHits[slot + 1]++;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Token ids of frames {@code from..from+count-1} of each of {@code n} clips, back to back. */
+    private static long[] frames(long[] codes, int n, int length, int per, int from, int count) {
+        long[] out = new long[n * count * per];
+        for (int j = 0; j < n; j++) {
+            System.arraycopy(codes, (j * length + from) * per, out, j * count * per, count * per);
+        }
+        return out;
+    }
+
+    /**
+     * Dynamics action ids of frames {@code from..from+count-1} of each of {@code n} clips: 0 for a
+     * clip's first frame, else 1 + the inferred action of the transition into the frame.
+     */
+    private static long[] actionIds(long[] inferred, int n, int length, int from, int count) {
+        long[] out = new long[n * count];
+        for (int j = 0; j < n; j++) {
+            for (int f = from; f < from + count; f++) {
+                out[j * count + f - from] = f == 0 ? 0 : 1 + inferred[j * (length - 1) + f - 1];
+            }
+        }
+        return out;
+    }
+
+    private static int argMax(float[] x, int from, int count) {
+        int best = 0;
+        for (int i = 1; i < count; i++) {
+            if (x[from + i] > x[from + best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 
     /** The first {@code context} frames of each clip of a batch, back to back. */
@@ -869,6 +1036,12 @@ public final class WorldEval {
         double[] delta = minus(a.delta(deltaStep), b.delta(deltaStep));
         d.put("delta_psnr", round(EpisodeBootstrap.mean(delta), 2));
         d.put("delta_psnr_ci95", ci(boot, delta));
+        double[] bits = minus(a.oneStepBits, b.oneStepBits);
+        d.put("one_step_bits_per_frame", round(EpisodeBootstrap.mean(bits), 2));
+        d.put("one_step_bits_per_frame_ci95", ci(boot, bits));
+        double[] info = minus(a.actionInformation(), b.actionInformation());
+        d.put("action_information_bits", round(EpisodeBootstrap.mean(info), 3));
+        d.put("action_information_bits_ci95", ci(boot, info, 3));
         return d;
     }
 

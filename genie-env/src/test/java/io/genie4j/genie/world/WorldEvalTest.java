@@ -81,6 +81,43 @@ class WorldEvalTest {
     }
 
     @Test
+    void oneStepScoresSayHowMuchTheWorldTakesFromTheAction() throws Exception {
+        Path data = corridorEpisodes(tmp.resolve("corridor"), true);
+        try (WorldModel model = WorldModel.load(TinyWorld.world(tmp, 2, 64))) {
+            Map<?, ?> o = (Map<?, ?>) evaluate(model, data).get("one_step");
+            double bits = number(o, "bits_per_frame");
+            double any = number(o, "bits_per_frame_any_action");
+            double best = number(o, "bits_per_frame_best_action");
+            assertTrue(bits > 0 && best > 0, "" + o);
+            // The best action per clip and step is at most their mean, and here strictly below:
+            // an untrained world's action embeddings differ, so its predictions do too.
+            assertTrue(best < any - 0.005 && best <= bits + 0.005, "" + o);
+            assertEquals(any - bits, number(o, "action_information_bits"), 0.011, "" + o);
+            for (String k : List.of("changed_token_accuracy", "unchanged_token_accuracy")) {
+                assertTrue(number(o, k) >= 0 && number(o, k) <= 1, k + " " + o);
+            }
+
+            // A world blind to the action: every action predicts the same, so it takes nothing.
+            for (var p : model.dynamics().getParameters()) {
+                if (p.getKey().replaceFirst("^\\d+", "").startsWith("actions")) {
+                    p.getValue().getArray().muli(0);
+                }
+            }
+            Map<?, ?> blind = (Map<?, ?>) evaluate(model, data).get("one_step");
+            assertEquals(0.0, number(blind, "action_information_bits"), 1e-3, "" + blind);
+            assertEquals(
+                    number(blind, "bits_per_frame"),
+                    number(blind, "bits_per_frame_best_action"),
+                    0.011,
+                    "" + blind);
+        }
+    }
+
+    private static double number(Map<?, ?> json, String key) {
+        return ((Number) json.get(key)).doubleValue();
+    }
+
+    @Test
     void changedSharesCountTokensThatDifferFromTheFrameBefore() {
         // Two clips of 1 prompt frame + 2 steps, 4 tokens a frame.
         long[] codes = {
