@@ -18,6 +18,10 @@ package io.genie4j.coinrun;
  *       #NUM_PATTERNS} patterns (clouds, dunes, stars, bricks, bubbles, diamonds) in a colour, both
  *       chosen from the level's background draw; easy levels (and restricted themes) all get the
  *       first. Contrast is kept low so that the things the agent must see stand out.
+ *   <li>The ground is its theme's fill with darker and lighter specks a third of a cell across,
+ *       also fixed to the level; with the ground grain off (env option {@code ground_grain=false})
+ *       it is flat. Each camera move re-samples the specks under almost every ground patch of the
+ *       frame, which a world model must then predict; flat ground changes only at its edges.
  * </ul>
  *
  * Nothing here draws from a random generator: the texture's variation is a hash of world
@@ -221,12 +225,15 @@ final class CoinRunArtV2 {
     private final boolean useBackgrounds;
     private final boolean monochrome;
     private final boolean restrictThemes;
+    private final boolean groundGrain;
 
     CoinRunArtV2(
             boolean centerAgent,
             boolean useBackgrounds,
             boolean monochrome,
-            boolean restrictThemes) {
+            boolean restrictThemes,
+            boolean groundGrain) {
+        this.groundGrain = groundGrain;
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
@@ -266,6 +273,7 @@ final class CoinRunArtV2 {
         int pattern = pattern(level, restrictThemes);
         int colour = colour(level, restrictThemes);
         byte[] texture = TEXTURES[pattern];
+        byte[] grain = groundGrain ? GRAIN : NO_GRAIN;
         // Without backgrounds every shade is black, as v1 draws it.
         int[] shades = useBackgrounds && !monochrome ? palette(pattern, colour) : BLACK_SHADES;
         // The level's window onto the texture, in texels.
@@ -317,12 +325,12 @@ final class CoinRunArtV2 {
                 byte cell = rowCells[cellIndex[px]];
                 int color;
                 switch (cell) {
-                    case CoinRunLevel.WALL_MID -> color = ground[GRAIN[grainRow + grainX[px]]];
+                    case CoinRunLevel.WALL_MID -> color = ground[grain[grainRow + grainX[px]]];
                     case CoinRunLevel.WALL_TOP ->
                             color =
                                     fracY > grassEdge[px]
                                             ? groundTop
-                                            : ground[GRAIN[grainRow + grainX[px]]];
+                                            : ground[grain[grainRow + grainX[px]]];
                     case CoinRunLevel.LAVA_MID -> color = CoinRunRenderer.LAVA;
                     case CoinRunLevel.LAVA_TOP ->
                             color =
@@ -572,6 +580,9 @@ final class CoinRunArtV2 {
 
     private static final byte[][] TEXTURES = new byte[NUM_PATTERNS][];
     private static final byte[] GRAIN = new byte[1 << (2 * GRAIN_BITS)];
+
+    /** The ground without grain: every speck the fill colour. */
+    private static final byte[] NO_GRAIN = new byte[GRAIN.length];
 
     /** Heights in the cell of the ground's top layer and of the lava's surface, per texel of x. */
     private static final float[] GRASS_EDGE = new float[WAVE_MASK + 1];

@@ -22,7 +22,8 @@ import java.util.Map;
  * the coin or death, {@code truncated} at 1000 steps. Info: {@code level_seed}, {@code
  * level_complete}, {@code death} ({@code lava}, {@code saw}, {@code enemy}, {@code fell} or null)
  * and {@code steps}. Option {@code art}: {@code v1} (default) or {@code v2}, a second look of the
- * same game ({@link CoinRunRenderer.Art}).
+ * same game ({@link CoinRunRenderer.Art}); option {@code ground_grain} (default true) false draws
+ * v2's ground flat.
  *
  * <p>Levels: each reset draws a level seed from {@code [start_level, start_level + num_levels)}
  * (all non-negative ints when {@code num_levels} is 0) with a generator that {@code reset(seed)}
@@ -90,7 +91,8 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                         options.getBoolean("use_backgrounds"),
                         options.getBoolean("use_monochrome_assets"),
                         options.getBoolean("restrict_themes"),
-                        CoinRunRenderer.Art.of(options.getString("art")));
+                        CoinRunRenderer.Art.of(options.getString("art")),
+                        options.getBoolean("ground_grain"));
         this.levelSeeds = seeded(new java.util.SplittableRandom().nextInt());
     }
 
@@ -129,7 +131,12 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                                 "art style: v1 flat shapes, v2 shows the agent's facing and pose"
                                         + " over a textured background",
                                 "v1",
-                                "v2")),
+                                "v2"),
+                        EnvOption.ofBoolean(
+                                "ground_grain",
+                                true,
+                                "art v2: specks on the ground (false: flat ground, which a world"
+                                        + " model predicts more easily)")),
                 CoinRunEnv::new);
     }
 

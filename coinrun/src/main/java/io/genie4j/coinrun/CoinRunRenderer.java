@@ -69,13 +69,30 @@ public final class CoinRunRenderer {
         this(centerAgent, useBackgrounds, monochrome, restrictThemes, Art.V1);
     }
 
-    /** A renderer with Procgen's option meanings, drawing {@code art}. */
+    /**
+     * A renderer with Procgen's option meanings, drawing {@code art} (v2 with its ground grain).
+     */
     public CoinRunRenderer(
             boolean centerAgent,
             boolean useBackgrounds,
             boolean monochrome,
             boolean restrictThemes,
             Art art) {
+        this(centerAgent, useBackgrounds, monochrome, restrictThemes, art, true);
+    }
+
+    /**
+     * A renderer with Procgen's option meanings, drawing {@code art}; {@code groundGrain} off draws
+     * v2's ground in flat colours, without the specks that every camera move re-samples (v1 has
+     * none either way).
+     */
+    public CoinRunRenderer(
+            boolean centerAgent,
+            boolean useBackgrounds,
+            boolean monochrome,
+            boolean restrictThemes,
+            Art art,
+            boolean groundGrain) {
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
@@ -85,7 +102,11 @@ public final class CoinRunRenderer {
                     case V1 -> null;
                     case V2 ->
                             new CoinRunArtV2(
-                                    centerAgent, useBackgrounds, monochrome, restrictThemes);
+                                    centerAgent,
+                                    useBackgrounds,
+                                    monochrome,
+                                    restrictThemes,
+                                    groundGrain);
                 };
     }
 

@@ -29,7 +29,7 @@ class CoinRunArtV2Test {
     private static final int RIGHT = 7;
     private static final int VISOR = 0xd6f0ff;
 
-    private static final CoinRunArtV2 ART = new CoinRunArtV2(true, true, false, false);
+    private static final CoinRunArtV2 ART = new CoinRunArtV2(true, true, false, false, true);
 
     private static byte[] render(CoinRunGame g) {
         byte[] px = new byte[S * S * 3];
@@ -363,6 +363,58 @@ class CoinRunArtV2Test {
         }
         // Black, wall, lava, lava top, coin, saw, enemy, crate, agent: v1's monochrome colours.
         assertTrue(colours.size() <= 9, "monochrome v2 uses flat colours: " + colours.size());
+    }
+
+    @Test
+    void groundGrainOffDrawsFlatGroundThatChangesLessWhenTheCameraMoves() {
+        CoinRunRenderer grain =
+                new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2);
+        CoinRunRenderer flat =
+                new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2, false);
+        byte[] a = new byte[S * S * 3];
+        byte[] b = new byte[S * S * 3];
+        byte[] before = new byte[S * S * 3];
+        long changedGrain = 0;
+        long changedFlat = 0;
+        for (int seed = 0; seed < 10; seed++) {
+            CoinRunGame g = new CoinRunGame(CoinRunLevel.generate(seed, true));
+            Set<Integer> flatWhereTheyDiffer = new HashSet<>();
+            for (int t = 0; t < 20 && !g.done(); t++) {
+                grain.render(g, before, S);
+                flat.render(g, b, S);
+                g.step(RIGHT);
+                grain.render(g, a, S);
+                changedGrain += changedPixels(before, a);
+                byte[] flatBefore = b.clone();
+                flat.render(g, b, S);
+                changedFlat += changedPixels(flatBefore, b);
+                for (int i = 0; i < S * S; i++) {
+                    if (rgb(a, i) != rgb(b, i)) {
+                        flatWhereTheyDiffer.add(rgb(b, i));
+                    }
+                }
+            }
+            // Where the two looks differ, the flat ground is one colour: its theme's fill.
+            assertTrue(
+                    flatWhereTheyDiffer.size() <= 1, "seed " + seed + ": " + flatWhereTheyDiffer);
+        }
+        assertTrue(
+                changedFlat < 0.8 * changedGrain,
+                "pixels changed by a step right: flat " + changedFlat + ", grain " + changedGrain);
+        assertFalse(
+                make(Map.of("art", "v2", "ground_grain", false))
+                        .reset(3L, Map.of())
+                        .observation()
+                        .equals(make(Map.of("art", "v2")).reset(3L, Map.of()).observation()),
+                "the env option reaches the renderer");
+    }
+
+    private static int changedPixels(byte[] x, byte[] y) {
+        int n = 0;
+        for (int i = 0; i < S * S; i++) {
+            n += rgb(x, i) != rgb(y, i) ? 1 : 0;
+        }
+        return n;
     }
 
     @SuppressWarnings("unchecked")
