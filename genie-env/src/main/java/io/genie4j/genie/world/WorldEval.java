@@ -37,6 +37,9 @@ import java.util.SplittableRandom;
  *   <li>ΔtPSNR at step t (Genie §3): PSNR of the t-th generated frame with the inferred actions
  *       minus PSNR with uniformly random latent actions, from the same prompts and seeds; a model
  *       whose actions control it scores well above 0;
+ *   <li>each generated step predicted once, teacher-forced, under every latent action: the
+ *       cross-entropy of the true tokens and how much of it the inferred action saves, so that a
+ *       world that ignores its action is told apart from one that mispredicts what changes;
  *   <li>the LAM's code usage on the clips;
  *   <li>the LAM decoder's own PSNR for each next frame given the inferred code and given a random
  *       one: a LAM whose codes carry nothing (collapse) scores the same with both;
