@@ -233,11 +233,11 @@ final class CoinRunArtV2 {
             boolean monochrome,
             boolean restrictThemes,
             boolean groundGrain) {
-        this.groundGrain = groundGrain;
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
         this.restrictThemes = restrictThemes;
+        this.groundGrain = groundGrain;
     }
 
     /** The agent's image as Procgen's coinrun.cpp {@code image_for_type} chooses it. */

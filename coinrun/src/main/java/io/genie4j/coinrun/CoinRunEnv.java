@@ -135,8 +135,8 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                         EnvOption.ofBoolean(
                                 "ground_grain",
                                 true,
-                                "art v2: specks on the ground (false: flat ground, which a world"
-                                        + " model predicts more easily)")),
+                                "art v2: specks on the ground (false: flat ground, so fewer"
+                                        + " pixels change when the camera moves)")),
                 CoinRunEnv::new);
     }
 
