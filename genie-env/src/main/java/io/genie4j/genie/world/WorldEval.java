@@ -369,14 +369,11 @@ public final class WorldEval {
                     "95% percentile bootstrap over episodes ("
                             + EpisodeBootstrap.RESAMPLES
                             + " resamples, paired across figures)");
-            json.put("rollout_psnr", round(EpisodeBootstrap.mean(psnrOf), 2));
-            json.put("rollout_psnr_ci95", ci(boot, psnrOf));
+            putMean(json, "rollout_psnr", boot, psnrOf, 2);
             json.put("rollout_ssim", round(EpisodeBootstrap.mean(ssimOf), 4));
             json.put("rollout_ssim_ci95", ci(boot, ssimOf));
-            json.put("still_frame_psnr", round(EpisodeBootstrap.mean(stillOf), 2));
-            json.put("still_frame_psnr_ci95", ci(boot, stillOf));
-            json.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
-            json.put("margin_over_still_frame_ci95", ci(boot, marginOf));
+            putMean(json, "still_frame_psnr", boot, stillOf, 2);
+            putMean(json, "margin_over_still_frame", boot, marginOf, 2);
             json.put("psnr_per_step", curve);
             json.put("still_frame_psnr_per_step", stillCurve);
             json.put("margin_per_step", marginCurve);
@@ -386,8 +383,7 @@ public final class WorldEval {
                     "psnr_inferred_actions_at_t",
                     round(EpisodeBootstrap.mean(psnrAt[deltaStep - 1]), 2));
             json.put("psnr_random_actions_at_t", round(EpisodeBootstrap.mean(randomAtDelta), 2));
-            json.put("delta_psnr", round(EpisodeBootstrap.mean(deltaOf), 2));
-            json.put("delta_psnr_ci95", ci(boot, deltaOf));
+            putMean(json, "delta_psnr", boot, deltaOf, 2);
             List<Long> u = new ArrayList<>();
             for (long x : usage) {
                 u.add(x);
@@ -429,15 +425,12 @@ public final class WorldEval {
                     "what",
                     "a perfect dynamics: each clip's own frames tokenised and decoded as the"
                             + " world's are, the most any world with this tokenizer can score");
-            p.put("rollout_psnr", round(EpisodeBootstrap.mean(tokOf), 2));
-            p.put("rollout_psnr_ci95", ci(boot, tokOf));
-            p.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
-            p.put("margin_over_still_frame_ci95", ci(boot, marginOf));
+            putMean(p, "rollout_psnr", boot, tokOf, 2);
+            putMean(p, "margin_over_still_frame", boot, marginOf, 2);
             p.put("margin_per_step", marginCurve);
             double[] changedOf = meanOverSteps(changedAt);
             List<Double> changedCurve = perStep(changedAt, 3);
-            p.put("tokens_changed_share", round(EpisodeBootstrap.mean(changedOf), 3));
-            p.put("tokens_changed_share_ci95", ci(boot, changedOf, 3));
+            putMean(p, "tokens_changed_share", boot, changedOf, 3);
             p.put("tokens_changed_share_per_step", changedCurve);
             json.put("perfect_dynamics", p);
             Map<String, Object> g = new LinkedHashMap<>();
@@ -459,8 +452,7 @@ public final class WorldEval {
                 g.put(
                         "psnr_random_actions_at_t",
                         round(EpisodeBootstrap.mean(gameRandomAtDelta), 2));
-                g.put("delta_psnr", round(EpisodeBootstrap.mean(deltaOf), 2));
-                g.put("delta_psnr_ci95", ci(boot, deltaOf));
+                putMean(g, "delta_psnr", boot, deltaOf, 2);
                 g.put("episodes_ended_before_t", gameEnded[0]);
             }
             json.put("game_delta_psnr", g);
@@ -484,8 +476,7 @@ public final class WorldEval {
                             + " tokens), with the inferred action, averaged over all latent"
                             + " actions, and with the best of them; action_information_bits is"
                             + " the second minus the first, what the world takes from the action");
-            o.put("bits_per_frame", round(EpisodeBootstrap.mean(oneStepBits), 2));
-            o.put("bits_per_frame_ci95", ci(boot, oneStepBits));
+            putMean(o, "bits_per_frame", boot, oneStepBits, 2);
             o.put(
                     "bits_per_frame_any_action",
                     round(EpisodeBootstrap.mean(oneStepMeanActionBits), 2));
@@ -493,8 +484,7 @@ public final class WorldEval {
                     "bits_per_frame_best_action",
                     round(EpisodeBootstrap.mean(oneStepBestActionBits), 2));
             double[] info = actionInformation();
-            o.put("action_information_bits", round(EpisodeBootstrap.mean(info), 3));
-            o.put("action_information_bits_ci95", ci(boot, info, 3));
+            putMean(o, "action_information_bits", boot, info, 3);
             o.put(
                     "changed_token_accuracy",
                     round(oneStepHits[0] / (double) Math.max(1, oneStepHits[1]), 3));
@@ -524,10 +514,8 @@ public final class WorldEval {
                             + " labelled transitions, env "
                             + realTable.env()
                             + ")");
-            r.put("rollout_psnr", round(EpisodeBootstrap.mean(realOf), 2));
-            r.put("rollout_psnr_ci95", ci(boot, realOf));
-            r.put("margin_over_still_frame", round(EpisodeBootstrap.mean(marginOf), 2));
-            r.put("margin_over_still_frame_ci95", ci(boot, marginOf));
+            putMean(r, "rollout_psnr", boot, realOf, 2);
+            putMean(r, "margin_over_still_frame", boot, marginOf, 2);
             r.put("psnr_per_step", curve);
             json.put("real_actions", r);
         }
@@ -1022,11 +1010,9 @@ public final class WorldEval {
                 "this model minus --against, clip by clip on the same clips, prompts and seeds; 95%"
                         + " intervals from a bootstrap over episodes of the paired differences");
         double[] psnr = minus(a.meanOverSteps(a.psnrAt), b.meanOverSteps(b.psnrAt));
-        d.put("rollout_psnr", round(EpisodeBootstrap.mean(psnr), 2));
-        d.put("rollout_psnr_ci95", ci(boot, psnr));
+        putMean(d, "rollout_psnr", boot, psnr, 2);
         double[] margin = minus(a.margin(), b.margin());
-        d.put("margin_over_still_frame", round(EpisodeBootstrap.mean(margin), 2));
-        d.put("margin_over_still_frame_ci95", ci(boot, margin));
+        putMean(d, "margin_over_still_frame", boot, margin, 2);
         List<Double> curve = new ArrayList<>();
         List<List<Double>> curveCi = new ArrayList<>();
         for (int k = 0; k < a.horizon; k++) {
@@ -1037,14 +1023,11 @@ public final class WorldEval {
         d.put("margin_per_step", curve);
         d.put("margin_per_step_ci95", curveCi);
         double[] delta = minus(a.delta(deltaStep), b.delta(deltaStep));
-        d.put("delta_psnr", round(EpisodeBootstrap.mean(delta), 2));
-        d.put("delta_psnr_ci95", ci(boot, delta));
+        putMean(d, "delta_psnr", boot, delta, 2);
         double[] bits = minus(a.oneStepBits, b.oneStepBits);
-        d.put("one_step_bits_per_frame", round(EpisodeBootstrap.mean(bits), 2));
-        d.put("one_step_bits_per_frame_ci95", ci(boot, bits));
+        putMean(d, "one_step_bits_per_frame", boot, bits, 2);
         double[] info = minus(a.actionInformation(), b.actionInformation());
-        d.put("action_information_bits", round(EpisodeBootstrap.mean(info), 3));
-        d.put("action_information_bits_ci95", ci(boot, info, 3));
+        putMean(d, "action_information_bits", boot, info, 3);
         return d;
     }
 
@@ -1173,6 +1156,20 @@ public final class WorldEval {
             curve.add(round(EpisodeBootstrap.mean(step), digits));
         }
         return curve;
+    }
+
+    /**
+     * Puts under {@code key} the mean of {@code values} and under {@code key_ci95} its bootstrap
+     * 95% interval, both rounded to {@code digits} decimals.
+     */
+    static void putMean(
+            Map<String, Object> json,
+            String key,
+            EpisodeBootstrap boot,
+            double[] values,
+            int digits) {
+        json.put(key, round(EpisodeBootstrap.mean(values), digits));
+        json.put(key + "_ci95", ci(boot, values, digits));
     }
 
     /** The 95% interval of the mean of {@code values}, rounded to 2 decimals. */
