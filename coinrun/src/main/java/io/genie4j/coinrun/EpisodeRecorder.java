@@ -148,7 +148,7 @@ public final class EpisodeRecorder {
         check(config);
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("env_id", config.envId());
-        meta.put("options", config.options());
+        meta.put(EpisodeDataset.OPTIONS, config.options());
         meta.put("policy", config.policy());
         meta.put("start_seed", config.startSeed());
         AtomicInteger done = new AtomicInteger();

@@ -26,12 +26,19 @@ import java.util.stream.Stream;
  * rewritten atomically at most every {@value #MANIFEST_INTERVAL_MS} ms and on {@link #close()}.
  * Opening a directory indexes episode files that the manifest does not list yet (a run that was
  * killed), so recording can resume into an existing dataset. A folder of episode files with no
- * manifest at all (files copied from elsewhere) opens too: its manifest is built from the files.
+ * manifest at all (files copied from elsewhere) opens too: its manifest is built from the files,
+ * and if they are all links into datasets recorded with the same env options, it records those.
  * Thread-safe.
  */
 public final class EpisodeDataset implements AutoCloseable {
     /** The manifest's file name. */
     public static final String MANIFEST = "manifest.json";
+
+    /**
+     * The manifest metadata key of the options the env was made with for every episode (such as
+     * CoinRun's {@code art}), as {@code genie4j record} writes it.
+     */
+    public static final String OPTIONS = "options";
 
     static final String FORMAT = "genie4j-episodes";
     static final long MANIFEST_INTERVAL_MS = 2000;
@@ -166,7 +173,10 @@ public final class EpisodeDataset implements AutoCloseable {
                             + " nor episode .npz files. Record one with 'genie4j record' or"
                             + " import video with 'genie4j import-video'");
         }
-        EpisodeDataset ds = new EpisodeDataset(dir, envId, Map.of());
+        Map<String, Object> options = linkedOptions(dir, found.keySet());
+        EpisodeDataset ds =
+                new EpisodeDataset(
+                        dir, envId, options == null ? Map.of() : Map.of(OPTIONS, options));
         ds.episodes.putAll(found);
         try {
             ds.writeManifest();
@@ -175,6 +185,56 @@ public final class EpisodeDataset implements AutoCloseable {
             ds.dirty = false;
         }
         return ds;
+    }
+
+    /**
+     * The env options of the datasets that the episode files of a folder of links point into, when
+     * every file is a link into a dataset whose manifest records options and all record the same: a
+     * folder of links that pools recorded datasets (say, two kinds of play in one art) keeps the
+     * options they were recorded with, so a model trained on it records them too. Null otherwise (a
+     * file that is no link, a source without options, sources that disagree).
+     */
+    private static Map<String, Object> linkedOptions(Path dir, Iterable<String> files)
+            throws IOException {
+        Path self = dir.toRealPath();
+        Map<Path, Object> bySource = new LinkedHashMap<>();
+        for (String name : files) {
+            Path p = dir.resolve(name);
+            if (!Files.isSymbolicLink(p)) {
+                return null;
+            }
+            Path source = p.toRealPath().getParent();
+            if (source == null || source.equals(self)) {
+                return null;
+            }
+            if (!bySource.containsKey(source)) {
+                bySource.put(source, manifestOptions(source));
+            }
+        }
+        Object first = null;
+        for (Object o : bySource.values()) {
+            if (!(o instanceof Map<?, ?>) || (first != null && !first.equals(o))) {
+                return null;
+            }
+            first = o;
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> options = (Map<String, Object>) first;
+        return options;
+    }
+
+    /**
+     * The {@value #OPTIONS} a dataset's manifest records, or null if it has no readable manifest or
+     * none.
+     */
+    private static Object manifestOptions(Path dataset) {
+        try {
+            Map<String, Object> json =
+                    Json.parseObject(Files.readString(dataset.resolve(MANIFEST)));
+            return json.get("metadata") instanceof Map<?, ?> md ? md.get(OPTIONS) : null;
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**

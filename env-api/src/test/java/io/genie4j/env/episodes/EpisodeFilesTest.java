@@ -260,6 +260,60 @@ class EpisodeFilesTest {
     }
 
     @Test
+    void aFolderOfLinksKeepsTheEnvOptionsItsSourcesAgreeOn() throws IOException {
+        Path a = recorded("a", Map.of("art", "v2"), 1);
+        Path b = recorded("b", Map.of("art", "v2"), 10);
+        Path c = recorded("c", Map.of("art", "v1"), 20);
+        Path mix = link("mix", a, b);
+        try (EpisodeDataset d = EpisodeDataset.open(mix)) {
+            assertEquals(Map.of("art", "v2"), d.metadata().get(EpisodeDataset.OPTIONS));
+            assertEquals(4, d.episodes().size());
+        }
+        // Reopened from the manifest it wrote: the options stay.
+        try (EpisodeDataset d = EpisodeDataset.open(mix)) {
+            assertEquals(Map.of("art", "v2"), d.metadata().get(EpisodeDataset.OPTIONS));
+        }
+        // Sources recorded with other options, or a copied file among the links: none claimed.
+        try (EpisodeDataset d = EpisodeDataset.open(link("disagree", a, c))) {
+            assertFalse(d.metadata().containsKey(EpisodeDataset.OPTIONS), d.metadata().toString());
+        }
+        Path copied = link("copied", a);
+        Files.copy(b.resolve("ep_10.npz"), copied.resolve("b-ep_10.npz"));
+        try (EpisodeDataset d = EpisodeDataset.open(copied)) {
+            assertFalse(d.metadata().containsKey(EpisodeDataset.OPTIONS), d.metadata().toString());
+        }
+    }
+
+    /** A dataset of two episodes recorded with {@code options}, seeds from {@code seed}. */
+    private Path recorded(String name, Map<String, Object> options, int seed) throws IOException {
+        Path ds = dir.resolve(name);
+        try (EpisodeDataset d =
+                EpisodeDataset.openOrCreate(ds, "X-v0", Map.of(EpisodeDataset.OPTIONS, options))) {
+            for (int i = seed; i < seed + 2; i++) {
+                try (EpisodeWriter w = d.newEpisode("ep_" + i + ".npz", i, Map.of())) {
+                    writeEpisode(w, 2);
+                }
+            }
+        }
+        return ds;
+    }
+
+    /** A folder of links to every episode of {@code sources}, named by source. */
+    private Path link(String name, Path... sources) throws IOException {
+        Path out = Files.createDirectories(dir.resolve(name));
+        for (Path s : sources) {
+            try (Stream<Path> files = Files.list(s)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".npz")).toList()) {
+                    Files.createSymbolicLink(
+                            out.resolve(s.getFileName() + "-" + f.getFileName()),
+                            f.toAbsolutePath());
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void foldersThatAreNoDatasetAreRefusedWithAHint() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         IOException e = assertThrows(IOException.class, () -> EpisodeDataset.open(empty));

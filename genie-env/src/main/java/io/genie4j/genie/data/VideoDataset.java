@@ -71,7 +71,7 @@ public final class VideoDataset {
         Map<String, Object> envOptions = new java.util.TreeMap<>();
         try (EpisodeDataset ds = EpisodeDataset.open(dir)) {
             episodes = new ArrayList<>(ds.episodes());
-            if (ds.metadata().get("options") instanceof Map<?, ?> m) {
+            if (ds.metadata().get(EpisodeDataset.OPTIONS) instanceof Map<?, ?> m) {
                 m.forEach((k, v) -> envOptions.put(String.valueOf(k), v));
             }
         }
