@@ -41,10 +41,11 @@ final class BcEvalCommand implements Callable<Integer> {
 
     @Option(
             names = "--art",
-            defaultValue = "v1",
             description =
                     "CoinRun's art style for the demonstrations and the evaluation: v1 or v2"
-                            + " (the LAM's training video's; default: ${DEFAULT-VALUE}).")
+                            + " (default: the art of the world model's training video, as its"
+                            + " model.json records it; v1 with --lam or a model that records"
+                            + " none).")
     String art;
 
     @Option(names = "--mode", description = "CoinRun difficulty, easy or hard (default: easy).")
@@ -140,6 +141,32 @@ final class BcEvalCommand implements Callable<Integer> {
         if (epochs != null) {
             t = t.withMaxEpochs(epochs);
         }
+        if (lam != null && model != null) {
+            throw new IllegalArgumentException(
+                    "--lam and --model both name the LAM that labels the demonstrations; give one");
+        }
+        try (WorldModel m = lam == null ? WorldModel.load(model) : null;
+                LatentActions v2 = lam == null ? null : LatentActions.load(lam)) {
+            return run(b, t, m, v2, artOf(m));
+        }
+    }
+
+    /** The art to play CoinRun in: {@code --art}, else the world model's video's, else v1. */
+    private String artOf(WorldModel m) {
+        if (art != null) {
+            return art;
+        }
+        Object recorded = m == null ? null : m.envOptions().get("art");
+        return recorded == null ? "v1" : recorded.toString();
+    }
+
+    private int run(
+            BcStudy.Config b,
+            SupervisedTrainer.Config t,
+            WorldModel m,
+            LatentActions v2,
+            String art)
+            throws Exception {
         BcStudy.Config c =
                 new BcStudy.Config(
                         mode != null ? mode : b.mode(),
@@ -161,31 +188,24 @@ final class BcEvalCommand implements Callable<Integer> {
                         t,
                         b.learnedMapping() && !noLearned,
                         art);
-        if (lam != null && model != null) {
-            throw new IllegalArgumentException(
-                    "--lam and --model both name the LAM that labels the demonstrations; give one");
-        }
-        try (WorldModel m = lam == null ? WorldModel.load(model) : null;
-                LatentActions v2 = lam == null ? null : LatentActions.load(lam)) {
-            BcStudy.Result r =
-                    BcStudy.run(
-                            v2 != null ? new LatentLabeler(v2, 64) : new LatentLabeler(m, 64),
-                            lam != null
-                                    ? "LAM v2 " + lam
-                                    : model == null ? "shipped default" : model.toString(),
-                            c,
-                            out,
-                            line -> System.err.println(line));
-            System.out.print(r.markdown());
-            System.out.println(
-                    Json.write(
-                            java.util.Map.of(
-                                    "out", out.toString(),
-                                    "seconds", r.json().get("seconds"),
-                                    "files",
-                                            Arrays.asList(
-                                                    "bc-eval.json", "bc-eval.md", "bc-eval.png"))));
-        }
+        BcStudy.Result r =
+                BcStudy.run(
+                        v2 != null ? new LatentLabeler(v2, 64) : new LatentLabeler(m, 64),
+                        lam != null
+                                ? "LAM v2 " + lam
+                                : model == null ? "shipped default" : model.toString(),
+                        c,
+                        out,
+                        line -> System.err.println(line));
+        System.out.print(r.markdown());
+        System.out.println(
+                Json.write(
+                        java.util.Map.of(
+                                "out", out.toString(),
+                                "seconds", r.json().get("seconds"),
+                                "files",
+                                        Arrays.asList(
+                                                "bc-eval.json", "bc-eval.md", "bc-eval.png"))));
         return 0;
     }
 
