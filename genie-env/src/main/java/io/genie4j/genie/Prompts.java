@@ -51,6 +51,7 @@ final class Prompts {
         String name = (String) value;
         PromptSource source = PromptSource.find(name).orElse(null);
         if (source != null) {
+            model.warnIfNoEnvOptions("its '" + name + "' prompts");
             return new Prompts(seed -> source.frame(seed, size, envOptions));
         }
         if (name.equals(GenieEnv.COINRUN)) {

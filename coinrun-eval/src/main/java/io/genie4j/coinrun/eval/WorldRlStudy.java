@@ -216,6 +216,7 @@ public final class WorldRlStudy {
                         "the world model has no real-action table; fit one with genie4j train"
                                 + " actions --model DIR --data EPISODES");
             }
+            m.warnIfNoEnvOptions("both arms' CoinRun levels and the world's prompts");
             art = new LinkedHashMap<>(m.envOptions());
             modelJson.put("dir", model == null ? "shipped default" : model.toString());
             modelJson.put("event_heads", m.eventHeads() != null);

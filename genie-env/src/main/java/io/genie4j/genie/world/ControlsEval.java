@@ -71,6 +71,7 @@ public final class ControlsEval {
                                 + " has no action table fitted on CoinRun-v0; fit one with"
                                 + " genie4j train actions --model DIR --data EPISODES");
             }
+            model.warnIfNoEnvOptions("the CoinRun levels it is compared with");
             int a = ACTIONS.length;
             int s = model.config().imageSize();
             int frame = s * s * 3;

@@ -175,6 +175,24 @@ public final class WorldModel implements AutoCloseable {
         return envOptions(json);
     }
 
+    /**
+     * For a model whose {@code model.json} records no env options of its training video: a one-line
+     * warning on stderr that frames of its game drawn for it ({@code what}) use the game's default
+     * options, which may not be those of the video it learned (CoinRun's default art is v1). Silent
+     * for a model that records them, even as empty.
+     */
+    public void warnIfNoEnvOptions(String what) {
+        if (!json.path("data").has("env_options")) {
+            System.err.println(
+                    "warning: the world model records no env options of its training video"
+                            + " (model.json data.env_options), so "
+                            + what
+                            + " are drawn with the game's defaults (CoinRun: art v1). If its video"
+                            + " was recorded with other options, add them there, such as"
+                            + " \"env_options\": {\"art\": \"v2\"}");
+        }
+    }
+
     /** The env options a {@code model.json} records (see {@link #envOptions()}). */
     public static java.util.Map<String, Object> envOptions(
             com.fasterxml.jackson.databind.JsonNode json) {

@@ -264,6 +264,39 @@ class WorldTrainerTest {
     }
 
     @Test
+    void aModelThatRecordsNoEnvOptionsWarnsThatItsGameIsDrawnWithDefaults() throws Exception {
+        Path run = TinyWorld.world(tmp, 2);
+        ObjectNode json = Checkpoints.readModelJson(run, WorldModel.KIND);
+        ((ObjectNode) json.get("data")).remove("env_options");
+        Checkpoints.writeModelJson(run, json);
+        try (WorldModel m = WorldModel.load(run)) {
+            String err = stderrOf(() -> m.warnIfNoEnvOptions("its prompts"));
+            assertTrue(err.contains("its prompts"), err);
+            assertTrue(err.contains("data.env_options"), err);
+        }
+        ((ObjectNode) json.get("data")).putObject("env_options").put("art", "v2");
+        Checkpoints.writeModelJson(run, json);
+        try (WorldModel m = WorldModel.load(run)) {
+            assertEquals(java.util.Map.of("art", "v2"), m.envOptions());
+            assertEquals("", stderrOf(() -> m.warnIfNoEnvOptions("its prompts")));
+        }
+    }
+
+    /** What {@code r} prints on stderr. */
+    private static String stderrOf(Runnable r) {
+        java.io.PrintStream saved = System.err;
+        var bytes = new java.io.ByteArrayOutputStream();
+        System.setErr(
+                new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(saved);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void loadingAMismatchedCheckpointFailsClearly() throws Exception {
         Path run = TinyWorld.world(tmp, 2);
         ObjectNode json = Checkpoints.readModelJson(run, WorldModel.KIND);
