@@ -606,6 +606,10 @@ public final class WorldEval {
             for (int k = 0; k < scores.horizon; k++) {
                 int t = context + k;
                 long[] truth = frames(codes, n, length, per, t, 1);
+                int[] own = new int[n]; // each clip's inferred action into frame t
+                for (int j = 0; j < n; j++) {
+                    own[j] = (int) inferred[j * (length - 1) + t - 1];
+                }
                 double[][] bits = new double[actions][n];
                 long[] guess = new long[n * per];
                 try (NDManager km = sm.newSubManager()) {
@@ -617,11 +621,10 @@ public final class WorldEval {
                                         .logSoftmax(-1)
                                         .toFloatArray();
                         for (int j = 0; j < n; j++) {
-                            boolean own = inferred[j * (length - 1) + t - 1] == a;
                             for (int p = 0; p < per; p++) {
                                 int row = (j * per + p) * vocab;
                                 bits[a][j] -= logp[row + (int) truth[j * per + p]] / Math.log(2);
-                                if (own) {
+                                if (own[j] == a) {
                                     guess[j * per + p] = argMax(logp, row, vocab);
                                 }
                             }
@@ -636,14 +639,13 @@ public final class WorldEval {
                 }
                 for (int j = 0; j < n; j++) {
                     int clip = b.first() + j;
-                    int own = (int) inferred[j * (length - 1) + t - 1];
                     double sum = 0;
                     double best = Double.MAX_VALUE;
                     for (int a = 0; a < actions; a++) {
                         sum += bits[a][j];
                         best = Math.min(best, bits[a][j]);
                     }
-                    scores.oneStepBits[clip] += bits[own][j] / scores.horizon;
+                    scores.oneStepBits[clip] += bits[own[j]][j] / scores.horizon;
                     scores.oneStepMeanActionBits[clip] += sum / actions / scores.horizon;
                     scores.oneStepBestActionBits[clip] += best / scores.horizon;
                     for (int p = 0; p < per; p++) {
