@@ -50,10 +50,14 @@ final class SamplingOptions {
 
     @Option(
             names = "--soft-decode",
+            negatable = true,
+            defaultValue = "" + GenieWorld.Options.DEFAULT_SOFT_DECODE,
+            fallbackValue = "true",
             description =
                     "Decode each generated token as the mean code vector of the distribution it"
-                            + " was sampled from rather than the sampled code (what the world"
-                            + " does is unchanged; its frames are smoother).")
+                            + " was sampled from (the default); --no-soft-decode decodes the"
+                            + " sampled code, Genie's way (what the world does is unchanged; only"
+                            + " its pixels are).")
     boolean softDecode;
 
     /** The options, checked, with the model's full context and the cache on. */

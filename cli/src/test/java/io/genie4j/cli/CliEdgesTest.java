@@ -280,6 +280,25 @@ class CliEdgesTest {
                 "stored as an integer, not the string \"5\"");
     }
 
+    /** A command with the sampling options alone, to parse them. */
+    @CommandLine.Command(name = "sampling")
+    static final class SamplingOnly {
+        @CommandLine.Mixin SamplingOptions sampling;
+    }
+
+    private static boolean softDecode(String... args) {
+        SamplingOnly c = new SamplingOnly();
+        new CommandLine(c).parseArgs(args);
+        return c.sampling.options().softDecode();
+    }
+
+    @Test
+    void softDecodingIsOnUnlessNoSoftDecodeTurnsItOff() {
+        assertTrue(softDecode(), "the default");
+        assertTrue(softDecode("--soft-decode"), "--soft-decode, as commands before it was default");
+        assertFalse(softDecode("--no-soft-decode"));
+    }
+
     @Test
     void negativeAndZeroValuesAreRefusedByTheirOptionsName() {
         assertRefused(run("bench", "coinrun", "--seconds", "-1"), "--seconds must be > 0, got -1");

@@ -178,10 +178,11 @@ public final class GenieEnv implements Env<Tensor, Integer> {
                                         + " each frame decoded alone, fastest)"),
                         EnvOption.ofBoolean(
                                 "soft_decode",
-                                false,
+                                GenieWorld.Options.DEFAULT_SOFT_DECODE,
                                 "the decoder draws each generated token as the mean of the codes"
-                                        + " it was sampled from, not the code sampled (the world"
-                                        + " plays the same; its frames are smoother)"),
+                                        + " it was sampled from (false: the code sampled,"
+                                        + " Genie's way; the world plays the same either way,"
+                                        + " only its pixels change)"),
                         EnvOption.ofDouble(
                                 "guidance",
                                 1.0,

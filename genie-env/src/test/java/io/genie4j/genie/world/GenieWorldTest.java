@@ -197,15 +197,20 @@ class GenieWorldTest {
     void cachedSteppingGivesTheFramesOfNaiveRecomputation() throws Exception {
         try (WorldModel m = WorldModel.load(run)) {
             // 10 steps: past the dynamics' 4-frame window and the decoder's 4-frame window.
-            GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
-            long[][] cachedTokens = new long[11][];
-            long[][] naiveTokens = new long[11][];
-            byte[][] cached = play(m, greedy, new long[] {1, 2}, 10, cachedTokens);
-            byte[][] naive = play(m, greedy.withCache(false), new long[] {1, 2}, 10, naiveTokens);
-            for (int i = 0; i < cached.length; i++) {
-                assertArrayEquals(naiveTokens[i], cachedTokens[i], "tokens of frame " + i);
+            for (boolean soft : new boolean[] {true, false}) {
+                GenieWorld.Options greedy =
+                        GenieWorld.Options.defaults().withTemperature(0).withSoftDecode(soft);
+                long[][] cachedTokens = new long[11][];
+                long[][] naiveTokens = new long[11][];
+                byte[][] cached = play(m, greedy, new long[] {1, 2}, 10, cachedTokens);
+                byte[][] naive =
+                        play(m, greedy.withCache(false), new long[] {1, 2}, 10, naiveTokens);
+                for (int i = 0; i < cached.length; i++) {
+                    assertArrayEquals(
+                            naiveTokens[i], cachedTokens[i], "soft=" + soft + ", frame " + i);
+                }
+                assertFramesAgree(naive, cached);
             }
-            assertFramesAgree(naive, cached);
         }
     }
 
@@ -240,7 +245,8 @@ class GenieWorldTest {
     @Test
     void softDecodingChangesThePixelsButNotWhatTheWorldDoes() throws Exception {
         try (WorldModel m = WorldModel.load(run)) {
-            GenieWorld.Options greedy = GenieWorld.Options.defaults().withTemperature(0);
+            GenieWorld.Options greedy =
+                    GenieWorld.Options.defaults().withTemperature(0).withSoftDecode(false);
             GenieWorld.Options soft = greedy.withSoftDecode(true);
             long[][] hardTokens = new long[11][];
             long[][] softTokens = new long[11][];
@@ -415,18 +421,22 @@ class GenieWorldTest {
     void steppingLeavesNoArraysBehind() throws Exception {
         try (WorldModel m = WorldModel.load(run)) {
             for (boolean cache : new boolean[] {true, false}) {
-                GenieWorld.Options o = GenieWorld.Options.defaults().withCache(cache);
-                try (GenieWorld w = new GenieWorld(m, 2, o)) {
-                    w.reset(prompt(), 2, new long[] {1, 2});
-                    for (int i = 0; i < 4; i++) {
-                        w.step(new int[] {i % 4, 1});
+                for (boolean soft : new boolean[] {true, false}) {
+                    GenieWorld.Options o =
+                            GenieWorld.Options.defaults().withCache(cache).withSoftDecode(soft);
+                    try (GenieWorld w = new GenieWorld(m, 2, o)) {
+                        w.reset(prompt(), 2, new long[] {1, 2});
+                        for (int i = 0; i < 4; i++) {
+                            w.step(new int[] {i % 4, 1});
+                        }
+                        long before = arrays(m.manager());
+                        // 12 more steps: both windows restart more than once.
+                        for (int i = 0; i < 12; i++) {
+                            w.step(new int[] {i % 4, 2});
+                        }
+                        assertEquals(
+                                before, arrays(m.manager()), "cache=" + cache + ", soft=" + soft);
                     }
-                    long before = arrays(m.manager());
-                    // 12 more steps: both windows restart more than once.
-                    for (int i = 0; i < 12; i++) {
-                        w.step(new int[] {i % 4, 2});
-                    }
-                    assertEquals(before, arrays(m.manager()), "cache=" + cache);
                 }
             }
         }
