@@ -64,7 +64,8 @@ public final class GenieWorld implements AutoCloseable {
      * @param softDecode what the tokenizer's decoder reads for a generated token: the code vector
      *     of the token sampled (false, Genie's way) or the mean of every code's vector under the
      *     distribution it was sampled from (true, the default), so that a position the model is
-     *     unsure of is drawn as the average of its likely codes, not one of them. The dynamics
+     *     unsure of is drawn as the average of its likely codes, not one of them (at temperature 0
+     *     the distribution is the arg-max alone, so greedy frames are unchanged). The dynamics
      *     reads the sampled tokens either way, so what happens in the world is the same; only its
      *     pixels change
      */
@@ -719,8 +720,14 @@ public final class GenieWorld implements AutoCloseable {
                 picks = drawn.toLongArray();
                 chosen = p.gather(drawn.expandDims(-1), -1).toFloatArray();
                 if (soft) {
-                    // The mean code vector under each token's distribution [B, open, dim].
-                    means = p.matMul(codebook).toFloatArray();
+                    // The mean code vector under each token's distribution [B, open, dim]; at
+                    // temperature 0 that distribution is the arg-max alone, so the mean is its
+                    // code's vector and greedy frames are the greedy tokens' frames.
+                    NDArray weights =
+                            temperature > 0
+                                    ? p
+                                    : drawn.oneHot(codes).toType(DataType.FLOAT32, false);
+                    means = weights.matMul(codebook).toFloatArray();
                 }
             }
             // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise

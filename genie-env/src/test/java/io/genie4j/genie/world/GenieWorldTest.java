@@ -247,12 +247,17 @@ class GenieWorldTest {
         try (WorldModel m = WorldModel.load(run)) {
             GenieWorld.Options greedy =
                     GenieWorld.Options.defaults().withTemperature(0).withSoftDecode(false);
-            GenieWorld.Options soft = greedy.withSoftDecode(true);
+            // At temperature 0 a token's distribution is its arg-max alone: the same frames.
+            assertFramesAgree(
+                    play(m, greedy, new long[] {1, 2}, 10, new long[11][]),
+                    play(m, greedy.withSoftDecode(true), new long[] {1, 2}, 10, new long[11][]));
+            GenieWorld.Options sampled = GenieWorld.Options.defaults().withSoftDecode(false);
+            GenieWorld.Options soft = sampled.withSoftDecode(true);
             long[][] hardTokens = new long[11][];
             long[][] softTokens = new long[11][];
             long[][] naiveTokens = new long[11][];
             // 10 steps: past the dynamics' and the decoder's windows, so both restart.
-            byte[][] hard = play(m, greedy, new long[] {1, 2}, 10, hardTokens);
+            byte[][] hard = play(m, sampled, new long[] {1, 2}, 10, hardTokens);
             byte[][] cached = play(m, soft, new long[] {1, 2}, 10, softTokens);
             byte[][] naive = play(m, soft.withCache(false), new long[] {1, 2}, 10, naiveTokens);
             for (int i = 1; i < cached.length; i++) {
