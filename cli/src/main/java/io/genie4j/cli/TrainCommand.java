@@ -186,8 +186,11 @@ final class TrainCommand implements Runnable {
                 description =
                         "Extra weight, in [0, 100], on the dynamics' loss at tokens that differ"
                                 + " from the previous frame's (weight 1 + B there), so that"
-                                + " motion is learned beside the many tokens a copy predicts"
-                                + " (default: the config's, 0). With --resume it changes the"
+                                + " motion is learned beside the many tokens a copy predicts;"
+                                + " the loss is then no longer the likelihood, and the world"
+                                + " predicts change where none happens, as under a key held"
+                                + " against a wall (default: the config's, 0; see"
+                                + " docs/world-model.md). With --resume it changes the"
                                 + " run's setting from the next step on.")
         Float changedBoost;
 

@@ -27,8 +27,9 @@ package io.genie4j.genie.train;
  * @param changedTokenBoost world model only: extra weight on the dynamics' loss at tokens that
  *     differ from the same position in the previous frame (weight 1 + boost there, 1 elsewhere), so
  *     that motion (a scrolling camera changes most tokens of a frame) is not outweighed by the many
- *     tokens that a copy of the last frame predicts; 0 (off) in a model.json written before this
- *     setting existed
+ *     tokens that a copy of the last frame predicts; the loss is then no longer the likelihood, so
+ *     the model overstates change (a key held where the game stands still moves its world); 0 (off)
+ *     in a model.json written before this setting existed
  * @param visibleFrameShare world model only: the share of a clip's frames after the first that the
  *     dynamics is given whole in training (no token masked, no loss on them) while the others are
  *     masked at the clip's rate, so that masked frames often follow a whole frame, as every
