@@ -188,9 +188,9 @@ final class TrainCommand implements Runnable {
                                 + " from the previous frame's (weight 1 + B there), so that"
                                 + " motion is learned beside the many tokens a copy predicts;"
                                 + " the loss is then no longer the likelihood, and the world"
-                                + " predicts change where none happens, as under a key held"
-                                + " against a wall (default: the config's, 0; see"
-                                + " docs/world-model.md). With --resume it changes the"
+                                + " predicts change where none happens, as under a held key"
+                                + " where the game stands still (default: the config's, 0;"
+                                + " see docs/world-model.md). With --resume it changes the"
                                 + " run's setting from the next step on.")
         Float changedBoost;
 
