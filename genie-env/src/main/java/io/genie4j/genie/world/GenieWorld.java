@@ -721,13 +721,13 @@ public final class GenieWorld implements AutoCloseable {
                 chosen = p.gather(drawn.expandDims(-1), -1).toFloatArray();
                 if (soft) {
                     // The mean code vector under each token's distribution [B, open, dim]; at
-                    // temperature 0 that distribution is the arg-max alone, so the mean is its
-                    // code's vector and greedy frames are the greedy tokens' frames.
-                    NDArray weights =
+                    // temperature 0 that distribution is the arg-max alone, so the mean is the
+                    // drawn code's own vector and greedy frames are the greedy tokens' frames.
+                    NDArray mean =
                             temperature > 0
-                                    ? p
-                                    : drawn.oneHot(codes).toType(DataType.FLOAT32, false);
-                    means = weights.matMul(codebook).toFloatArray();
+                                    ? p.matMul(codebook)
+                                    : codebook.get(new NDIndex("{}", drawn.flatten()));
+                    means = mean.toFloatArray();
                 }
             }
             // MaskGIT ranks tokens by confidence plus annealed Gumbel noise; a floor on the noise
