@@ -195,6 +195,18 @@ final class TrainCommand implements Runnable {
         Float changedBoost;
 
         @Option(
+                names = "--action-contrast",
+                description =
+                        "Weight, in [0, 100], of a second loss term that asks each masked frame's"
+                                + " true tokens to be likelier under its own latent action than"
+                                + " under another drawn at random, so that the world follows its"
+                                + " action while its main loss stays the likelihood; each step"
+                                + " then runs the dynamics twice (default: the config's, 0:"
+                                + " off). With --resume it changes"
+                                + " the run's setting from the next step on.")
+        Float actionContrast;
+
+        @Option(
                 names = "--visible-frames",
                 description =
                         "Share, in [0, 1), of each training clip's frames after the first that the"
@@ -231,6 +243,11 @@ final class TrainCommand implements Runnable {
                 throw new IllegalArgumentException(
                         "--changed-boost must be in [0, 100], got " + Checks.number(changedBoost));
             }
+            if (actionContrast != null && !(actionContrast >= 0 && actionContrast <= 100)) {
+                throw new IllegalArgumentException(
+                        "--action-contrast must be in [0, 100], got "
+                                + Checks.number(actionContrast));
+            }
             if (visibleFrames != null && !(visibleFrames >= 0 && visibleFrames < 1)) {
                 throw new IllegalArgumentException(
                         "--visible-frames must be in [0, 1), got " + Checks.number(visibleFrames));
@@ -244,6 +261,10 @@ final class TrainCommand implements Runnable {
             if (run.resume && changedBoost != null) {
                 Checkpoints.setTrainField(
                         run.out, WorldModel.KIND, "changedTokenBoost", changedBoost);
+            }
+            if (run.resume && actionContrast != null) {
+                Checkpoints.setTrainField(
+                        run.out, WorldModel.KIND, "actionContrast", actionContrast);
             }
             if (run.resume && visibleFrames != null) {
                 Checkpoints.setTrainField(
@@ -287,6 +308,9 @@ final class TrainCommand implements Runnable {
             }
             if (visibleFrames != null) {
                 train = train.withVisibleFrameShare(visibleFrames);
+            }
+            if (actionContrast != null) {
+                train = train.withActionContrast(actionContrast);
             }
             WorldConfig m = model;
             TrainConfig t = train;

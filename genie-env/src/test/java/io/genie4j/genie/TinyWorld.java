@@ -97,7 +97,7 @@ public final class TinyWorld {
     /** A tiny training config of {@code steps} steps (2 clips of 4 frames). */
     public static TrainConfig train(int steps) {
         return new TrainConfig(
-                2, 4, 1, 2e-3f, 2e-4f, 5, steps, 0.0f, 1.0f, 5, 10, 5, 10, 0.25, 0, 0f, 0f, 0f);
+                2, 4, 1, 2e-3f, 2e-4f, 5, steps, 0.0f, 1.0f, 5, 10, 5, 10, 0.25, 0, 0f, 0f, 0f, 0f);
     }
 
     /** Trains a tiny world model for {@code steps} steps under {@code tmp}; returns its run dir. */

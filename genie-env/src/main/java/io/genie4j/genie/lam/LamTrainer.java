@@ -58,7 +58,7 @@ public final class LamTrainer {
     public static TrainConfig defaults() {
         return new TrainConfig(
                 32, 3, 1, 5e-4f, 5e-5f, 200, 6000, 0.01f, 1.0f, 1, 250, 25, 100, 0.05, 0, 0f, 0f,
-                0f);
+                0f, 0f);
     }
 
     /**

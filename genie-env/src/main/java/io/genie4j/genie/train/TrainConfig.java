@@ -35,6 +35,11 @@ package io.genie4j.genie.train;
  *     masked at the clip's rate, so that masked frames often follow a whole frame, as every
  *     generated frame follows whole past frames when the world is played; 0 (every frame masked, as
  *     Genie trains) in a model.json written before this setting existed
+ * @param actionContrast world model only: the weight of a second loss term that asks each masked
+ *     frame's true tokens to be likelier under its own latent action than under another one drawn
+ *     at random (the dynamics runs twice a step; see {@code MaskGit.actionContrast}), so that the
+ *     world learns to follow its action without reweighting the likelihood as the boost does; 0
+ *     (off) in a model.json written before this setting existed
  */
 public record TrainConfig(
         int batch,
@@ -54,13 +59,14 @@ public record TrainConfig(
         int maxEpisodes,
         float actionDropout,
         float changedTokenBoost,
-        float visibleFrameShare) {
+        float visibleFrameShare,
+        float actionContrast) {
 
     /** The tokenizer defaults for this machine. */
     public static TrainConfig tokenizerDefaults() {
         return new TrainConfig(
                 8, 8, 1, 6e-4f, 3e-5f, 300, 6000, 0.05f, 1.0f, 1, 200, 20, 200, 0.05, 300, 0f, 0f,
-                0f);
+                0f, 0f);
     }
 
     /**
@@ -70,7 +76,7 @@ public record TrainConfig(
     public static TrainConfig worldDefaults() {
         return new TrainConfig(
                 4, 16, 1, 4e-4f, 4e-5f, 300, 8000, 0.05f, 1.0f, 1, 100, 10, 100, 0.05, 300, 0f, 0f,
-                0f);
+                0f, 0f);
     }
 
     /**
@@ -105,6 +111,10 @@ public record TrainConfig(
         if (!(changedTokenBoost >= 0 && changedTokenBoost <= 100)) {
             throw new IllegalArgumentException(
                     "changedTokenBoost must be in [0, 100], got " + changedTokenBoost);
+        }
+        if (!(actionContrast >= 0 && actionContrast <= 100)) {
+            throw new IllegalArgumentException(
+                    "actionContrast must be in [0, 100], got " + actionContrast);
         }
         if (!(visibleFrameShare >= 0 && visibleFrameShare < 1)) {
             throw new IllegalArgumentException(
@@ -145,6 +155,30 @@ public record TrainConfig(
         return withWorldLoss(actionDropout, changedTokenBoost, share);
     }
 
+    /** A copy with another weight on the action-contrast term. */
+    public TrainConfig withActionContrast(float weight) {
+        return new TrainConfig(
+                batch,
+                clipLength,
+                frameStride,
+                learningRate,
+                finalLearningRate,
+                warmupSteps,
+                steps,
+                weightDecay,
+                gradClip,
+                seed,
+                checkpointEvery,
+                logEvery,
+                deadCodeEvery,
+                validationFraction,
+                maxEpisodes,
+                actionDropout,
+                changedTokenBoost,
+                visibleFrameShare,
+                weight);
+    }
+
     private TrainConfig withWorldLoss(float dropout, float boost, float visible) {
         return new TrainConfig(
                 batch,
@@ -164,7 +198,8 @@ public record TrainConfig(
                 maxEpisodes,
                 dropout,
                 boost,
-                visible);
+                visible,
+                actionContrast);
     }
 
     /** A copy with a different step count. */
@@ -187,6 +222,7 @@ public record TrainConfig(
                 maxEpisodes,
                 actionDropout,
                 changedTokenBoost,
-                visibleFrameShare);
+                visibleFrameShare,
+                actionContrast);
     }
 }

@@ -78,6 +78,36 @@ public final class MaskGit {
     }
 
     /**
+     * The action-contrast term of {@code train world --action-contrast}: how much likelier each
+     * frame's true tokens are under its own latent action than under another one. For logits {@code
+     * [B, T, N, codes]} predicted with each frame's own action ({@code own}) and with a different
+     * action at every frame ({@code other}), Δ is the summed log-likelihood ratio of the true
+     * tokens over a frame's masked positions, and a frame's loss is softplus(−Δ), the cross-entropy
+     * of telling its own action from the other by the likelihood alone: near zero where the world
+     * already follows its action, log 2 where it ignores it. Frames without masked tokens add
+     * nothing. Returns the sum over frames divided by the number of masked tokens (so that a weight
+     * of 1 puts it on the scale of {@link #loss}'s mean, at a frame whose action is ignored), the
+     * mean over those frames of softplus(−Δ), and the share of them with Δ &gt; 0.
+     */
+    public static NDArray[] actionContrast(
+            NDArray own, NDArray other, NDArray targets, NDArray mask) {
+        NDArray index = targets.expandDims(-1);
+        NDArray ratio =
+                own.logSoftmax(-1)
+                        .gather(index, -1)
+                        .sub(other.logSoftmax(-1).gather(index, -1))
+                        .squeeze(-1);
+        NDArray delta = ratio.mul(mask).sum(new int[] {2});
+        NDArray frames = mask.sum(new int[] {2}).gt(0).toType(mask.getDataType(), false);
+        NDArray perFrame = delta.neg().getNDArrayInternal().softPlus().mul(frames);
+        NDArray count = frames.sum().maximum(1f);
+        NDArray loss = perFrame.sum().div(mask.sum().maximum(1f));
+        NDArray mean = perFrame.sum().div(count);
+        NDArray right = delta.gt(0).toType(mask.getDataType(), false).mul(frames).sum().div(count);
+        return new NDArray[] {loss, mean, right};
+    }
+
+    /**
      * Where tokens {@code [B, T, N]} differ from the same position in the previous frame: a boolean
      * {@code [B, T, N]}, false throughout the first frame.
      */

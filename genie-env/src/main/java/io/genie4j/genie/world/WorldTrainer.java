@@ -57,7 +57,9 @@ public final class WorldTrainer {
         "changed_accuracy",
         "grad_norm",
         "frames_per_s",
-        "action_perplexity"
+        "action_perplexity",
+        "contrast_loss",
+        "contrast_accuracy"
     };
 
     private WorldTrainer() {}
@@ -404,6 +406,13 @@ public final class WorldTrainer {
                     NDArray logits = dyn.logits(ps, input, actionIds, true);
                     NDArray[] ce = MaskGit.loss(logits, targets, mask, train.changedTokenBoost());
                     NDArray loss = o == null ? ce[0] : o.loss().add(ce[0]);
+                    NDArray[] contrast = null;
+                    if (train.actionContrast() > 0) {
+                        NDArray others = otherActions(sm, step, actionIds, model.actions());
+                        NDArray otherLogits = dyn.logits(ps, input, others, true);
+                        contrast = MaskGit.actionContrast(logits, otherLogits, targets, mask);
+                        loss = loss.add(contrast[0].mul(train.actionContrast()));
+                    }
                     for (long a : actions.toLongArray()) {
                         windowCodes[(int) a]++;
                         usage[(int) a]++;
@@ -415,7 +424,9 @@ public final class WorldTrainer {
                                 o == null ? Float.NaN : o.reconLoss().getFloat(),
                                 ce[0].getFloat(),
                                 ce[1].getFloat(),
-                                ce[2].getFloat()
+                                ce[2].getFloat(),
+                                contrast == null ? Float.NaN : contrast[1].getFloat(),
+                                contrast == null ? Float.NaN : contrast[2].getFloat()
                             };
                 }
                 float norm = opt.step(lr, train.weightDecay(), train.gradClip());
@@ -428,8 +439,26 @@ public final class WorldTrainer {
                         figures[2],
                         figures[3],
                         figures[4],
-                        norm);
+                        norm,
+                        figures[5],
+                        figures[6]);
             }
+        }
+
+        /**
+         * Action ids {@code [b, t]} like {@code ids} (0 for "no action", else 1 + code) with every
+         * frame that has an action given another of the {@code actions} codes, uniformly, from a
+         * generator seeded by the step so a resumed run draws the same.
+         */
+        private NDArray otherActions(NDManager sm, int step, NDArray ids, int actions) {
+            Random rng = new Random(train.seed() * 524287L + step);
+            long[] id = ids.toLongArray();
+            for (int i = 0; i < id.length; i++) {
+                if (id[i] > 0) {
+                    id[i] = 1 + (id[i] - 1 + 1 + rng.nextInt(actions - 1)) % actions;
+                }
+            }
+            return sm.create(id, ids.getShape());
         }
 
         /**
@@ -469,7 +498,9 @@ public final class WorldTrainer {
                 m[4],
                 m[5],
                 fps,
-                perplexity
+                perplexity,
+                m[6],
+                m[7]
             };
         }
 
@@ -508,6 +539,9 @@ public final class WorldTrainer {
                 m.put("train_dynamics_accuracy", last[7]);
                 if (Double.isFinite(last[8])) {
                     m.put("train_dynamics_changed_accuracy", last[8]);
+                }
+                if (Double.isFinite(last[13])) {
+                    m.put("train_action_contrast_accuracy", last[13]);
                 }
             }
             Checkpoints.writeModelJson(runDir, json);

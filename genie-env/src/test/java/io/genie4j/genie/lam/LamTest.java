@@ -128,7 +128,7 @@ class LamTest {
         TrainConfig train =
                 new TrainConfig(
                         32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 300, 50, 100, 0, 0, 0f, 0f,
-                        0f);
+                        0f, 0f);
         Path run = dir.resolve("run");
         LamConfig config = LamConfig.tiny(SIZE);
         LamTrainer.train(List.of(data), run, config, train, 0, false, QUIET);

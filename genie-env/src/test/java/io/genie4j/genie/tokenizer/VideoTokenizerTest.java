@@ -32,7 +32,7 @@ class VideoTokenizerTest {
 
     private static TrainConfig tinyTrain(int steps) {
         return new TrainConfig(
-                4, 4, 1, 3e-3f, 3e-4f, 10, steps, 0.0f, 1.0f, 7, 20, 5, 50, 0.5, 0, 0f, 0f, 0f);
+                4, 4, 1, 3e-3f, 3e-4f, 10, steps, 0.0f, 1.0f, 7, 20, 5, 50, 0.5, 0, 0f, 0f, 0f, 0f);
     }
 
     private static NDArray clip(NDManager m, int episode) {

@@ -56,6 +56,53 @@ class MaskGitTest {
     }
 
     /**
+     * Two frames of two tokens over a vocabulary of two, frame 0 given. Under its own action the
+     * world gives the true tokens logit 2 over 0; under the other action, logit 0 over 2 at one
+     * token and the same as its own at the other. Δ is then 2·(log σ(2) − log σ(−2)) / 2 = 2 nats
+     * at the frame, and the term is softplus(−Δ) over the masked tokens; swapping the two sides
+     * makes Δ negative.
+     */
+    @Test
+    void actionContrastScoresHowMuchLikelierTheTrueTokensAreUnderTheirOwnAction() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray targets = m.create(new long[] {0, 1, 1, 0}, new Shape(1, 2, 2));
+            NDArray mask = m.create(new float[] {0, 0, 1, 1}, new Shape(1, 2, 2));
+            float[] own = new float[8];
+            float[] other = new float[8];
+            long[] t = targets.toLongArray();
+            for (int i = 0; i < 4; i++) {
+                own[i * 2 + (int) t[i]] = 2f;
+                boolean misled = i == 2;
+                other[i * 2 + (int) (misled ? 1 - t[i] : t[i])] = 2f;
+            }
+            NDArray a = m.create(own, new Shape(1, 2, 2, 2));
+            NDArray b = m.create(other, new Shape(1, 2, 2, 2));
+            double delta = Math.log1p(Math.exp(2)) - Math.log1p(Math.exp(-2)); // = 2
+            double softplus = Math.log1p(Math.exp(-delta));
+
+            NDArray[] c = MaskGit.actionContrast(a, b, targets, mask);
+            assertEquals(softplus / 2, c[0].getFloat(), 1e-5);
+            assertEquals(softplus, c[1].getFloat(), 1e-5);
+            assertEquals(1.0, c[2].getFloat(), 1e-6);
+
+            NDArray[] swapped = MaskGit.actionContrast(b, a, targets, mask);
+            assertEquals(Math.log1p(Math.exp(delta)), swapped[1].getFloat(), 1e-5);
+            assertEquals(0.0, swapped[2].getFloat(), 1e-6);
+
+            // The same prediction under both actions: the action is ignored, log 2 a frame.
+            NDArray[] same = MaskGit.actionContrast(a, a, targets, mask);
+            assertEquals(Math.log(2), same[1].getFloat(), 1e-6);
+            assertEquals(0.0, same[2].getFloat(), 1e-6);
+
+            // With nothing masked no frame counts.
+            NDArray none = m.zeros(new Shape(1, 2, 2));
+            NDArray[] empty = MaskGit.actionContrast(a, b, targets, none);
+            assertEquals(0.0, empty[0].getFloat(), 1e-6);
+            assertEquals(0.0, empty[1].getFloat(), 1e-6);
+        }
+    }
+
+    /**
      * Genie's mask covers every frame after the first at the clip's rate of at least a half; with a
      * share of frames given whole, about that share of frames has no masked token and the rest are
      * masked as before. With none given whole the mask is the one Genie's training draws.

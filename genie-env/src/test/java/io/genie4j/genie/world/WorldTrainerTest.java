@@ -89,10 +89,11 @@ class WorldTrainerTest {
         double firstCe = Double.parseDouble(csv.get(1).split(",")[6]);
         double lastCe = Double.parseDouble(csv.get(csv.size() - 1).split(",")[6]);
         assertTrue(lastCe < firstCe, "dynamics cross-entropy fell: " + firstCe + " -> " + lastCe);
-        assertTrue(csv.get(0).endsWith(",action_perplexity"), csv.get(0));
+        int column = List.of(csv.get(0).split(",")).indexOf("action_perplexity");
+        assertTrue(column > 0, csv.get(0));
         for (String row : csv.subList(1, csv.size())) {
             String[] f = row.split(",");
-            double perplexity = Double.parseDouble(f[f.length - 1]);
+            double perplexity = Double.parseDouble(f[column]);
             assertTrue(perplexity >= 1 && perplexity <= 4 + 1e-9, row);
         }
     }
@@ -179,6 +180,39 @@ class WorldTrainerTest {
                         IllegalArgumentException.class,
                         () -> TinyWorld.train(10).withChangedTokenBoost(-1f).validate());
         assertTrue(e.getMessage().contains("changedTokenBoost"), e.getMessage());
+    }
+
+    @Test
+    void actionContrastChangesTheRunAndIsSavedAndLogged() throws Exception {
+        Path[] runs = trainedPlainAndWith("contrast", TinyWorld.train(10).withActionContrast(2f));
+        try (WorldModel x = WorldModel.load(runs[0]);
+                WorldModel y = WorldModel.load(runs[1])) {
+            assertEquals(
+                    2.0, y.json().path("train_config").path("actionContrast").asDouble(), 1e-6);
+            assertTrue(TinyWorld.relativeDistance(x.dynamics(), y.dynamics()) > 0);
+            double right =
+                    y.json().path("metrics").path("train_action_contrast_accuracy").asDouble(-1);
+            assertTrue(right >= 0 && right <= 1, "contrast accuracy " + right);
+            assertTrue(
+                    x.json()
+                            .path("metrics")
+                            .path("train_action_contrast_accuracy")
+                            .isMissingNode());
+        }
+        List<String> csv = Files.readAllLines(runs[1].resolve("train.csv"));
+        assertTrue(csv.get(0).endsWith(",contrast_loss,contrast_accuracy"), csv.get(0));
+        String[] last = csv.get(csv.size() - 1).split(",");
+        assertTrue(
+                Double.isFinite(Double.parseDouble(last[last.length - 2])),
+                csv.get(csv.size() - 1));
+        ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
+        old.remove("actionContrast");
+        assertEquals(0f, Checkpoints.JSON.treeToValue(old, TrainConfig.class).actionContrast());
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> TinyWorld.train(10).withActionContrast(-1f).validate());
+        assertTrue(e.getMessage().contains("actionContrast"), e.getMessage());
     }
 
     @Test
@@ -345,7 +379,8 @@ class WorldTrainerTest {
                 lamRun,
                 LamConfig.tiny(16),
                 new TrainConfig(
-                        8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0, 0f, 0f, 0f),
+                        8, 3, 1, 2e-3f, 2e-4f, 5, 20, 0.0f, 1.0f, 5, 10, 5, 10, 0, 0, 0f, 0f, 0f,
+                        0f),
                 0,
                 false,
                 TrainListener.NONE);
