@@ -201,8 +201,8 @@ final class TrainCommand implements Runnable {
                                 + " true tokens to be likelier under its own latent action than"
                                 + " under another drawn at random, so that the world follows its"
                                 + " action while its main loss stays the likelihood; each step"
-                                + " then runs the dynamics twice (default: the config's, 0:"
-                                + " off). With --resume it changes"
+                                + " then runs the dynamics twice, about 1.75 times as long"
+                                + " (default: the config's, 0: off). With --resume it changes"
                                 + " the run's setting from the next step on.")
         Float actionContrast;
 
