@@ -142,44 +142,25 @@ public record TrainConfig(
 
     /** A copy with another action dropout. */
     public TrainConfig withActionDropout(float share) {
-        return withWorldLoss(share, changedTokenBoost, visibleFrameShare);
+        return withWorldLoss(share, changedTokenBoost, visibleFrameShare, actionContrast);
     }
 
     /** A copy with another boost on changed tokens. */
     public TrainConfig withChangedTokenBoost(float boost) {
-        return withWorldLoss(actionDropout, boost, visibleFrameShare);
+        return withWorldLoss(actionDropout, boost, visibleFrameShare, actionContrast);
     }
 
     /** A copy with another share of frames given whole. */
     public TrainConfig withVisibleFrameShare(float share) {
-        return withWorldLoss(actionDropout, changedTokenBoost, share);
+        return withWorldLoss(actionDropout, changedTokenBoost, share, actionContrast);
     }
 
     /** A copy with another weight on the action-contrast term. */
     public TrainConfig withActionContrast(float weight) {
-        return new TrainConfig(
-                batch,
-                clipLength,
-                frameStride,
-                learningRate,
-                finalLearningRate,
-                warmupSteps,
-                steps,
-                weightDecay,
-                gradClip,
-                seed,
-                checkpointEvery,
-                logEvery,
-                deadCodeEvery,
-                validationFraction,
-                maxEpisodes,
-                actionDropout,
-                changedTokenBoost,
-                visibleFrameShare,
-                weight);
+        return withWorldLoss(actionDropout, changedTokenBoost, visibleFrameShare, weight);
     }
 
-    private TrainConfig withWorldLoss(float dropout, float boost, float visible) {
+    private TrainConfig withWorldLoss(float dropout, float boost, float visible, float contrast) {
         return new TrainConfig(
                 batch,
                 clipLength,
@@ -199,7 +180,7 @@ public record TrainConfig(
                 dropout,
                 boost,
                 visible,
-                actionContrast);
+                contrast);
     }
 
     /** A copy with a different step count. */
