@@ -146,14 +146,10 @@ class WorldTrainerTest {
             assertTrue(TinyWorld.relativeDistance(x.dynamics(), y.dynamics()) > 0);
         }
         // A model.json written before the setting existed reads as no dropout.
-        ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
-        old.remove("actionDropout");
-        assertEquals(0f, Checkpoints.JSON.treeToValue(old, TrainConfig.class).actionDropout());
-        IllegalArgumentException e =
-                assertThrows(
-                        IllegalArgumentException.class,
-                        () -> TinyWorld.train(10).withActionDropout(1f).validate());
-        assertTrue(e.getMessage().contains("actionDropout"), e.getMessage());
+        assertOlderConfigsReadZeroAndBadValuesAreNamed(
+                "actionDropout",
+                TrainConfig::actionDropout,
+                TinyWorld.train(10).withActionDropout(1f));
     }
 
     @Test
@@ -172,14 +168,10 @@ class WorldTrainerTest {
         }
         List<String> csv = Files.readAllLines(boosted.resolve("train.csv"));
         assertTrue(csv.get(0).contains(",dynamics_accuracy,changed_accuracy,"), csv.get(0));
-        ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
-        old.remove("changedTokenBoost");
-        assertEquals(0f, Checkpoints.JSON.treeToValue(old, TrainConfig.class).changedTokenBoost());
-        IllegalArgumentException e =
-                assertThrows(
-                        IllegalArgumentException.class,
-                        () -> TinyWorld.train(10).withChangedTokenBoost(-1f).validate());
-        assertTrue(e.getMessage().contains("changedTokenBoost"), e.getMessage());
+        assertOlderConfigsReadZeroAndBadValuesAreNamed(
+                "changedTokenBoost",
+                TrainConfig::changedTokenBoost,
+                TinyWorld.train(10).withChangedTokenBoost(-1f));
     }
 
     @Test
@@ -205,14 +197,24 @@ class WorldTrainerTest {
         assertTrue(
                 Double.isFinite(Double.parseDouble(last[last.length - 2])),
                 csv.get(csv.size() - 1));
+        assertOlderConfigsReadZeroAndBadValuesAreNamed(
+                "actionContrast",
+                TrainConfig::actionContrast,
+                TinyWorld.train(10).withActionContrast(-1f));
+    }
+
+    /**
+     * A train config written before {@code field} existed reads it as 0 ({@code read}), and the
+     * out-of-range {@code bad} config fails validation with a message naming the field.
+     */
+    private static void assertOlderConfigsReadZeroAndBadValuesAreNamed(
+            String field, java.util.function.ToDoubleFunction<TrainConfig> read, TrainConfig bad)
+            throws Exception {
         ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
-        old.remove("actionContrast");
-        assertEquals(0f, Checkpoints.JSON.treeToValue(old, TrainConfig.class).actionContrast());
-        IllegalArgumentException e =
-                assertThrows(
-                        IllegalArgumentException.class,
-                        () -> TinyWorld.train(10).withActionContrast(-1f).validate());
-        assertTrue(e.getMessage().contains("actionContrast"), e.getMessage());
+        old.remove(field);
+        assertEquals(0.0, read.applyAsDouble(Checkpoints.JSON.treeToValue(old, TrainConfig.class)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, bad::validate);
+        assertTrue(e.getMessage().contains(field), e.getMessage());
     }
 
     @Test
