@@ -53,6 +53,18 @@ final class TrainCommand implements Runnable {
     }
 
     /** {@code genie4j train tokenizer}. */
+    /**
+     * The tokenizer directory of {@code dir}: {@code dir} itself, or a world model's copy of its
+     * tokenizer ({@code dir/tokenizer}) when {@code dir} holds no tokenizer of its own.
+     */
+    static Path tokenizerDir(Path dir) {
+        Path inWorld = dir.resolve("tokenizer");
+        return !Files.exists(dir.resolve("tokenizer.params"))
+                        && Files.isRegularFile(inWorld.resolve("tokenizer.params"))
+                ? inWorld
+                : dir;
+    }
+
     @Command(
             name = "tokenizer",
             mixinStandardHelpOptions = true,
@@ -77,10 +89,12 @@ final class TrainCommand implements Runnable {
         @Option(
                 names = "--from",
                 description =
-                        "Start from this trained tokenizer (\"shipped\": the one in the jar) with"
-                                + " a fresh optimiser and schedule: fine-tunes all of it, or with"
-                                + " --decoder-only its decoder (whose default --from is the shipped"
-                                + " one).")
+                        "Start from this trained tokenizer (\"shipped\": the one in the jar; a"
+                                + " world model's directory: its tokenizer/) with a fresh optimiser"
+                                + " and schedule: fine-tunes all of it, or with --decoder-only its"
+                                + " decoder (whose default --from is the shipped one). A world"
+                                + " takes a decoder-only result in place of its own: copy"
+                                + " model.json and tokenizer.params into its tokenizer/.")
         String from;
 
         @Override
@@ -102,7 +116,7 @@ final class TrainCommand implements Runnable {
                             ? null
                             : from == null || from.equals("shipped")
                                     ? Checkpoints.Source.resource(VideoTokenizer.DEFAULT_RESOURCE)
-                                    : Checkpoints.Source.of(Path.of(from));
+                                    : Checkpoints.Source.of(tokenizerDir(Path.of(from)));
             TokenizerConfig model = TokenizerConfig.defaults();
             TrainConfig train = TrainConfig.tokenizerDefaults();
             if (run.resume && run.config != null) {

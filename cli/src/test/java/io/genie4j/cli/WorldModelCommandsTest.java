@@ -3,6 +3,7 @@ package io.genie4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.genie4j.env.Json;
 import io.genie4j.genie.train.Checkpoints;
 import java.awt.Color;
@@ -328,6 +329,30 @@ class WorldModelCommandsTest {
                         .path("config")
                         .path("codebookTie")
                         .asBoolean());
+
+        // A world's directory stands for its tokenizer in --from: its decoder, on the same codes.
+        Path dec = tmp.resolve("dec");
+        Result d =
+                run(
+                        "train",
+                        "tokenizer",
+                        "--decoder-only",
+                        "--from",
+                        world.toString(),
+                        "--data",
+                        data.toString(),
+                        "--out",
+                        dec.toString(),
+                        "--config",
+                        tokConfig.toString(),
+                        "--steps",
+                        "2");
+        assertEquals(0, d.exit(), d.err());
+        JsonNode decTraining = Checkpoints.readModelJson(dec, "tokenizer").path("training");
+        assertEquals(
+                world.resolve("tokenizer").resolve("tokenizer.params").toString(),
+                decTraining.path("started_from").asText());
+        assertTrue(decTraining.path("decoder_only").asBoolean(), decTraining.toString());
 
         Path image = frames.resolve("005.png");
         Path gif = tmp.resolve("demo.gif");
