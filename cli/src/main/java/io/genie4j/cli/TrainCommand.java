@@ -52,19 +52,19 @@ final class TrainCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** {@code genie4j train tokenizer}. */
     /**
      * The tokenizer directory of {@code dir}: {@code dir} itself, or a world model's copy of its
      * tokenizer ({@code dir/tokenizer}) when {@code dir} holds no tokenizer of its own.
      */
     static Path tokenizerDir(Path dir) {
-        Path inWorld = dir.resolve("tokenizer");
-        return !Files.exists(dir.resolve("tokenizer.params"))
-                        && Files.isRegularFile(inWorld.resolve("tokenizer.params"))
+        Path inWorld = dir.resolve(WorldModel.TOKENIZER_DIR);
+        return !Files.exists(dir.resolve(TokenizerTrainer.PARAMS))
+                        && Files.isRegularFile(inWorld.resolve(TokenizerTrainer.PARAMS))
                 ? inWorld
                 : dir;
     }
 
+    /** {@code genie4j train tokenizer}. */
     @Command(
             name = "tokenizer",
             mixinStandardHelpOptions = true,
