@@ -198,6 +198,12 @@ public final class WorldTrainer {
         }
         model.validate();
         model.checkTokenizer(tok.config());
+        if (train.actionContrast() > 0 && model.actions() < 2) {
+            throw new IllegalArgumentException(
+                    "actionContrast needs a world with at least 2 latent actions, this one has "
+                            + model.actions()
+                            + "; train without --action-contrast (or with --action-contrast 0)");
+        }
         if (train.clipLength() > model.context() || train.clipLength() < 2) {
             throw new IllegalArgumentException(
                     "clips of "
@@ -451,12 +457,6 @@ public final class WorldTrainer {
          * generator seeded by the step so a resumed run draws the same.
          */
         private NDArray otherActions(NDManager sm, int step, NDArray ids, int actions) {
-            if (actions < 2) {
-                throw new IllegalArgumentException(
-                        "actionContrast needs a world with at least 2 latent actions, this one has "
-                                + actions
-                                + "; train without --action-contrast");
-            }
             Random rng = new Random(train.seed() * 524287L + step);
             long[] id = ids.toLongArray();
             for (int i = 0; i < id.length; i++) {

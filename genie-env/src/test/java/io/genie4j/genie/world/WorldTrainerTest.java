@@ -24,6 +24,7 @@ import io.genie4j.genie.train.TrainingLoop;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -201,6 +202,27 @@ class WorldTrainerTest {
                 "actionContrast",
                 TrainConfig::actionContrast,
                 TinyWorld.train(10).withActionContrast(-1f));
+        // A world of one latent action has no other to contrast with: refused before training.
+        ObjectNode one = Checkpoints.JSON.valueToTree(WorldConfig.tiny(TokenizerConfig.tiny()));
+        one.put("actions", 1);
+        WorldConfig single = Checkpoints.JSON.treeToValue(one, WorldConfig.class);
+        Path refused = tmp.resolve("one-action");
+        Path tok = TinyWorld.tokenizer(tmp.resolve("one-action-tok"));
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () ->
+                                WorldTrainer.train(
+                                        tmp.resolve("contrast-data"),
+                                        refused,
+                                        tok,
+                                        single,
+                                        TinyWorld.train(10).withActionContrast(1f),
+                                        0,
+                                        false,
+                                        TrainListener.NONE));
+        assertTrue(e.getMessage().contains("at least 2 latent actions"), e.getMessage());
+        assertFalse(Files.exists(refused.resolve("model.json")));
     }
 
     /**
@@ -208,8 +230,7 @@ class WorldTrainerTest {
      * out-of-range {@code bad} config fails validation with a message naming the field.
      */
     private static void assertOlderConfigsReadZeroAndBadValuesAreNamed(
-            String field, java.util.function.ToDoubleFunction<TrainConfig> read, TrainConfig bad)
-            throws Exception {
+            String field, ToDoubleFunction<TrainConfig> read, TrainConfig bad) throws Exception {
         ObjectNode old = Checkpoints.JSON.valueToTree(TinyWorld.train(10));
         old.remove(field);
         assertEquals(0.0, read.applyAsDouble(Checkpoints.JSON.treeToValue(old, TrainConfig.class)));
