@@ -226,6 +226,7 @@ final class CoinRunArtV2 {
     private final boolean monochrome;
     private final boolean restrictThemes;
     private final boolean groundGrain;
+    private final int backgroundScale;
 
     CoinRunArtV2(
             boolean centerAgent,
@@ -233,12 +234,38 @@ final class CoinRunArtV2 {
             boolean monochrome,
             boolean restrictThemes,
             boolean groundGrain) {
+        this(centerAgent, useBackgrounds, monochrome, restrictThemes, groundGrain, 1);
+    }
+
+    /**
+     * With {@code backgroundScale} k the background's patterns are drawn k times larger (the sky's
+     * gradient and the ground are unchanged): fewer of their edges fall in each 8×8 patch, so fewer
+     * patches change when the camera moves.
+     */
+    CoinRunArtV2(
+            boolean centerAgent,
+            boolean useBackgrounds,
+            boolean monochrome,
+            boolean restrictThemes,
+            boolean groundGrain,
+            int backgroundScale) {
+        if (backgroundScale < 1 || backgroundScale > MAX_BACKGROUND_SCALE) {
+            throw new IllegalArgumentException(
+                    "background_scale = "
+                            + backgroundScale
+                            + " is invalid: expected 1 (art v2 as first drawn) to "
+                            + MAX_BACKGROUND_SCALE);
+        }
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
         this.restrictThemes = restrictThemes;
         this.groundGrain = groundGrain;
+        this.backgroundScale = backgroundScale;
     }
+
+    /** The largest {@code background_scale}. */
+    static final int MAX_BACKGROUND_SCALE = 16;
 
     /** The agent's image as Procgen's coinrun.cpp {@code image_for_type} chooses it. */
     static Pose pose(CoinRunGame g) {
@@ -295,7 +322,8 @@ final class CoinRunArtV2 {
             float wx = left + (px + .5f) / unit;
             cellX[px] = (int) Math.floor(wx);
             int tx = (int) Math.floor(wx * TEXELS_PER_CELL);
-            texX[px] = (tx + offX) & TEX_MASK;
+            int bx = (int) Math.floor(wx * TEXELS_PER_CELL / backgroundScale);
+            texX[px] = (bx + offX) & TEX_MASK;
             grainX[px] = (int) Math.floor(wx * GRAIN_PER_CELL) & GRAIN_MASK;
             grassEdge[px] = GRASS_EDGE[tx & WAVE_MASK];
             lavaEdge[px] = LAVA_EDGE[tx & WAVE_MASK];
@@ -312,7 +340,8 @@ final class CoinRunArtV2 {
             int cellY = (int) Math.floor(wy);
             float fracY = wy - cellY;
             int ty = (int) Math.floor(wy * TEXELS_PER_CELL);
-            int texRow = ((ty + offY) & TEX_MASK) << TEX_BITS;
+            int by = (int) Math.floor(wy * TEXELS_PER_CELL / backgroundScale);
+            int texRow = ((by + offY) & TEX_MASK) << TEX_BITS;
             int grainRow = ((int) Math.floor(wy * GRAIN_PER_CELL) & GRAIN_MASK) << GRAIN_BITS;
             // The sky's shades for this row: the gradient is stored per texel of height.
             int shadeRow = Math.max(0, Math.min(GRADIENT_STEPS - 1, ty)) * 4;

@@ -92,7 +92,8 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                         options.getBoolean("use_monochrome_assets"),
                         options.getBoolean("restrict_themes"),
                         CoinRunRenderer.Art.of(options.getString("art")),
-                        options.getBoolean("ground_grain"));
+                        options.getBoolean("ground_grain"),
+                        options.getInt("background_scale"));
         this.levelSeeds = seeded(new java.util.SplittableRandom().nextInt());
     }
 
@@ -136,7 +137,13 @@ public final class CoinRunEnv implements Env<Tensor, Integer> {
                                 "ground_grain",
                                 true,
                                 "art v2: specks on the ground (false: flat ground, so fewer"
-                                        + " pixels change when the camera moves)")),
+                                        + " pixels change when the camera moves)"),
+                        EnvOption.ofInt(
+                                "background_scale",
+                                1,
+                                "art v2: the background's patterns drawn this many times larger"
+                                        + " (1 to 16), so fewer pixels change when the camera"
+                                        + " moves")),
                 CoinRunEnv::new);
     }
 

@@ -93,6 +93,21 @@ public final class CoinRunRenderer {
             boolean restrictThemes,
             Art art,
             boolean groundGrain) {
+        this(centerAgent, useBackgrounds, monochrome, restrictThemes, art, groundGrain, 1);
+    }
+
+    /**
+     * A renderer as above whose art v2 background patterns are drawn {@code backgroundScale} times
+     * larger (1: as first drawn; v1 ignores it).
+     */
+    public CoinRunRenderer(
+            boolean centerAgent,
+            boolean useBackgrounds,
+            boolean monochrome,
+            boolean restrictThemes,
+            Art art,
+            boolean groundGrain,
+            int backgroundScale) {
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
@@ -106,7 +121,8 @@ public final class CoinRunRenderer {
                                     useBackgrounds,
                                     monochrome,
                                     restrictThemes,
-                                    groundGrain);
+                                    groundGrain,
+                                    backgroundScale);
                 };
     }
 

@@ -409,6 +409,54 @@ class CoinRunArtV2Test {
                 "the env option reaches the renderer");
     }
 
+    @Test
+    void backgroundScaleDrawsLargerPatternsThatChangeLessWhenTheCameraMoves() {
+        CoinRunRenderer fine =
+                new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2, true);
+        CoinRunRenderer broad =
+                new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2, true, 4);
+        Set<Integer> patterns = new HashSet<>();
+        for (int seed = 0; patterns.size() < CoinRunArtV2.NUM_PATTERNS; seed++) {
+            CoinRunLevel level = CoinRunLevel.generate(seed, true);
+            if (!openAir(level) || !patterns.add(CoinRunArtV2.pattern(level, false))) {
+                continue;
+            }
+            CoinRunGame here = at(new CoinRunGame(level), AIR_X, AIR_Y);
+            CoinRunGame right = at(here, AIR_X + .2f, AIR_Y);
+            String what = "seed " + seed + ", pattern " + CoinRunArtV2.pattern(level, false);
+            int fineChanges = backgroundChanges(fine, here, right);
+            int broadChanges = backgroundChanges(broad, here, right);
+            // Still a textured background that moves with the camera, with fewer edges to move.
+            assertTrue(broadChanges > 0, what + ": the broad background does not move");
+            assertTrue(
+                    broadChanges < 0.6 * fineChanges,
+                    what
+                            + ": a 0.2-cell move changes "
+                            + broadChanges
+                            + " pixels, "
+                            + fineChanges
+                            + " at scale 1");
+        }
+        // Scale 1 is the art as first drawn, so recorded video stays reproducible.
+        assertEquals(
+                CoinRunRendererV1PinTest.crc(fine, true, S),
+                CoinRunRendererV1PinTest.crc(
+                        new CoinRunRenderer(
+                                true, true, false, false, CoinRunRenderer.Art.V2, true, 1),
+                        true,
+                        S));
+        Map<String, Object> scaled = Map.of("art", "v2", "background_scale", 4);
+        assertNotEquals(
+                make(scaled).reset(3L, Map.of()).observation(),
+                make(Map.of("art", "v2")).reset(3L, Map.of()).observation(),
+                "the env option reaches the renderer");
+        IllegalArgumentException e =
+                assertThrows(
+                        IllegalArgumentException.class,
+                        () -> make(Map.of("art", "v2", "background_scale", 0)));
+        assertTrue(e.getMessage().contains("background_scale = 0"), e.getMessage());
+    }
+
     private static int changedPixels(byte[] x, byte[] y) {
         int n = 0;
         for (int i = 0; i < S * S; i++) {
