@@ -249,13 +249,7 @@ final class CoinRunArtV2 {
             boolean restrictThemes,
             boolean groundGrain,
             int backgroundScale) {
-        if (backgroundScale < 1 || backgroundScale > MAX_BACKGROUND_SCALE) {
-            throw new IllegalArgumentException(
-                    "background_scale = "
-                            + backgroundScale
-                            + " is invalid: expected 1 (art v2 as first drawn) to "
-                            + MAX_BACKGROUND_SCALE);
-        }
+        checkBackgroundScale(backgroundScale);
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;
@@ -266,6 +260,17 @@ final class CoinRunArtV2 {
 
     /** The largest {@code background_scale}. */
     static final int MAX_BACKGROUND_SCALE = 16;
+
+    /** Refuses a {@code background_scale} outside 1 to {@link #MAX_BACKGROUND_SCALE}. */
+    static void checkBackgroundScale(int backgroundScale) {
+        if (backgroundScale < 1 || backgroundScale > MAX_BACKGROUND_SCALE) {
+            throw new IllegalArgumentException(
+                    "background_scale = "
+                            + backgroundScale
+                            + " is invalid: expected 1 (art v2 as first drawn) to "
+                            + MAX_BACKGROUND_SCALE);
+        }
+    }
 
     /** The agent's image as Procgen's coinrun.cpp {@code image_for_type} chooses it. */
     static Pose pose(CoinRunGame g) {

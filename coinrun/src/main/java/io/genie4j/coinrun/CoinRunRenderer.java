@@ -108,6 +108,8 @@ public final class CoinRunRenderer {
             Art art,
             boolean groundGrain,
             int backgroundScale) {
+        // Checked whatever the art, so that a bad value is named even where v1 ignores it.
+        CoinRunArtV2.checkBackgroundScale(backgroundScale);
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;

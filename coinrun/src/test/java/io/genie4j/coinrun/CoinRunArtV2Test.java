@@ -455,6 +455,10 @@ class CoinRunArtV2Test {
                         IllegalArgumentException.class,
                         () -> make(Map.of("art", "v2", "background_scale", 0)));
         assertTrue(e.getMessage().contains("background_scale = 0"), e.getMessage());
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> make(Map.of("art", "v1", "background_scale", 17)),
+                "named in art v1 too, which ignores it");
     }
 
     private static int changedPixels(byte[] x, byte[] y) {
