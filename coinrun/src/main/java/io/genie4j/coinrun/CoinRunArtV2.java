@@ -240,7 +240,8 @@ final class CoinRunArtV2 {
     /**
      * With {@code backgroundScale} k the background's patterns are drawn k times larger (the sky's
      * gradient and the ground are unchanged): fewer of their edges fall in each 8×8 patch, so fewer
-     * patches change when the camera moves.
+     * patches change when the camera moves. {@link CoinRunRenderer} checks it ({@link
+     * #checkBackgroundScale}).
      */
     CoinRunArtV2(
             boolean centerAgent,
@@ -249,7 +250,6 @@ final class CoinRunArtV2 {
             boolean restrictThemes,
             boolean groundGrain,
             int backgroundScale) {
-        checkBackgroundScale(backgroundScale);
         this.centerAgent = centerAgent;
         this.useBackgrounds = useBackgrounds;
         this.monochrome = monochrome;

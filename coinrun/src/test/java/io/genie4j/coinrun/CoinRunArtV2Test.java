@@ -15,6 +15,7 @@ import io.genie4j.env.Tensor;
 import io.genie4j.env.registry.EnvOptions;
 import io.genie4j.env.registry.Envs;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -259,6 +260,19 @@ class CoinRunArtV2Test {
         return true;
     }
 
+    /** The lowest hard seed of each background pattern whose view in the air is all sky. */
+    private static Map<Integer, CoinRunLevel> openAirLevelOfEachPattern() {
+        Map<Integer, CoinRunLevel> levels = new LinkedHashMap<>();
+        Set<Integer> patterns = new HashSet<>();
+        for (int seed = 0; patterns.size() < CoinRunArtV2.NUM_PATTERNS; seed++) {
+            CoinRunLevel level = CoinRunLevel.generate(seed, true);
+            if (openAir(level) && patterns.add(CoinRunArtV2.pattern(level, false))) {
+                levels.put(seed, level);
+            }
+        }
+        return levels;
+    }
+
     /** The game of the lowest hard seed from {@code from} whose view in the air is all sky. */
     private static CoinRunGame inTheAir(int from) {
         for (int seed = from; ; seed++) {
@@ -297,12 +311,9 @@ class CoinRunArtV2Test {
     void theBackgroundScrollsWithTheCameraInEveryPattern() {
         CoinRunRenderer v1 = new CoinRunRenderer(true, true, false, false);
         CoinRunRenderer v2 = new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2);
-        Set<Integer> patterns = new HashSet<>();
-        for (int seed = 0; patterns.size() < CoinRunArtV2.NUM_PATTERNS; seed++) {
-            CoinRunLevel level = CoinRunLevel.generate(seed, true);
-            if (!openAir(level) || !patterns.add(CoinRunArtV2.pattern(level, false))) {
-                continue;
-            }
+        for (var e : openAirLevelOfEachPattern().entrySet()) {
+            int seed = e.getKey();
+            CoinRunLevel level = e.getValue();
             CoinRunGame here = at(new CoinRunGame(level), AIR_X, AIR_Y);
             String what = "seed " + seed + ", pattern " + CoinRunArtV2.pattern(level, false);
             int dx = backgroundChanges(v2, here, at(here, AIR_X + .2f, AIR_Y));
@@ -415,12 +426,9 @@ class CoinRunArtV2Test {
                 new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2, true);
         CoinRunRenderer broad =
                 new CoinRunRenderer(true, true, false, false, CoinRunRenderer.Art.V2, true, 4);
-        Set<Integer> patterns = new HashSet<>();
-        for (int seed = 0; patterns.size() < CoinRunArtV2.NUM_PATTERNS; seed++) {
-            CoinRunLevel level = CoinRunLevel.generate(seed, true);
-            if (!openAir(level) || !patterns.add(CoinRunArtV2.pattern(level, false))) {
-                continue;
-            }
+        for (var e : openAirLevelOfEachPattern().entrySet()) {
+            int seed = e.getKey();
+            CoinRunLevel level = e.getValue();
             CoinRunGame here = at(new CoinRunGame(level), AIR_X, AIR_Y);
             CoinRunGame right = at(here, AIR_X + .2f, AIR_Y);
             String what = "seed " + seed + ", pattern " + CoinRunArtV2.pattern(level, false);
@@ -437,14 +445,10 @@ class CoinRunArtV2Test {
                             + fineChanges
                             + " at scale 1");
         }
-        // Scale 1 is the art as first drawn, so recorded video stays reproducible.
-        assertEquals(
-                CoinRunRendererV1PinTest.crc(fine, true, S),
-                CoinRunRendererV1PinTest.crc(
-                        new CoinRunRenderer(
-                                true, true, false, false, CoinRunRenderer.Art.V2, true, 1),
-                        true,
-                        S));
+        // Scale 1 is the art as first drawn, so recorded video stays reproducible: CRC-32s of the
+        // frames the renderer drew before the option existed (commit f5cbd93).
+        assertEquals(3159992027L, CoinRunRendererV1PinTest.crc(fine, true, S), "hard");
+        assertEquals(1556028600L, CoinRunRendererV1PinTest.crc(fine, false, S), "easy");
         Map<String, Object> scaled = Map.of("art", "v2", "background_scale", 4);
         assertNotEquals(
                 make(scaled).reset(3L, Map.of()).observation(),
