@@ -355,10 +355,12 @@ final class TrainCommand implements Runnable {
             description = {
                 "Train the latent action model v2 on one or more directories of .npz episodes.",
                 "An inverse model reads x(t-1), x(t), x(t+1) into a continuous latent; a forward"
-                    + " model must predict x(t+1) from x(t-1), x(t) and that latent's code in an"
-                    + " 8-code quantiser (after LAPO). Every checkpoint is a complete LAM for eval"
-                    + " lam and bc-eval --lam; --resume continues a stopped run exactly. Label-free"
-                    + " unless --labelled-share or --ceiling."
+                    + " model must predict x(t+1) from x(t-1), x(t) and that latent (after LAPO);"
+                    + " k-means over the latents makes the 8 discrete actions. {\"model\":"
+                    + " {\"bottleneck\": \"VQ\"}} in --config puts an 8-code quantiser in training"
+                    + " instead, as in the shipped world model's LAM. Every checkpoint is a"
+                    + " complete LAM for eval lam and bc-eval --lam; --resume continues a stopped"
+                    + " run exactly. Label-free unless --labelled-share or --ceiling."
             })
     static final class Lam implements Callable<Integer> {
         @Option(

@@ -28,12 +28,12 @@ import io.genie4j.genie.nn.VectorQuantizer;
  *       action changed. It predicts the change from x_t, so the static scene costs nothing.
  * </ul>
  *
- * The latent ({@code latentDim} numbers) goes through a vector quantiser of {@code actions} codes
- * before the forward model sees it, and those codes are the discrete actions the dynamics model
- * uses; with the continuous bottleneck (for ablation) they are made afterwards by k-means over
- * latents ({@link ActionCodebook}). A linear label head on z_t predicts the real action when the
- * config asks for labels: the ceiling ({@link LamConfig.Objective#LABELS}) or the small-supervision
- * switch.
+ * With the continuous bottleneck (the default) the forward model sees the latent ({@code latentDim}
+ * numbers) itself, and the discrete actions the dynamics model uses are made afterwards by k-means
+ * over latents ({@link ActionCodebook}); with the VQ bottleneck the latent goes through a vector
+ * quantiser of {@code actions} codes first, and those codes are the actions. A linear label head on
+ * z_t predicts the real action when the config asks for labels: the ceiling ({@link
+ * LamConfig.Objective#LABELS}) or the small-supervision switch.
  *
  * <p>Frames are uint8 {@code [B, 3, H, W, 3]} clips (x_{t−1}, x_t, x_{t+1}); only the inverse model
  * is needed to label video.

@@ -37,13 +37,16 @@ public record LamConfig(
     public enum Bottleneck {
         /**
          * A vector quantiser of {@code actions} codes in training (Genie, LAPO): the forward model
-         * sees only the code, so transitions the same action caused must share it.
+         * sees only the code, so transitions the same action caused must share it. The shipped
+         * world model's LAM has one; on CoinRun its 3 bits go to the largest change in view, which
+         * in one-step random play is not the action.
          */
         VQ,
         /**
-         * No quantiser in training; k-means over the latents afterwards. The latent is free to name
-         * the same action differently in different places, so the clusters need not follow the
-         * actions (kept for ablation).
+         * The default: no quantiser in training, so the forward model sees the whole latent (real
+         * capacity); k-means over the latents of a fixed sample makes the {@code actions} discrete
+         * actions afterwards. On CoinRun its latent carries more of the action than the
+         * quantiser's, with labels and without (docs/world-model.md).
          */
         CONTINUOUS
     }
@@ -63,12 +66,23 @@ public record LamConfig(
     }
 
     /**
-     * The defaults for this 2-core machine: widths 16/32/64, a 256-wide hidden layer, an
-     * 8-dimensional latent, 8 actions, label-free.
+     * The defaults for this 2-core machine: widths 16/32/64, a 256-wide hidden layer, a
+     * 16-dimensional continuous latent, 8 actions by k-means, label-free.
      */
     public static LamConfig defaults() {
         return new LamConfig(
-                64, 16, 256, 16, 8, 15, Objective.RECONSTRUCT, 0, 1f, Bottleneck.VQ, 0.25f, 0f);
+                64,
+                16,
+                256,
+                16,
+                8,
+                15,
+                Objective.RECONSTRUCT,
+                0,
+                1f,
+                Bottleneck.CONTINUOUS,
+                0.25f,
+                0f);
     }
 
     /** A tiny configuration for tests. */
@@ -118,6 +132,23 @@ public record LamConfig(
                 share,
                 labelWeight,
                 bottleneck,
+                beta,
+                entropyWeight);
+    }
+
+    /** This config with another bottleneck. */
+    public LamConfig withBottleneck(Bottleneck b) {
+        return new LamConfig(
+                imageSize,
+                width,
+                hidden,
+                latentDim,
+                actions,
+                realActions,
+                objective,
+                labelledShare,
+                labelWeight,
+                b,
                 beta,
                 entropyWeight);
     }

@@ -171,4 +171,29 @@ class LamTest {
                 Files.readAllBytes(run.resolve(LatentActions.PARAMS)),
                 Files.readAllBytes(split.resolve(LatentActions.PARAMS)));
     }
+
+    @Test
+    void theContinuousBottlenecksKMeansActionsCarryTheKnownControls(@TempDir Path dir)
+            throws Exception {
+        Path data = dir.resolve("data");
+        Path heldOut = dir.resolve("held-out");
+        SteeredSprite.write(data, SIZE, 40, 60, 1);
+        SteeredSprite.write(heldOut, SIZE, 10, 40, 2);
+        TrainConfig train =
+                new TrainConfig(
+                        32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 600, 50, 100, 0, 0, 0f, 0f,
+                        0f, 0f);
+        Path run = dir.resolve("run");
+        LamConfig config = LamConfig.tiny(SIZE).withBottleneck(LamConfig.Bottleneck.CONTINUOUS);
+        LamTrainer.train(List.of(data), run, config, train, 0, false, QUIET);
+        try (LatentActions lam = LatentActions.load(run)) {
+            ObjectNode r = LamEval.evaluate(lam, heldOut, 0, 0);
+            System.err.println(r);
+            double mi = r.at("/mutual_information_bits/actions_15/corrected").asDouble();
+            double h = r.at("/mutual_information_bits/actions_15/label_entropy_bits").asDouble();
+            double probe = r.at("/linear_probe/actions_15/accuracy/value").asDouble();
+            assertTrue(probe > 0.8, "probe accuracy " + probe);
+            assertTrue(mi > 0.5 * h, "MI " + mi + " of " + h + " bits: " + r);
+        }
+    }
 }
