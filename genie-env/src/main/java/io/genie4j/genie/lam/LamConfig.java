@@ -38,8 +38,8 @@ public record LamConfig(
         /**
          * A vector quantiser of {@code actions} codes in training (Genie, LAPO): the forward model
          * sees only the code, so transitions the same action caused must share it. The shipped
-         * world model's LAM has one; on CoinRun its 3 bits go to the largest change in view, which
-         * in one-step random play is not the action.
+         * world model's LAM has one (with labels); label-free on CoinRun, its codes carried less of
+         * the action than the continuous latent's clusters on every held-out set.
          */
         VQ,
         /**

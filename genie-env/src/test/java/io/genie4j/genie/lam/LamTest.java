@@ -188,11 +188,12 @@ class LamTest {
         LamTrainer.train(List.of(data), run, config, train, 0, false, QUIET);
         try (LatentActions lam = LatentActions.load(run)) {
             ObjectNode r = LamEval.evaluate(lam, heldOut, 0, 0);
-            System.err.println(r);
             double mi = r.at("/mutual_information_bits/actions_15/corrected").asDouble();
             double h = r.at("/mutual_information_bits/actions_15/label_entropy_bits").asDouble();
             double probe = r.at("/linear_probe/actions_15/accuracy/value").asDouble();
-            assertTrue(probe > 0.8, "probe accuracy " + probe);
+            // The latent itself names the action; k-means, fitted without labels, need not cut
+            // the clusters exactly at the actions' borders, so half of the 2 bits is asked.
+            assertTrue(probe > 0.8, "probe accuracy " + probe + ": " + r);
             assertTrue(mi > 0.5 * h, "MI " + mi + " of " + h + " bits: " + r);
         }
     }
