@@ -104,6 +104,21 @@ public record LamConfig(
 
     /** This config with another objective. */
     public LamConfig withObjective(Objective o) {
+        return with(o, labelledShare, bottleneck);
+    }
+
+    /** This config with a labelled share (the small-supervision switch). */
+    public LamConfig withLabelledShare(double share) {
+        return with(objective, share, bottleneck);
+    }
+
+    /** This config with another bottleneck. */
+    public LamConfig withBottleneck(Bottleneck b) {
+        return with(objective, labelledShare, b);
+    }
+
+    /** This config with the fields the public withers change. */
+    private LamConfig with(Objective o, double share, Bottleneck b) {
         return new LamConfig(
                 imageSize,
                 width,
@@ -112,41 +127,7 @@ public record LamConfig(
                 actions,
                 realActions,
                 o,
-                labelledShare,
-                labelWeight,
-                bottleneck,
-                beta,
-                entropyWeight);
-    }
-
-    /** This config with a labelled share (the small-supervision switch). */
-    public LamConfig withLabelledShare(double share) {
-        return new LamConfig(
-                imageSize,
-                width,
-                hidden,
-                latentDim,
-                actions,
-                realActions,
-                objective,
                 share,
-                labelWeight,
-                bottleneck,
-                beta,
-                entropyWeight);
-    }
-
-    /** This config with another bottleneck. */
-    public LamConfig withBottleneck(Bottleneck b) {
-        return new LamConfig(
-                imageSize,
-                width,
-                hidden,
-                latentDim,
-                actions,
-                realActions,
-                objective,
-                labelledShare,
                 labelWeight,
                 b,
                 beta,

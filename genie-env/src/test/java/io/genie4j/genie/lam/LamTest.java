@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.genie4j.genie.train.TrainConfig;
 import io.genie4j.genie.train.TrainListener;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +26,18 @@ class LamTest {
     private static final int SIZE = 16;
 
     private static final TrainListener QUIET = TrainListener.NONE;
+
+    /** 600 steps on the steered sprite, a checkpoint at step 300 (where the resume test stops). */
+    private static final TrainConfig SPRITE_TRAIN =
+            new TrainConfig(
+                    32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 300, 50, 100, 0, 0, 0f, 0f, 0f,
+                    0f);
+
+    /** Steered-sprite video: 40 training episodes of 60 frames and 10 held-out ones of 40. */
+    private static void writeSprites(Path data, Path heldOut) throws IOException {
+        SteeredSprite.write(data, SIZE, 40, 60, 1);
+        SteeredSprite.write(heldOut, SIZE, 10, 40, 2);
+    }
 
     @Test
     void shapesAndTheLatentChangesTheForwardModelsPrediction() {
@@ -123,15 +136,10 @@ class LamTest {
             throws Exception {
         Path data = dir.resolve("data");
         Path heldOut = dir.resolve("held-out");
-        SteeredSprite.write(data, SIZE, 40, 60, 1);
-        SteeredSprite.write(heldOut, SIZE, 10, 40, 2);
-        TrainConfig train =
-                new TrainConfig(
-                        32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 300, 50, 100, 0, 0, 0f, 0f,
-                        0f, 0f);
+        writeSprites(data, heldOut);
         Path run = dir.resolve("run");
         LamConfig config = LamConfig.tiny(SIZE);
-        LamTrainer.train(List.of(data), run, config, train, 0, false, QUIET);
+        LamTrainer.train(List.of(data), run, config, SPRITE_TRAIN, 0, false, QUIET);
         ObjectNode json =
                 io.genie4j.genie.train.Checkpoints.readModelJson(run, ConvLatentActionModel.KIND);
         assertEquals(600, json.path("training").path("step").asInt());
@@ -152,7 +160,7 @@ class LamTest {
                 List.of(data),
                 split,
                 config,
-                train,
+                SPRITE_TRAIN,
                 0,
                 false,
                 new TrainListener() {
@@ -177,15 +185,10 @@ class LamTest {
             throws Exception {
         Path data = dir.resolve("data");
         Path heldOut = dir.resolve("held-out");
-        SteeredSprite.write(data, SIZE, 40, 60, 1);
-        SteeredSprite.write(heldOut, SIZE, 10, 40, 2);
-        TrainConfig train =
-                new TrainConfig(
-                        32, 3, 1, 2e-3f, 2e-4f, 20, 600, 0.0f, 1.0f, 5, 600, 50, 100, 0, 0, 0f, 0f,
-                        0f, 0f);
+        writeSprites(data, heldOut);
         Path run = dir.resolve("run");
         LamConfig config = LamConfig.tiny(SIZE).withBottleneck(LamConfig.Bottleneck.CONTINUOUS);
-        LamTrainer.train(List.of(data), run, config, train, 0, false, QUIET);
+        LamTrainer.train(List.of(data), run, config, SPRITE_TRAIN, 0, false, QUIET);
         try (LatentActions lam = LatentActions.load(run)) {
             ObjectNode r = LamEval.evaluate(lam, heldOut, 0, 0);
             double mi = r.at("/mutual_information_bits/actions_15/corrected").asDouble();
