@@ -129,8 +129,7 @@ final class RequestHandler {
                             });
             case "close" -> {
                 Session s = session(client, h);
-                sessions.remove(s.id);
-                closeQuietly(s);
+                end(s);
                 yield ok(id);
             }
             default ->
@@ -426,8 +425,7 @@ final class RequestHandler {
         long cutoff = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(config.idleTimeoutMs());
         for (Session s : new ArrayList<>(sessions.values())) {
             if (s.lastUsedNanos < cutoff) {
-                sessions.remove(s.id);
-                closeQuietly(s);
+                end(s);
             }
         }
     }
@@ -436,8 +434,7 @@ final class RequestHandler {
     synchronized void closeSessionsOf(String peer) {
         for (Session s : new ArrayList<>(sessions.values())) {
             if (peer.equals(s.peer)) {
-                sessions.remove(s.id);
-                closeQuietly(s);
+                end(s);
             }
         }
     }
@@ -446,30 +443,37 @@ final class RequestHandler {
     synchronized void closeSessionsOfClient(String client) {
         for (Session s : new ArrayList<>(sessions.values())) {
             if (client.equals(s.owner)) {
-                sessions.remove(s.id);
-                closeQuietly(s);
+                end(s);
             }
         }
     }
 
     synchronized void closeAll() {
         for (Session s : new ArrayList<>(sessions.values())) {
-            sessions.remove(s.id);
-            closeQuietly(s);
+            end(s);
         }
     }
 
-    private static void closeQuietly(Session s) {
+    /**
+     * Closes a session's env, channel and shared memory, then forgets it: once {@link
+     * EnvServer#sessionCount} no longer counts a session, its resources are released (the count is
+     * read without this handler's lock).
+     */
+    private void end(Session s) {
         try {
             s.env.close();
         } catch (RuntimeException e) {
             System.err.println("closing session " + s.id + " failed: " + e);
         } finally {
-            if (s.channel != null) {
-                s.channel.close();
-            }
-            if (s.shm != null) {
-                s.shm.close();
+            try {
+                if (s.channel != null) {
+                    s.channel.close();
+                }
+                if (s.shm != null) {
+                    s.shm.close();
+                }
+            } finally {
+                sessions.remove(s.id);
             }
         }
     }
